@@ -1,0 +1,374 @@
+//! Source text to a JSON value plus a map from JSON pointer to line and column.
+//!
+//! Owns YAML and JSON reading (JSON is read as YAML flow style, so one parser gives positions for
+//! both). It resolves plain scalars by the YAML 1.2 core schema, refuses what a spec never needs
+//! (several documents, custom tags, non-scalar keys, duplicate keys) and bounds what hostile input
+//! can cost (nesting depth, alias expansion). It must not know anything about the spec's meaning.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+
+/// Deepest nesting a spec may have; real specs stay under ten.
+const MAX_DEPTH: usize = 64;
+/// Most nodes a document may expand to once aliases are copied (guards against alias bombs).
+const MAX_NODES: usize = 200_000;
+
+/// A 1-based line and column in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where a node stands: its key (for mapping members) and its value.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    key: Option<Pos>,
+    value: Pos,
+}
+
+/// A parsed document: the value and where each of its nodes came from.
+#[derive(Debug)]
+pub struct Document {
+    pub value: Value,
+    places: HashMap<String, Place>,
+}
+
+/// A document that could not be read, with where the reading stopped.
+#[derive(Debug, PartialEq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl Document {
+    /// Position of the value at `pointer`, or of its nearest ancestor that exists.
+    pub fn value_pos(&self, pointer: &str) -> Pos {
+        self.find(pointer, |p| p.value)
+    }
+
+    /// Position of the key naming the member at `pointer` (the value for list items and the root).
+    pub fn key_pos(&self, pointer: &str) -> Pos {
+        self.find(pointer, |p| p.key.unwrap_or(p.value))
+    }
+
+    fn find(&self, pointer: &str, pick: impl Fn(&Place) -> Pos) -> Pos {
+        let mut current = pointer;
+        loop {
+            if let Some(place) = self.places.get(current) {
+                return pick(place);
+            }
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => return Pos { line: 1, column: 1 },
+            }
+        }
+    }
+}
+
+/// Parses one YAML (or JSON) document.
+pub fn parse(text: &str) -> Result<Document, SyntaxError> {
+    let mut builder = Builder {
+        parser: Parser::new_from_str(text),
+        places: HashMap::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        last: Pos { line: 1, column: 1 },
+    };
+    let value = builder.document()?;
+    Ok(Document {
+        value,
+        places: builder.places,
+    })
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+struct Builder<'a> {
+    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+    places: HashMap<String, Place>,
+    anchors: HashMap<usize, (Value, usize)>,
+    nodes: usize,
+    last: Pos,
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn next(&mut self) -> Result<(Event<'a>, Pos), SyntaxError> {
+        match self.parser.next_event() {
+            Some(Ok((event, span))) => {
+                self.last = pos_of(&span);
+                Ok((event, self.last))
+            }
+            Some(Err(e)) => Err(SyntaxError {
+                pos: Pos {
+                    line: e.marker().line(),
+                    column: e.marker().col() + 1,
+                },
+                message: e.info().to_string(),
+            }),
+            None => Err(self.error(self.last, "unexpected end of input")),
+        }
+    }
+
+    fn error(&self, pos: Pos, message: &str) -> SyntaxError {
+        SyntaxError {
+            pos,
+            message: message.to_string(),
+        }
+    }
+
+    fn document(&mut self) -> Result<Value, SyntaxError> {
+        let mut value = None;
+        loop {
+            let (event, pos) = self.next()?;
+            match event {
+                Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+                Event::DocumentStart(_) if value.is_some() => {
+                    return Err(self.error(
+                        pos,
+                        "a spec file holds one YAML document; found a second `---`",
+                    ))
+                }
+                Event::DocumentStart(_) => {
+                    let (first, first_pos) = self.next()?;
+                    value = Some(self.node(first, first_pos, String::new(), None, 0)?);
+                }
+                Event::StreamEnd => return Ok(value.unwrap_or(Value::Null)),
+                _ => return Err(self.error(pos, "unexpected content outside a document")),
+            }
+        }
+    }
+
+    fn count(&mut self, pos: Pos, n: usize) -> Result<(), SyntaxError> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(self.error(
+                pos,
+                &format!("the document expands to more than {MAX_NODES} nodes (aliases copied); a spec never needs that many"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn node(
+        &mut self,
+        event: Event<'a>,
+        pos: Pos,
+        pointer: String,
+        key: Option<Pos>,
+        depth: usize,
+    ) -> Result<Value, SyntaxError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error(pos, &format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.places
+            .insert(pointer.clone(), Place { key, value: pos });
+        let start = self.nodes;
+        let (value, anchor) = match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                self.count(pos, 1)?;
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                (
+                    scalar(&text, style, tag.as_deref()).map_err(|m| self.error(pos, &m))?,
+                    anchor,
+                )
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.count(pos, 1)?;
+                let mut items = Vec::new();
+                loop {
+                    let (event, item_pos) = self.next()?;
+                    if matches!(event, Event::SequenceEnd) {
+                        break;
+                    }
+                    let child = format!("{pointer}/{}", items.len());
+                    items.push(self.node(event, item_pos, child, None, depth + 1)?);
+                }
+                (Value::Array(items), anchor)
+            }
+            Event::MappingStart(anchor, _) => {
+                self.count(pos, 1)?;
+                (Value::Object(self.mapping(&pointer, depth)?), anchor)
+            }
+            Event::Alias(id) => {
+                let (value, size) = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| self.error(pos, "alias to an unknown anchor"))?;
+                self.count(pos, size)?;
+                (value, 0)
+            }
+            _ => return Err(self.error(pos, "unexpected YAML event")),
+        };
+        if anchor > 0 {
+            self.anchors
+                .insert(anchor, (value.clone(), self.nodes - start));
+        }
+        Ok(value)
+    }
+
+    fn mapping(&mut self, pointer: &str, depth: usize) -> Result<Map<String, Value>, SyntaxError> {
+        let mut map = Map::new();
+        loop {
+            let (event, key_pos) = self.next()?;
+            let key = match event {
+                Event::MappingEnd => return Ok(map),
+                Event::Scalar(text, ..) => text.into_owned(),
+                _ => return Err(self.error(key_pos, "mapping keys must be plain strings")),
+            };
+            if map.contains_key(&key) {
+                return Err(self.error(
+                    key_pos,
+                    &format!("duplicate key `{key}` in the same mapping"),
+                ));
+            }
+            let (event, value_pos) = self.next()?;
+            let child = format!("{pointer}/{}", escape_segment(&key));
+            let value = self.node(event, value_pos, child, Some(key_pos), depth + 1)?;
+            map.insert(key, value);
+        }
+    }
+}
+
+/// Resolves a scalar by the YAML 1.2 core schema: plain scalars may be null, booleans or numbers;
+/// quoted and block scalars are always strings.
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Result<Value, String> {
+    match tag {
+        None => {}
+        Some("!!str") | Some("tag:yaml.org,2002:str") => {
+            return Ok(Value::String(text.to_string()))
+        }
+        Some(other) => return Err(format!("YAML tag `{other}` is not supported in a spec")),
+    }
+    if style != ScalarStyle::Plain {
+        return Ok(Value::String(text.to_string()));
+    }
+    Ok(match text {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        _ => number(text).unwrap_or_else(|| Value::String(text.to_string())),
+    })
+}
+
+fn number(text: &str) -> Option<Value> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = text.parse::<i64>() {
+            return Some(Value::Number(n.into()));
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16)
+            .ok()
+            .map(|n| Value::Number(n.into()));
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8)
+            .ok()
+            .map(|n| Value::Number(n.into()));
+    }
+    let float_like = text.bytes().any(|b| b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    if float_like {
+        return text
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize, column: usize) -> Pos {
+        Pos { line, column }
+    }
+
+    #[test]
+    fn yaml_values_and_positions() {
+        let doc =
+            parse("version: 1\ntrail:\n  name: audit\n  multi_region: false\ntags: {a: 'x'}\n")
+                .unwrap();
+        assert_eq!(doc.value["version"], 1);
+        assert_eq!(doc.value["trail"]["multi_region"], false);
+        assert_eq!(doc.value["tags"]["a"], "x");
+        assert_eq!(doc.value_pos("/trail/name"), at(3, 9));
+        assert_eq!(doc.key_pos("/trail/name"), at(3, 3));
+        assert_eq!(doc.value_pos("/tags/a"), at(5, 11));
+        // A path that does not exist falls back to its nearest ancestor.
+        assert_eq!(doc.value_pos("/trail/missing/deeper"), at(3, 3));
+    }
+
+    #[test]
+    fn json_is_read_with_positions() {
+        let doc = parse("{\n  \"version\": 1,\n  \"trail\": {\"name\": \"a\"}\n}\n").unwrap();
+        assert_eq!(doc.value["trail"]["name"], "a");
+        assert_eq!(doc.key_pos("/trail"), at(3, 3));
+    }
+
+    #[test]
+    fn scalars_follow_the_core_schema() {
+        let doc =
+            parse("a: yes\nb: '1'\nc: 0x10\nd: 1.5\ne: ~\nf: 007\ng: 1e3\nh: 1.2.3\n").unwrap();
+        assert_eq!(doc.value["a"], "yes");
+        assert_eq!(doc.value["b"], "1");
+        assert_eq!(doc.value["c"], 16);
+        assert_eq!(doc.value["d"], 1.5);
+        assert_eq!(doc.value["e"], Value::Null);
+        assert_eq!(doc.value["f"], 7);
+        assert_eq!(doc.value["g"], 1000.0);
+        assert_eq!(doc.value["h"], "1.2.3");
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected_at_the_second_key() {
+        let err = parse("trail:\n  name: a\n  name: b\n").unwrap_err();
+        assert_eq!(err.pos, at(3, 3));
+        assert!(err.message.contains("duplicate key `name`"));
+    }
+
+    #[test]
+    fn alias_bombs_are_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("more than"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let text = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(parse(&text).unwrap_err().message.contains("nesting"));
+    }
+
+    #[test]
+    fn second_document_and_syntax_errors_are_located() {
+        assert_eq!(parse("a: 1\n---\nb: 2\n").unwrap_err().pos.line, 2);
+        let err = parse("a: [1, 2\n").unwrap_err();
+        assert!(err.pos.line >= 1);
+        assert!(parse("a: !custom x\n").unwrap_err().message.contains("tag"));
+    }
+}

@@ -1,0 +1,138 @@
+//! Text to a checked spec: syntax, then shape (JSON Schema), then AWS rules, all findings located.
+//!
+//! Owns the order of the checks and mapping each finding's JSON path to a line and column. It
+//! stops after a stage that found errors, because later stages need what it guarantees. It must
+//! not print or read files.
+
+pub mod names;
+pub mod rules;
+pub mod schema;
+
+use crate::diag::{has_errors, Diagnostic};
+use crate::source::{self, Document, Pos};
+use crate::spec::Spec;
+
+/// The result of checking one spec text.
+#[derive(Debug)]
+pub struct Checked {
+    /// The spec, when it has no errors.
+    pub spec: Option<Spec>,
+    /// Errors, warnings and notes, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks a spec text; `spec` is `Some` only when no error was found.
+pub fn check(text: &str) -> Checked {
+    let doc = match source::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let mut d = Diagnostic::error(
+                "syntax",
+                "",
+                format!("the file is not valid YAML or JSON: {}", e.message),
+            );
+            d.pos = Some(e.pos);
+            return Checked {
+                spec: None,
+                diagnostics: vec![d],
+            };
+        }
+    };
+    let shape = schema::check(&doc.value);
+    if has_errors(&shape) {
+        return finish(&doc, shape, None);
+    }
+    let spec: Spec = match serde_json::from_value(doc.value.clone()) {
+        Ok(spec) => spec,
+        // The schema is generated from the same types, so this only happens on values the schema
+        // cannot express (such as integers beyond u32).
+        Err(e) => {
+            return finish(
+                &doc,
+                vec![Diagnostic::error("schema", "", e.to_string())],
+                None,
+            )
+        }
+    };
+    let found = rules::check(&spec);
+    let spec = (!has_errors(&found)).then_some(spec);
+    finish(&doc, found, spec)
+}
+
+fn finish(doc: &Document, mut diagnostics: Vec<Diagnostic>, spec: Option<Spec>) -> Checked {
+    for d in &mut diagnostics {
+        // Unknown fields are best shown at their key, everything else at the value in question.
+        let pos = if d.code == "unknown-field" {
+            doc.key_pos(&d.path)
+        } else {
+            doc.value_pos(&d.path)
+        };
+        d.pos = Some(pos);
+    }
+    diagnostics.sort_by_key(|d| (d.pos.unwrap_or(Pos { line: 0, column: 0 }), d.severity));
+    Checked { spec, diagnostics }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(&'static str, String, usize, usize)> {
+        check(text)
+            .diagnostics
+            .into_iter()
+            .map(|d| {
+                let p = d.pos.unwrap_or(Pos { line: 0, column: 0 });
+                (d.code, d.path, p.line, p.column)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_minimal_spec_passes() {
+        let checked = check("version: 1\ntrail:\n  name: audit\n");
+        assert!(checked.spec.is_some());
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    }
+
+    #[test]
+    fn rule_errors_are_all_reported_with_positions() {
+        let text = "version: 1\ntrail:\n  name: a..b\n  global_service_events: false\ncloudwatch_logs:\n  retention_days: 366\n";
+        let got = found(text);
+        assert_eq!(
+            got,
+            vec![
+                ("trail-name", "/trail/name".to_string(), 3, 9),
+                (
+                    "multi-region-needs-global-events",
+                    "/trail/global_service_events".to_string(),
+                    4,
+                    26
+                ),
+                (
+                    "retention-days",
+                    "/cloudwatch_logs/retention_days".to_string(),
+                    6,
+                    19
+                ),
+            ]
+        );
+        assert!(check(text).spec.is_none());
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let got = found("version: 1\ntrail: [\n");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "syntax");
+    }
+
+    #[test]
+    fn shape_errors_stop_before_rules() {
+        let got = found("version: 1\ntrail:\n  name: a\n  nmae: b\n");
+        assert_eq!(
+            got,
+            vec![("unknown-field", "/trail/nmae".to_string(), 4, 3)]
+        );
+    }
+}

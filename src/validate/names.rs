@@ -1,0 +1,397 @@
+//! AWS naming and format rules as pure functions: each returns the broken rule in plain words.
+//!
+//! Owns the character sets and lengths of "aws-cloudtrail-facts" §3 (from the CloudTrail, S3, KMS,
+//! SNS, IAM and CloudWatch Logs API references). It must not know where a name sits in the spec.
+
+type Check = Result<(), String>;
+
+fn length(value: &str, what: &str, min: usize, max: usize) -> Check {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(format!(
+            "{what} must be {min} to {max} characters long, this one has {n}"
+        ));
+    }
+    Ok(())
+}
+
+fn charset(value: &str, what: &str, allowed: &str, ok: impl Fn(char) -> bool) -> Check {
+    match value.chars().find(|c| !ok(*c)) {
+        Some(c) => Err(format!(
+            "{what} may only contain {allowed}; `{c}` is not allowed"
+        )),
+        None => Ok(()),
+    }
+}
+
+fn looks_like_ipv4(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// "CreateTrail" API reference, Name parameter.
+pub fn trail_name(name: &str) -> Check {
+    length(name, "a trail name", 3, 128)?;
+    charset(
+        name,
+        "a trail name",
+        "ASCII letters, digits, `.`, `_` and `-`",
+        |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'),
+    )?;
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !edge_ok(name.chars().next()) || !edge_ok(name.chars().last()) {
+        return Err("a trail name must start and end with a letter or digit".into());
+    }
+    let punct = |c: char| matches!(c, '.' | '_' | '-');
+    let chars: Vec<char> = name.chars().collect();
+    if let Some(w) = chars.windows(2).find(|w| punct(w[0]) && punct(w[1])) {
+        return Err(format!(
+            "a trail name cannot have two punctuation characters in a row (`{}{}`)",
+            w[0], w[1]
+        ));
+    }
+    if looks_like_ipv4(name) {
+        return Err("a trail name cannot be formatted as an IP address".into());
+    }
+    Ok(())
+}
+
+/// "General purpose bucket naming rules" (Amazon S3 User Guide).
+pub fn bucket_name(name: &str) -> Check {
+    length(name, "a bucket name", 3, 63)?;
+    charset(
+        name,
+        "a bucket name",
+        "lowercase letters, digits, `.` and `-`",
+        |c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-'),
+    )?;
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !edge_ok(name.chars().next()) || !edge_ok(name.chars().last()) {
+        return Err("a bucket name must start and end with a lowercase letter or digit".into());
+    }
+    if name.contains("..") {
+        return Err("a bucket name cannot contain two adjacent periods".into());
+    }
+    if looks_like_ipv4(name) {
+        return Err("a bucket name cannot be formatted as an IP address".into());
+    }
+    for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
+        if name.starts_with(prefix) {
+            return Err(format!(
+                "a bucket name cannot start with `{prefix}` (reserved by S3)"
+            ));
+        }
+    }
+    for suffix in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] {
+        if name.ends_with(suffix) {
+            return Err(format!(
+                "a bucket name cannot end with `{suffix}` (reserved by S3)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// "CreateAlias" API reference, AliasName parameter.
+pub fn kms_alias(alias: &str) -> Check {
+    length(alias, "a KMS alias", 1, 256)?;
+    if !alias.starts_with("alias/") || alias.len() == "alias/".len() {
+        return Err("a KMS alias must start with `alias/` followed by a name".into());
+    }
+    if alias.starts_with("alias/aws/") {
+        return Err("the `alias/aws/` prefix is reserved for AWS managed keys".into());
+    }
+    charset(
+        alias,
+        "a KMS alias",
+        "letters, digits, `:`, `/`, `_` and `-`",
+        |c| c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '_' | '-'),
+    )
+}
+
+/// "CreateTopic" API reference, Name parameter (standard topics).
+pub fn topic_name(name: &str) -> Check {
+    length(name, "an SNS topic name", 1, 256)?;
+    charset(
+        name,
+        "an SNS topic name",
+        "letters, digits, `_` and `-`",
+        |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
+    )
+}
+
+/// "CreateLogGroup" API reference, logGroupName parameter.
+pub fn log_group_name(name: &str) -> Check {
+    length(name, "a log group name", 1, 512)?;
+    charset(
+        name,
+        "a log group name",
+        "letters, digits, `.`, `-`, `_`, `/` and `#`",
+        |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '#'),
+    )
+}
+
+/// "PutRetentionPolicy" API reference, retentionInDays parameter.
+pub const RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+pub fn retention_days(days: u32) -> Check {
+    if RETENTION_DAYS.contains(&days) {
+        return Ok(());
+    }
+    let nearest = RETENTION_DAYS
+        .iter()
+        .min_by_key(|d| d.abs_diff(days))
+        .copied()
+        .unwrap_or(365);
+    Err(format!(
+        "CloudWatch Logs does not accept a retention of {days} days (nearest allowed: {nearest})"
+    ))
+}
+
+/// "Organization" object in the AWS Organizations API reference: `o-` and 10 to 32 characters.
+pub fn organization_id(id: &str) -> Check {
+    let rest = id.strip_prefix("o-").unwrap_or("");
+    let ok = (10..=32).contains(&rest.len())
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{id}` is not an organization id (`o-` then 10 to 32 lowercase letters or digits)"
+        ))
+    }
+}
+
+pub fn account_id(id: &str) -> Check {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{id}` is not an AWS account id (12 digits, quoted in YAML)"
+        ))
+    }
+}
+
+/// Region codes such as `eu-west-1`, `us-gov-west-1`, `cn-north-1`.
+pub fn region(region: &str) -> Check {
+    let parts: Vec<&str> = region.split('-').collect();
+    let ok = parts.len() >= 3
+        && parts.len() <= 4
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{region}` is not an AWS region code such as `eu-west-1`"
+        ))
+    }
+}
+
+/// An ARN of `service` whose resource part starts with one of `kinds` (any non-empty resource
+/// when `kinds` is empty, as SNS topics have no resource type); IAM ARNs have no region.
+pub fn arn(value: &str, service: &str, kinds: &[&str]) -> Check {
+    let what = format!(
+        "`{value}` is not a {service} ARN (arn:PARTITION:{service}:…:{})",
+        kinds.join("|")
+    );
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    if parts.len() != 6 || parts[0] != "arn" || !parts[1].starts_with("aws") || parts[2] != service
+    {
+        return Err(what);
+    }
+    let region_ok = if service == "iam" {
+        parts[3].is_empty()
+    } else {
+        region(parts[3]).is_ok()
+    };
+    if !region_ok || account_id(parts[4]).is_err() {
+        return Err(what);
+    }
+    let resource = parts[5];
+    let kind_ok = (kinds.is_empty() && !resource.is_empty())
+        || kinds.iter().any(|k| {
+            resource == *k
+                || resource
+                    .strip_prefix(k)
+                    .is_some_and(|r| r.starts_with(['/', ':']) && r.len() > 1)
+        });
+    if kind_ok {
+        Ok(())
+    } else {
+        Err(what)
+    }
+}
+
+/// "Tag" object rules shared by the services we tag (IAM, S3, KMS, SNS, Logs, CloudTrail).
+pub fn tag(key: &str, value: &str) -> Check {
+    length(key, "a tag key", 1, 128)?;
+    if value.chars().count() > 256 {
+        return Err("a tag value can be at most 256 characters long".into());
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Err("tag keys starting with `aws:` are reserved for AWS".into());
+    }
+    let ok = |c: char| {
+        c.is_alphanumeric()
+            || c == ' '
+            || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+    };
+    charset(
+        key,
+        "a tag key",
+        "letters, digits, spaces and `_ . : / = + - @`",
+        ok,
+    )?;
+    charset(
+        value,
+        "a tag value",
+        "letters, digits, spaces and `_ . : / = + - @`",
+        ok,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trail_names() {
+        for good in ["abc", "org-audit", "a.b_c-d", "Trail1", &"a".repeat(128)] {
+            assert!(trail_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "ab",
+            "-abc",
+            "abc-",
+            "a--b",
+            "a._b",
+            "a b",
+            "192.168.1.1",
+            &"a".repeat(129),
+            "ünï",
+        ] {
+            assert!(trail_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bucket_names() {
+        for good in ["abc", "acme-audit-logs", "a.b-c", "123"] {
+            assert!(bucket_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "ab",
+            "Abc",
+            "a_b",
+            "a..b",
+            "-ab",
+            "ab-",
+            "10.0.0.1",
+            "xn--abc",
+            "sthree-x",
+            "amzn-s3-demo-x",
+            "x-s3alias",
+            "x--ol-s3",
+            "x.mrap",
+            "x--x-s3",
+            "x--table-s3",
+        ] {
+            assert!(bucket_name(bad).is_err(), "{bad}");
+        }
+        assert!(bucket_name(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn aliases_topics_groups() {
+        assert!(kms_alias("alias/org-audit").is_ok());
+        assert!(kms_alias("alias/aws/s3").is_err());
+        assert!(kms_alias("org-audit").is_err());
+        assert!(kms_alias("alias/").is_err());
+        assert!(kms_alias("alias/a.b").is_err());
+        assert!(topic_name("org-audit_delivery").is_ok());
+        assert!(topic_name("a.b").is_err());
+        assert!(topic_name("").is_err());
+        assert!(log_group_name("CloudTrail/org-audit#1").is_ok());
+        assert!(log_group_name("a b").is_err());
+    }
+
+    #[test]
+    fn retention_suggests_the_nearest_value() {
+        assert!(retention_days(365).is_ok());
+        let err = retention_days(366).unwrap_err();
+        assert!(err.contains("nearest allowed: 365"), "{err}");
+    }
+
+    #[test]
+    fn ids_and_regions() {
+        assert!(organization_id("o-a1b2c3d4e5").is_ok());
+        assert!(organization_id("o-short").is_err());
+        assert!(organization_id("o-A1B2C3D4E5").is_err());
+        assert!(account_id("111122223333").is_ok());
+        assert!(account_id("11112222333").is_err());
+        for good in ["eu-west-1", "us-gov-west-1", "cn-north-1", "ap-southeast-5"] {
+            assert!(region(good).is_ok(), "{good}");
+        }
+        for bad in ["eu-west", "EU-west-1", "euwest1", "eu--1"] {
+            assert!(region(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn arns() {
+        assert!(arn(
+            "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+            "kms",
+            &["key", "alias"]
+        )
+        .is_ok());
+        assert!(arn(
+            "arn:aws-us-gov:sns:us-gov-west-1:111122223333:topic",
+            "sns",
+            &[]
+        )
+        .is_ok());
+        assert!(arn("arn:aws:sns:us-east-1:111122223333:", "sns", &[]).is_err());
+        assert!(arn("arn:aws:iam::111122223333:role/Audit", "iam", &["role"]).is_ok());
+        assert!(arn(
+            "arn:aws:iam::111122223333:root",
+            "iam",
+            &["root", "role", "user"]
+        )
+        .is_ok());
+        assert!(arn(
+            "arn:aws:iam::111122223333:group/x",
+            "iam",
+            &["root", "role", "user"]
+        )
+        .is_err());
+        assert!(arn("arn:aws:kms:eu-west-1:1111:key/abcd", "kms", &["key"]).is_err());
+        assert!(arn(
+            "arn:aws:iam:eu-west-1:111122223333:role/x",
+            "iam",
+            &["role"]
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn tags() {
+        assert!(tag("team", "security ops").is_ok());
+        assert!(tag("aws:x", "v").is_err());
+        assert!(tag("", "v").is_err());
+        assert!(tag("k", "a;b").is_err());
+    }
+}

@@ -1,0 +1,424 @@
+//! AWS rules a well-shaped spec can still break ("aws-cloudtrail-facts" §3), each with a stable code.
+//!
+//! Owns which rule applies where, the JSON path it points at and the hint. It must not check shapes
+//! (the schema did) nor build resources.
+
+use super::names;
+use crate::diag::Diagnostic;
+use crate::spec::{Insight, Management, ManagementPreset, ReadWrite, Spec, Toggle};
+
+/// Management event sources a trail can leave out ("Logging management events": only these two).
+pub const EXCLUDABLE_SOURCES: [&str; 2] = ["kms.amazonaws.com", "rdsdata.amazonaws.com"];
+
+/// Every rule finding for `spec`, in document order of the rules.
+pub fn check(spec: &Spec) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    trail(spec, &mut out);
+    bucket(spec, &mut out);
+    kms(spec, &mut out);
+    sns(spec, &mut out);
+    logs(spec, &mut out);
+    events(spec, &mut out);
+    for (key, value) in &spec.tags {
+        rule(
+            &mut out,
+            "tag",
+            &format!("/tags/{}", crate::source::escape_segment(key)),
+            names::tag(key, value),
+            None,
+        );
+    }
+    out
+}
+
+fn rule(
+    out: &mut Vec<Diagnostic>,
+    code: &'static str,
+    path: &str,
+    result: Result<(), String>,
+    hint: Option<&str>,
+) {
+    if let Err(message) = result {
+        let mut d = Diagnostic::error(code, path, message);
+        if let Some(h) = hint {
+            d = d.hint(h);
+        }
+        out.push(d);
+    }
+}
+
+fn trail(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let t = &spec.trail;
+    rule(
+        out,
+        "trail-name",
+        "/trail/name",
+        names::trail_name(&t.name),
+        Some("example: `org-audit`; the name cannot be changed later"),
+    );
+    if let Some(region) = &t.home_region {
+        rule(
+            out,
+            "region",
+            "/trail/home_region",
+            names::region(region),
+            None,
+        );
+    }
+    if let Some(org) = &t.organization {
+        rule(
+            out,
+            "organization-id",
+            "/trail/organization/id",
+            names::organization_id(&org.id),
+            Some("find it with `aws organizations describe-organization`"),
+        );
+    }
+    if t.multi_region && !t.global_service_events {
+        out.push(
+            Diagnostic::error(
+                "multi-region-needs-global-events",
+                "/trail/global_service_events",
+                "a multi-region trail must include global service events (CreateTrail rejects it with InvalidParameterCombinationException)",
+            )
+            .hint("remove `global_service_events: false`, or set `multi_region: false`"),
+        );
+    }
+}
+
+fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let b = &spec.bucket;
+    match &b.name {
+        Some(name) => rule(
+            out,
+            "bucket-name",
+            "/bucket/name",
+            names::bucket_name(name),
+            None,
+        ),
+        None if b.existing => out.push(
+            Diagnostic::error(
+                "bucket-name-required",
+                "/bucket",
+                "an existing bucket needs its `name`",
+            )
+            .hint("add `name: <bucket>` or remove `existing: true` to create one"),
+        ),
+        None => {}
+    }
+    if b.existing {
+        for (field, set) in [
+            ("versioning", b.versioning.is_some()),
+            ("lifecycle", b.lifecycle.is_some()),
+            ("access_logging", b.access_logging.is_some()),
+        ] {
+            if set {
+                out.push(
+                    Diagnostic::error(
+                        "existing-bucket-setting",
+                        format!("/bucket/{field}"),
+                        format!("`{field}` configures a bucket trailsmith creates; an existing bucket is managed where it was made"),
+                    )
+                    .hint(format!("remove `{field}`, or remove `existing: true`")),
+                );
+            }
+        }
+        out.push(
+            Diagnostic::note(
+                "existing-bucket-policy",
+                "/bucket/existing",
+                "the existing bucket's policy must let this trail write (AWSCloudTrailAclCheck and AWSCloudTrailWrite scoped to its ARN)",
+            )
+            .hint("the statements are in the AWS CloudTrail User Guide, \"Amazon S3 bucket policy for CloudTrail\""),
+        );
+    }
+    if let Some(prefix) = &b.prefix {
+        prefix_rule(prefix, out);
+    }
+    if let Some(l) = &b.lifecycle {
+        if let (Some(archive), Some(expire)) = (l.archive_after_days, l.expire_after_days) {
+            if archive >= expire {
+                out.push(Diagnostic::error(
+                    "lifecycle-order",
+                    "/bucket/lifecycle/expire_after_days",
+                    format!("log files expire after {expire} days, before or when they would be archived ({archive} days)"),
+                ));
+            }
+        }
+    }
+    if let Some(logging) = &b.access_logging {
+        rule(
+            out,
+            "bucket-name",
+            "/bucket/access_logging/target_bucket",
+            names::bucket_name(&logging.target_bucket),
+            None,
+        );
+        if b.name.as_deref() == Some(logging.target_bucket.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    "access-log-loop",
+                    "/bucket/access_logging/target_bucket",
+                    "a bucket cannot receive its own access logs (every log write would log again)",
+                )
+                .hint("send access logs to a separate bucket"),
+            );
+        }
+    }
+    for (i, account) in b.writer_accounts.iter().enumerate() {
+        let path = format!("/bucket/writer_accounts/{i}");
+        rule(out, "account-id", &path, names::account_id(account), None);
+        if b.writer_accounts[..i].contains(account) {
+            out.push(Diagnostic::error(
+                "duplicate",
+                path,
+                format!("account `{account}` is listed twice"),
+            ));
+        }
+    }
+}
+
+fn prefix_rule(prefix: &str, out: &mut Vec<Diagnostic>) {
+    let path = "/bucket/prefix";
+    let problem = if prefix.is_empty() {
+        Some("the prefix is empty; leave it out instead".to_string())
+    } else if prefix.len() > 200 {
+        Some(format!(
+            "the prefix can be at most 200 characters long, this one has {}",
+            prefix.len()
+        ))
+    } else if prefix.starts_with('/') || prefix.ends_with('/') || prefix.contains("//") {
+        Some("the prefix cannot start or end with `/` or contain `//` (CloudTrail adds `/AWSLogs/` itself)".to_string())
+    } else if prefix.starts_with("AWSLogs/") || prefix == "AWSLogs" {
+        Some("the prefix cannot start with `AWSLogs`: CloudTrail writes under `<prefix>/AWSLogs/` itself".to_string())
+    } else {
+        prefix
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "!-_.*'()/".contains(*c)))
+            .map(|c| format!("the prefix may only use S3's safe key characters (letters, digits, `!-_.*'()/`); `{c}` is not one"))
+    };
+    if let Some(message) = problem {
+        out.push(Diagnostic::error("bucket-prefix", path, message));
+    }
+}
+
+fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let Some(k) = spec.kms.settings() else {
+        if matches!(spec.kms, Toggle::Switch(false)) {
+            out.push(
+                Diagnostic::warning(
+                    "no-kms",
+                    "/kms",
+                    "log files will be encrypted with SSE-S3 only; CIS 3.5 and Security Hub CloudTrail.2 ask for a KMS key",
+                )
+                .hint("remove `kms: false` to get a key with rotation and a least-privilege policy"),
+            );
+        }
+        return;
+    };
+    if let Some(arn) = &k.key_arn {
+        rule(
+            out,
+            "kms-key-arn",
+            "/kms/key_arn",
+            names::arn(arn, "kms", &["key", "alias"]),
+            None,
+        );
+        let conflicts = [
+            ("alias", k.alias.is_some()),
+            ("admins", !k.admins.is_empty()),
+            ("decrypt_principals", !k.decrypt_principals.is_empty()),
+            ("deletion_window_days", k.deletion_window_days.is_some()),
+        ];
+        for (field, set) in conflicts {
+            if set {
+                out.push(
+                    Diagnostic::error(
+                        "existing-key-setting",
+                        format!("/kms/{field}"),
+                        format!("`{field}` configures a key trailsmith creates; it cannot be combined with `key_arn`"),
+                    )
+                    .hint(format!("remove `{field}`, or remove `key_arn` to create a key")),
+                );
+            }
+        }
+        out.push(
+            Diagnostic::note(
+                "existing-key-policy",
+                "/kms/key_arn",
+                "the existing key's policy must let cloudtrail.amazonaws.com use kms:GenerateDataKey* and kms:DescribeKey for this trail",
+            )
+            .hint("see \"Configure AWS KMS key policies for CloudTrail\" in the CloudTrail User Guide"),
+        );
+    }
+    if let Some(alias) = &k.alias {
+        rule(
+            out,
+            "kms-alias",
+            "/kms/alias",
+            names::kms_alias(alias),
+            None,
+        );
+    }
+    for (field, list) in [
+        ("admins", &k.admins),
+        ("decrypt_principals", &k.decrypt_principals),
+    ] {
+        for (i, principal) in list.iter().enumerate() {
+            rule(
+                out,
+                "principal-arn",
+                &format!("/kms/{field}/{i}"),
+                names::arn(principal, "iam", &["root", "role", "user"]),
+                Some("use an IAM role, user or account root ARN such as arn:aws:iam::111122223333:role/SecurityAudit"),
+            );
+        }
+    }
+}
+
+fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let Some(s) = spec.sns.settings() else { return };
+    if let Some(name) = &s.topic_name {
+        rule(
+            out,
+            "topic-name",
+            "/sns/topic_name",
+            names::topic_name(name),
+            None,
+        );
+    }
+    if let Some(arn) = &s.topic_arn {
+        rule(
+            out,
+            "topic-arn",
+            "/sns/topic_arn",
+            names::arn(arn, "sns", &[]),
+            None,
+        );
+        if s.topic_name.is_some() {
+            out.push(
+                Diagnostic::error(
+                    "existing-topic-setting",
+                    "/sns/topic_name",
+                    "`topic_name` names a new topic; it cannot be combined with `topic_arn`",
+                )
+                .hint("keep one of the two"),
+            );
+        }
+    }
+}
+
+fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let Some(c) = spec.cloudwatch_logs.settings() else {
+        return;
+    };
+    if let Some(name) = &c.log_group {
+        rule(
+            out,
+            "log-group-name",
+            "/cloudwatch_logs/log_group",
+            names::log_group_name(name),
+            None,
+        );
+    }
+    if let Some(days) = c.retention_days {
+        rule(out, "retention-days", "/cloudwatch_logs/retention_days", names::retention_days(days), Some("allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"));
+    }
+    if let Some(arn) = &c.log_group_arn {
+        rule(
+            out,
+            "log-group-arn",
+            "/cloudwatch_logs/log_group_arn",
+            names::arn(arn, "logs", &["log-group"]),
+            None,
+        );
+        for (field, set) in [
+            ("log_group", c.log_group.is_some()),
+            ("retention_days", c.retention_days.is_some()),
+        ] {
+            if set {
+                out.push(
+                    Diagnostic::error(
+                        "existing-log-group-setting",
+                        format!("/cloudwatch_logs/{field}"),
+                        format!("`{field}` configures a log group trailsmith creates; it cannot be combined with `log_group_arn`"),
+                    )
+                    .hint(format!("remove `{field}`, or remove `log_group_arn`")),
+                );
+            }
+        }
+    }
+    if let Some(arn) = &c.role_arn {
+        rule(
+            out,
+            "role-arn",
+            "/cloudwatch_logs/role_arn",
+            names::arn(arn, "iam", &["role"]),
+            None,
+        );
+    }
+}
+
+fn events(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let e = &spec.events;
+    let read_write = match &e.management {
+        Management::Preset(ManagementPreset::None) => None,
+        Management::Preset(ManagementPreset::All) => Some(ReadWrite::All),
+        Management::Preset(ManagementPreset::ReadOnly) => Some(ReadWrite::ReadOnly),
+        Management::Preset(ManagementPreset::WriteOnly) => Some(ReadWrite::WriteOnly),
+        Management::Detailed(d) => {
+            for (i, source) in d.exclude_sources.iter().enumerate() {
+                let path = format!("/events/management/exclude_sources/{i}");
+                if !EXCLUDABLE_SOURCES.contains(&source.as_str()) {
+                    out.push(
+                        Diagnostic::error(
+                            "exclude-source",
+                            path.clone(),
+                            format!("a trail cannot leave out management events of `{source}`"),
+                        )
+                        .hint(format!(
+                            "only {} can be left out",
+                            EXCLUDABLE_SOURCES.join(" and ")
+                        )),
+                    );
+                }
+                if d.exclude_sources[..i].contains(source) {
+                    out.push(Diagnostic::error(
+                        "duplicate",
+                        path,
+                        format!("`{source}` is listed twice"),
+                    ));
+                }
+            }
+            Some(d.read_write)
+        }
+    };
+    match read_write {
+        None if !e.insights.is_empty() => out.push(
+            Diagnostic::error("insights-need-management-events", "/events/insights", "Insights analyse management events, but this trail records none")
+                .hint("record management events (`management: all`), or remove `insights`"),
+        ),
+        None => out.push(
+            Diagnostic::warning("records-nothing", "/events/management", "this trail records no events at all")
+                .hint("record management events, or data events once they are configured"),
+        ),
+        Some(ReadWrite::ReadOnly) if e.insights.contains(&Insight::ApiCallRate) => out.push(
+            Diagnostic::warning(
+                "insights-without-write-events",
+                "/events/insights",
+                "API call rate Insights measure write management events, which this trail does not record",
+            )
+            .hint("use `management: all` or `write_only`"),
+        ),
+        Some(_) => {}
+    }
+    for (i, insight) in e.insights.iter().enumerate() {
+        if e.insights[..i].contains(insight) {
+            out.push(Diagnostic::error(
+                "duplicate",
+                format!("/events/insights/{i}"),
+                "this Insights type is listed twice",
+            ));
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Shape checks: the spec's own JSON Schema applied with the `jsonschema` crate.
+//!
+//! Owns turning schema errors into located diagnostics in plain words. It must not hold AWS rules;
+//! the schema is generated from `spec`, so the shape is defined in one place only.
+
+use crate::diag::Diagnostic;
+use crate::source::escape_segment;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+struct Compiled {
+    schema: Value,
+    validator: Option<Validator>,
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let schema =
+            serde_json::to_value(schemars::schema_for!(crate::spec::Spec)).unwrap_or(Value::Null);
+        // The schema is ours and fixed at build time; a test proves it compiles.
+        let validator = jsonschema::validator_for(&schema).ok();
+        Compiled { schema, validator }
+    })
+}
+
+/// Every shape error of `value`, each with its JSON path (positions are added by the caller).
+pub fn check(value: &Value) -> Vec<Diagnostic> {
+    let compiled = compiled();
+    let Some(validator) = &compiled.validator else {
+        return vec![Diagnostic::error(
+            "internal",
+            "",
+            "the spec schema failed to compile",
+        )];
+    };
+    let mut out = Vec::new();
+    for error in validator.iter_errors(value) {
+        describe(&error, value, &compiled.schema, &mut out);
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    out.dedup();
+    out
+}
+
+fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut Vec<Diagnostic>) {
+    let path = error.instance_path().to_string();
+    let found = root.pointer(&path).map(short).unwrap_or_default();
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_fields(schema, &error.schema_path().to_string());
+            for name in unexpected {
+                let mut d = Diagnostic::error(
+                    "unknown-field",
+                    format!("{path}/{}", escape_segment(name)),
+                    format!("unknown field `{name}` in {}", where_(&path)),
+                );
+                if !allowed.is_empty() {
+                    d = d.hint(format!("allowed fields here: {}", allowed.join(", ")));
+                }
+                out.push(d);
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            out.push(
+                Diagnostic::error(
+                    "missing-field",
+                    path.clone(),
+                    format!("missing required field `{name}` in {}", where_(&path)),
+                )
+                .hint(format!("add `{name}:` here")),
+            );
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(short).collect())
+                .unwrap_or_default();
+            out.push(Diagnostic::error(
+                "not-one-of",
+                path,
+                format!("{found} is not one of: {}", options.join(", ")),
+            ));
+        }
+        ValidationErrorKind::Type { .. } => {
+            out.push(Diagnostic::error("wrong-type", path, error.to_string()));
+        }
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
+            out.push(Diagnostic::error(
+                "out-of-range",
+                path,
+                format!("{found} is out of range (limit {limit})"),
+            ));
+        }
+        ValidationErrorKind::AnyOf { context } => any_of(&path, &found, context, root, schema, out),
+        _ => out.push(Diagnostic::error("schema", path, error.to_string())),
+    }
+}
+
+/// `anyOf` covers forms such as `kms: false | {...}` and `management: all | {...}`. When the value
+/// has the shape of one branch (an object against the object branch), that branch's own errors
+/// are the useful ones; otherwise say which forms are accepted.
+fn any_of(
+    path: &str,
+    found: &str,
+    context: &[Vec<ValidationError<'static>>],
+    root: &Value,
+    schema: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
+    let same_shape = context.iter().find(|errors| {
+        !errors.is_empty()
+            && !errors.iter().any(|e| {
+                e.instance_path().to_string() == path
+                    && matches!(
+                        e.kind(),
+                        ValidationErrorKind::Type { .. } | ValidationErrorKind::Enum { .. }
+                    )
+            })
+    });
+    if let Some(errors) = same_shape {
+        for e in errors {
+            describe(e, root, schema, out);
+        }
+        return;
+    }
+    let forms: Vec<String> = context
+        .iter()
+        .flat_map(|errors| errors.iter())
+        .filter_map(|e| match e.kind() {
+            ValidationErrorKind::Type { .. } => Some(expected_of(&e.to_string())),
+            ValidationErrorKind::Enum { options } => options
+                .as_array()
+                .map(|a| a.iter().map(short).collect::<Vec<_>>().join(" | ")),
+            _ => None,
+        })
+        .collect();
+    out.push(Diagnostic::error(
+        "wrong-form",
+        path,
+        format!(
+            "{found} is not an accepted form; expected {}",
+            forms.join(", or ")
+        ),
+    ));
+}
+
+/// Pulls the expected type out of a jsonschema type error ("x is not of type \"boolean\"").
+fn expected_of(message: &str) -> String {
+    message
+        .rsplit_once("of type")
+        .map(|(_, t)| t.trim().replace('"', ""))
+        .unwrap_or_else(|| message.to_string())
+}
+
+/// The property names a schema object allows, found beside its `additionalProperties` keyword.
+fn allowed_fields(schema: &Value, schema_path: &str) -> Vec<String> {
+    let Some(parent) = schema_path.strip_suffix("/additionalProperties") else {
+        return Vec::new();
+    };
+    schema
+        .pointer(&format!("{parent}/properties"))
+        .and_then(Value::as_object)
+        .map(|props| {
+            props
+                .keys()
+                .filter(|k| !k.starts_with('$'))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn where_(path: &str) -> String {
+    if path.is_empty() {
+        "the spec".to_string()
+    } else {
+        format!("`{path}`")
+    }
+}
+
+/// A value as the user would write it, cut short.
+fn short(value: &Value) -> String {
+    let text = match value {
+        Value::String(s) => format!("`{s}`"),
+        Value::Object(_) => "a mapping".to_string(),
+        Value::Array(_) => "a list".to_string(),
+        other => format!("`{other}`"),
+    };
+    if text.chars().count() > 60 {
+        format!("{}…`", text.chars().take(57).collect::<String>())
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn codes(value: Value) -> Vec<(String, &'static str)> {
+        check(&value)
+            .into_iter()
+            .map(|d| (d.path, d.code))
+            .collect()
+    }
+
+    #[test]
+    fn schema_compiles_and_accepts_a_minimal_spec() {
+        assert!(compiled().validator.is_some());
+        assert!(check(&json!({"version": 1, "trail": {"name": "audit"}})).is_empty());
+    }
+
+    #[test]
+    fn unknown_fields_name_the_key_and_list_the_allowed_ones() {
+        let diags = check(&json!({"version": 1, "trail": {"name": "a", "nmae": "b"}}));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "unknown-field");
+        assert_eq!(diags[0].path, "/trail/nmae");
+        assert!(diags[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("multi_region"));
+    }
+
+    #[test]
+    fn every_error_is_reported() {
+        let found = codes(json!({"version": 2, "trail": {"multi_region": "yes"}, "kms": 3}));
+        assert!(
+            found.contains(&("/version".into(), "out-of-range")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("/trail".into(), "missing-field")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("/trail/multi_region".into(), "wrong-type")),
+            "{found:?}"
+        );
+        assert!(found.contains(&("/kms".into(), "wrong-form")), "{found:?}");
+    }
+
+    #[test]
+    fn an_object_in_an_any_of_reports_its_own_errors() {
+        let found = codes(json!({"version": 1, "trail": {"name": "a"}, "kms": {"alais": "x"}}));
+        assert_eq!(found, vec![("/kms/alais".to_string(), "unknown-field")]);
+        let found =
+            codes(json!({"version": 1, "trail": {"name": "a"}, "events": {"management": "most"}}));
+        assert_eq!(
+            found,
+            vec![("/events/management".to_string(), "wrong-form")]
+        );
+    }
+}
