@@ -1,0 +1,303 @@
+//! The command line: arguments, reading specs, printing diagnostics, writing outputs, exit codes.
+//!
+//! The only module that touches files, stdout or stderr. Exit codes: 0 success, 1 a spec is
+//! invalid or `--check` found stale output, 2 usage error or unreadable input. Nothing is written
+//! when any spec has errors, and files are replaced atomically (written beside, then renamed).
+
+use crate::diag::{has_errors, Diagnostic, Severity};
+use crate::source::Pos;
+use crate::{compile, Target};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "trailsmith",
+    version,
+    about = "Compile a CloudTrail trail spec into CloudFormation or Terraform JSON"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check specs; diagnostics go to stderr.
+    Validate {
+        /// Spec files (YAML or JSON); `-` reads standard input.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+    },
+    /// Compile specs to a deployable template or configuration.
+    Synth {
+        /// Spec files (YAML or JSON); `-` reads standard input.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, short, value_enum)]
+        target: TargetArg,
+        /// Write to this file instead of standard output (one spec only).
+        #[arg(long, short, conflicts_with = "out_dir")]
+        output: Option<PathBuf>,
+        /// Write one output per spec into this directory: NAME.template.json (CloudFormation) or
+        /// NAME/main.tf.json (Terraform), NAME being the spec's file name without extension.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// Compare with the existing files instead of writing; exit 1 if any is stale or missing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the spec's JSON Schema.
+    Schema,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    #[value(alias = "cfn")]
+    Cloudformation,
+    #[value(alias = "tf")]
+    Terraform,
+}
+
+impl From<TargetArg> for Target {
+    fn from(t: TargetArg) -> Target {
+        match t {
+            TargetArg::Cloudformation => Target::CloudFormation,
+            TargetArg::Terraform => Target::Terraform,
+        }
+    }
+}
+
+/// A failure that is not about a spec's content: exit code 2.
+struct Usage(String);
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Validate { specs } => validate(&specs),
+        Command::Synth {
+            specs,
+            target,
+            output,
+            out_dir,
+            check,
+        } => synth(&specs, target.into(), output, out_dir, check),
+        Command::Schema => {
+            print(&crate::spec::schema_text());
+            Ok(true)
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(Usage(message)) => {
+            eprintln!("trailsmith: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`trailsmith schema | head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
+fn display(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a spec; a missing or unreadable file is a usage problem, bad bytes a spec problem.
+fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
+    let mut bytes = Vec::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else if path.is_dir() {
+        return Err(Usage(format!(
+            "{} is a directory, not a spec file",
+            path.display()
+        )));
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map(|_| ())
+    };
+    read.map_err(|e| Usage(format!("cannot read {}: {e}", display(path))))?;
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(good);
+        let line = text.matches('\n').count() + 1;
+        let column = text
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
+        let mut d = Diagnostic::error("encoding", "", "the file is not valid UTF-8")
+            .hint("save the spec as UTF-8");
+        d.pos = Some(Pos { line, column });
+        d
+    }))
+}
+
+fn report(file: &str, diagnostics: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = write!(err, "{}", d.render(file));
+    }
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if errors > 0 {
+        let _ = writeln!(err, "{file}: {errors} error(s), {warnings} warning(s)");
+    }
+}
+
+/// Checks and compiles every spec; `None` for a spec with errors (already reported).
+fn compile_all(specs: &[PathBuf], target: Target) -> Result<Vec<Option<String>>, Usage> {
+    let mut outputs = Vec::new();
+    for path in specs {
+        let file = display(path);
+        let text = match read(path)? {
+            Ok(text) => text,
+            Err(d) => {
+                report(&file, &[d]);
+                outputs.push(None);
+                continue;
+            }
+        };
+        let (output, diagnostics) = compile(&text, target);
+        report(&file, &diagnostics);
+        outputs.push(output);
+    }
+    Ok(outputs)
+}
+
+fn validate(specs: &[PathBuf]) -> Result<bool, Usage> {
+    let mut ok = true;
+    for path in specs {
+        let file = display(path);
+        let diagnostics = match read(path)? {
+            Ok(text) => crate::validate::check(&text).diagnostics,
+            Err(d) => vec![d],
+        };
+        report(&file, &diagnostics);
+        if has_errors(&diagnostics) {
+            ok = false;
+        } else {
+            eprintln!("{file}: valid");
+        }
+    }
+    Ok(ok)
+}
+
+/// Where each spec's output goes in `--out-dir`.
+fn out_path(dir: &Path, spec: &Path, target: Target) -> Result<PathBuf, Usage> {
+    let name = spec
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| {
+            [".yaml", ".yml", ".json"]
+                .iter()
+                .find_map(|ext| n.strip_suffix(ext))
+                .unwrap_or(n)
+        })
+        .filter(|n| !n.is_empty() && !n.starts_with('.'))
+        .ok_or_else(|| Usage(format!("cannot name an output after {}", display(spec))))?;
+    Ok(match target {
+        Target::CloudFormation => dir.join(format!("{name}.template.json")),
+        // Terraform reads every .tf.json of a directory as one module, so each spec gets its own.
+        Target::Terraform => dir.join(name).join("main.tf.json"),
+    })
+}
+
+fn synth(
+    specs: &[PathBuf],
+    target: Target,
+    output: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    check: bool,
+) -> Result<bool, Usage> {
+    let files: Vec<PathBuf> = match (&output, &out_dir) {
+        (Some(_), _) | (None, None) if specs.len() > 1 => {
+            return Err(Usage("several specs need --out-dir DIR".into()));
+        }
+        (Some(file), _) => vec![file.clone()],
+        (None, Some(dir)) => specs
+            .iter()
+            .map(|s| out_path(dir, s, target))
+            .collect::<Result<_, _>>()?,
+        (None, None) if check => {
+            return Err(Usage("--check needs -o FILE or --out-dir DIR".into()))
+        }
+        (None, None) => Vec::new(),
+    };
+    for (i, f) in files.iter().enumerate() {
+        if files[..i].contains(f) {
+            return Err(Usage(format!("two specs would both write {}", f.display())));
+        }
+    }
+    let compiled = compile_all(specs, target)?;
+    let Some(outputs) = compiled.into_iter().collect::<Option<Vec<String>>>() else {
+        eprintln!("trailsmith: nothing written: fix the errors above first");
+        return Ok(false);
+    };
+    if files.is_empty() {
+        outputs.iter().for_each(|o| print(o));
+        return Ok(true);
+    }
+    if check {
+        let mut fresh = true;
+        for (file, expected) in files.iter().zip(&outputs) {
+            match std::fs::read(file) {
+                Ok(current) if current == expected.as_bytes() => {}
+                Ok(_) => {
+                    eprintln!("stale: {}", file.display());
+                    fresh = false;
+                }
+                Err(_) => {
+                    eprintln!("missing: {}", file.display());
+                    fresh = false;
+                }
+            }
+        }
+        if fresh {
+            eprintln!("trailsmith: {} output(s) up to date", files.len());
+        }
+        return Ok(fresh);
+    }
+    for (file, text) in files.iter().zip(&outputs) {
+        write_atomic(file, text.as_bytes())
+            .map_err(|e| Usage(format!("cannot write {}: {e}", file.display())))?;
+    }
+    Ok(true)
+}
+
+/// Writes beside the destination, then renames over it: readers see the old or the new file,
+/// never half of one.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".trailsmith-")
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

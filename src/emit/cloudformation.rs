@@ -1,0 +1,421 @@
+//! The model as a CloudFormation JSON template.
+//!
+//! Owns logical ids and CloudFormation syntax: `Ref`, `Fn::GetAtt`, `Fn::Sub`, pseudo parameters,
+//! `DependsOn`, `Rules`. It makes no decisions and cannot fail; every setting comes from `model`.
+
+use super::{document, pascal_case};
+use crate::expr::{Attr, Expr, Res};
+use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
+use crate::policy::Policy;
+use serde_json::{json, Map, Value};
+
+/// Stable logical ids: renaming one makes CloudFormation replace the resource.
+pub fn logical_id(res: Res) -> &'static str {
+    match res {
+        Res::Bucket => "TrailBucket",
+        Res::BucketPolicy => "TrailBucketPolicy",
+        Res::Key => "TrailKey",
+        Res::KeyAlias => "TrailKeyAlias",
+        Res::Topic => "TrailTopic",
+        Res::TopicPolicy => "TrailTopicPolicy",
+        Res::LogGroup => "TrailLogGroup",
+        Res::LogsRole => "TrailLogsRole",
+        Res::Trail => "Trail",
+    }
+}
+
+/// The placeholder `Fn::Sub` uses for an attribute.
+fn sub_ref(res: Res, attr: Attr) -> String {
+    let id = logical_id(res);
+    match (res, attr) {
+        // Ref of a topic is its ARN; GetAtt of a log group's Arn ends in `:*`, which the model's
+        // `Arn` (as AWS prints it) does not.
+        (Res::Topic, Attr::Arn) => format!("${{{id}}}"),
+        (Res::Topic, Attr::Name) => format!("${{{id}.TopicName}}"),
+        (Res::LogGroup, Attr::Arn) => {
+            format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{id}}}")
+        }
+        (_, Attr::Name) => format!("${{{id}}}"),
+        (_, Attr::Arn) => format!("${{{id}.Arn}}"),
+    }
+}
+
+fn sub_text(e: &Expr, out: &mut String) {
+    match e {
+        // `${` in a literal would start a placeholder; `${!` is Fn::Sub's escape for it.
+        Expr::Lit(s) => out.push_str(&s.replace("${", "${!")),
+        Expr::Partition => out.push_str("${AWS::Partition}"),
+        Expr::Account => out.push_str("${AWS::AccountId}"),
+        Expr::Region => out.push_str("${AWS::Region}"),
+        Expr::Attr(r, a) => out.push_str(&sub_ref(*r, *a)),
+        Expr::Join(parts) => parts.iter().for_each(|p| sub_text(p, out)),
+    }
+}
+
+/// An expression as a template value: a plain string, `Ref`, `Fn::GetAtt`, or `Fn::Sub`.
+pub fn expr(e: &Expr) -> Value {
+    match e {
+        Expr::Lit(s) => json!(s),
+        Expr::Partition => json!({"Ref": "AWS::Partition"}),
+        Expr::Account => json!({"Ref": "AWS::AccountId"}),
+        Expr::Region => json!({"Ref": "AWS::Region"}),
+        _ => {
+            let mut text = String::new();
+            sub_text(e, &mut text);
+            let inner = text.strip_prefix("${").and_then(|t| t.strip_suffix('}'));
+            match inner {
+                Some(name) if !name.contains(['$', '{', '}']) => match name.split_once('.') {
+                    Some((id, attr)) => json!({"Fn::GetAtt": [id, attr]}),
+                    None => json!({"Ref": name}),
+                },
+                _ => json!({"Fn::Sub": text}),
+            }
+        }
+    }
+}
+
+fn policy(p: &Policy) -> Value {
+    document(p, expr)
+}
+
+fn tags(model: &Model) -> Value {
+    Value::Array(
+        model
+            .tags
+            .iter()
+            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .collect(),
+    )
+}
+
+/// Adds `Tags` when the spec has any.
+fn tagged(mut props: Map<String, Value>, model: &Model) -> Value {
+    if !model.tags.is_empty() {
+        props.insert("Tags".into(), tags(model));
+    }
+    Value::Object(props)
+}
+
+fn resource(kind: &str, depends_on: &[Res], props: Value) -> Value {
+    let mut r = Map::new();
+    r.insert("Type".into(), json!(kind));
+    if !depends_on.is_empty() {
+        r.insert(
+            "DependsOn".into(),
+            json!(depends_on
+                .iter()
+                .map(|d| logical_id(*d))
+                .collect::<Vec<_>>()),
+        );
+    }
+    r.insert("Properties".into(), props);
+    Value::Object(r)
+}
+
+fn props(pairs: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect()
+}
+
+fn bucket(b: &Bucket, model: &Model) -> Value {
+    let sse = match &b.kms_key {
+        Some(key) => json!({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": expr(key)}),
+        None => json!({"SSEAlgorithm": "AES256"}),
+    };
+    let mut rule = props(vec![
+        ("Id", Some(json!("log-files"))),
+        ("Status", Some(json!("Enabled"))),
+        (
+            "AbortIncompleteMultipartUpload",
+            Some(json!({"DaysAfterInitiation": ABORT_INCOMPLETE_UPLOAD_DAYS})),
+        ),
+        (
+            "Transitions",
+            b.archive_after_days
+                .map(|d| json!([{"StorageClass": "GLACIER", "TransitionInDays": d}])),
+        ),
+        ("ExpirationInDays", b.expire_after_days.map(|d| json!(d))),
+    ]);
+    if b.expire_after_days.is_some() && b.versioning {
+        rule.insert(
+            "NoncurrentVersionExpiration".into(),
+            json!({"NoncurrentDays": NONCURRENT_VERSION_DAYS}),
+        );
+    }
+    let p = props(vec![
+        ("BucketName", b.name.as_ref().map(|n| json!(n))),
+        (
+            "BucketEncryption",
+            Some(
+                json!({"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": sse}]}),
+            ),
+        ),
+        (
+            "PublicAccessBlockConfiguration",
+            Some(json!({
+                "BlockPublicAcls": true,
+                "BlockPublicPolicy": true,
+                "IgnorePublicAcls": true,
+                "RestrictPublicBuckets": true
+            })),
+        ),
+        (
+            "OwnershipControls",
+            Some(json!({"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})),
+        ),
+        (
+            "VersioningConfiguration",
+            b.versioning.then(|| json!({"Status": "Enabled"})),
+        ),
+        ("LifecycleConfiguration", Some(json!({"Rules": [rule]}))),
+        (
+            "LoggingConfiguration",
+            b.access_logging.as_ref().map(
+                |l| json!({"DestinationBucketName": l.target_bucket, "LogFilePrefix": l.prefix}),
+            ),
+        ),
+    ]);
+    resource("AWS::S3::Bucket", &[], tagged(p, model))
+}
+
+fn trail(t: &Trail, model: &Model) -> Value {
+    let selectors: Vec<Value> = t
+        .event_selectors
+        .iter()
+        .map(|s| {
+            let mut m = props(vec![
+                ("ReadWriteType", Some(json!(s.read_write))),
+                (
+                    "IncludeManagementEvents",
+                    Some(json!(s.include_management_events)),
+                ),
+            ]);
+            if !s.exclude_management_sources.is_empty() {
+                m.insert(
+                    "ExcludeManagementEventSources".into(),
+                    json!(s.exclude_management_sources),
+                );
+            }
+            Value::Object(m)
+        })
+        .collect();
+    let insights: Vec<Value> = t
+        .insights
+        .iter()
+        .map(|i| json!({"InsightType": i}))
+        .collect();
+    let p = props(vec![
+        ("TrailName", Some(json!(t.name))),
+        ("IsLogging", Some(json!(t.logging))),
+        ("S3BucketName", Some(expr(&t.bucket_name))),
+        ("S3KeyPrefix", t.prefix.as_ref().map(|p| json!(p))),
+        ("KMSKeyId", t.kms_key.as_ref().map(expr)),
+        ("SnsTopicName", t.sns_topic.as_ref().map(expr)),
+        (
+            "CloudWatchLogsLogGroupArn",
+            t.cloudwatch_logs.as_ref().map(|c| expr(&c.0)),
+        ),
+        (
+            "CloudWatchLogsRoleArn",
+            t.cloudwatch_logs.as_ref().map(|c| expr(&c.1)),
+        ),
+        ("IsMultiRegionTrail", Some(json!(t.multi_region))),
+        (
+            "IncludeGlobalServiceEvents",
+            Some(json!(t.global_service_events)),
+        ),
+        (
+            "EnableLogFileValidation",
+            Some(json!(t.log_file_validation)),
+        ),
+        ("IsOrganizationTrail", Some(json!(t.organization))),
+        ("EventSelectors", Some(json!(selectors))),
+        (
+            "InsightSelectors",
+            (!insights.is_empty()).then(|| json!(insights)),
+        ),
+    ]);
+    let props = tagged(p, model);
+    // A Ref or GetAtt already orders creation; cfn-lint (W3005) flags DependsOn that repeats one.
+    let mut referenced = Vec::new();
+    references(&props, &mut referenced);
+    let waits: Vec<Res> = t
+        .depends_on
+        .iter()
+        .copied()
+        .filter(|r| !referenced.contains(&logical_id(*r).to_string()))
+        .collect();
+    resource("AWS::CloudTrail::Trail", &waits, props)
+}
+
+/// Logical ids a value refers to through `Ref`, `Fn::GetAtt` or `Fn::Sub` placeholders.
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("Ref", Value::String(id)) => out.push(id.clone()),
+                    ("Fn::GetAtt", Value::Array(a)) => {
+                        out.extend(a.first().and_then(Value::as_str).map(String::from))
+                    }
+                    ("Fn::Sub", Value::String(text)) => {
+                        for piece in text.split("${").skip(1) {
+                            let name = piece.split('}').next().unwrap_or_default();
+                            out.push(name.split('.').next().unwrap_or_default().to_string());
+                        }
+                    }
+                    _ => references(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
+}
+
+/// The whole template, pretty-printed with a trailing newline.
+pub fn emit(model: &Model) -> String {
+    let mut resources = Map::new();
+    let mut add = |res: Res, value: Value| {
+        resources.insert(logical_id(res).to_string(), value);
+    };
+    if let Some(b) = &model.bucket {
+        add(Res::Bucket, bucket(b, model));
+        add(
+            Res::BucketPolicy,
+            resource(
+                "AWS::S3::BucketPolicy",
+                &[],
+                json!({"Bucket": expr(&Expr::Attr(Res::Bucket, Attr::Name)), "PolicyDocument": policy(&b.policy)}),
+            ),
+        );
+    }
+    if let Some(k) = &model.key {
+        let p = props(vec![
+            ("Description", Some(json!(k.description))),
+            ("EnableKeyRotation", Some(json!(true))),
+            ("PendingWindowInDays", Some(json!(k.deletion_window_days))),
+            ("KeyPolicy", Some(policy(&k.policy))),
+        ]);
+        add(Res::Key, resource("AWS::KMS::Key", &[], tagged(p, model)));
+        add(
+            Res::KeyAlias,
+            resource(
+                "AWS::KMS::Alias",
+                &[],
+                json!({"AliasName": k.alias, "TargetKeyId": {"Ref": logical_id(Res::Key)}}),
+            ),
+        );
+    }
+    if let Some(t) = &model.topic {
+        let p = props(vec![
+            ("TopicName", Some(json!(t.name))),
+            ("KmsMasterKeyId", t.kms_key.as_ref().map(expr)),
+        ]);
+        add(
+            Res::Topic,
+            resource("AWS::SNS::Topic", &[], tagged(p, model)),
+        );
+        add(
+            Res::TopicPolicy,
+            resource(
+                "AWS::SNS::TopicPolicy",
+                &[],
+                json!({"Topics": [expr(&Expr::Attr(Res::Topic, Attr::Arn))], "PolicyDocument": policy(&t.policy)}),
+            ),
+        );
+    }
+    if let Some(g) = &model.log_group {
+        let p = props(vec![
+            ("LogGroupName", Some(json!(g.name))),
+            ("RetentionInDays", Some(json!(g.retention_days))),
+            ("KmsKeyId", g.kms_key.as_ref().map(expr)),
+        ]);
+        add(
+            Res::LogGroup,
+            resource("AWS::Logs::LogGroup", &[], tagged(p, model)),
+        );
+    }
+    if let Some(r) = &model.logs_role {
+        let p = props(vec![
+            (
+                "Description",
+                Some(json!(format!(
+                    "Lets CloudTrail trail {} deliver to CloudWatch Logs",
+                    model.trail.name
+                ))),
+            ),
+            ("AssumeRolePolicyDocument", Some(policy(&r.trust))),
+            (
+                "Policies",
+                Some(json!([{"PolicyName": r.policy_name, "PolicyDocument": policy(&r.policy)}])),
+            ),
+        ]);
+        add(
+            Res::LogsRole,
+            resource("AWS::IAM::Role", &[], tagged(p, model)),
+        );
+    }
+    add(Res::Trail, trail(&model.trail, model));
+
+    let mut template = Map::new();
+    template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
+    template.insert("Description".into(), json!(model.description));
+    if let Some(region) = &model.home_region {
+        template.insert(
+            "Rules".into(),
+            json!({"HomeRegion": {"Assertions": [{
+                "Assert": {"Fn::Equals": [{"Ref": "AWS::Region"}, region]},
+                "AssertDescription": format!("trail {} belongs in {region} (trail.home_region); deploy this stack there", model.trail.name)
+            }]}}),
+        );
+    }
+    template.insert("Resources".into(), Value::Object(resources));
+    let outputs: Map<String, Value> = model
+        .outputs
+        .iter()
+        .map(|o| {
+            (
+                pascal_case(o.name),
+                json!({"Description": o.description, "Value": expr(&o.value)}),
+            )
+        })
+        .collect();
+    template.insert("Outputs".into(), Value::Object(outputs));
+    super::pretty(&Value::Object(template))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions_become_ref_getatt_or_sub() {
+        assert_eq!(
+            expr(&Expr::Attr(Res::Bucket, Attr::Name)),
+            json!({"Ref": "TrailBucket"})
+        );
+        assert_eq!(
+            expr(&Expr::Attr(Res::Topic, Attr::Arn)),
+            json!({"Ref": "TrailTopic"})
+        );
+        assert_eq!(
+            expr(&Expr::Attr(Res::Key, Attr::Arn)),
+            json!({"Fn::GetAtt": ["TrailKey", "Arn"]})
+        );
+        assert_eq!(
+            expr(&Expr::join([
+                Expr::Attr(Res::Bucket, Attr::Arn),
+                Expr::lit("/x/${y}")
+            ])),
+            json!({"Fn::Sub": "${TrailBucket.Arn}/x/${!y}"})
+        );
+        assert_eq!(
+            expr(&Expr::Attr(Res::LogGroup, Attr::Arn)),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${TrailLogGroup}"})
+        );
+        assert_eq!(expr(&Expr::Account), json!({"Ref": "AWS::AccountId"}));
+    }
+}

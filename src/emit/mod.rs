@@ -1,0 +1,100 @@
+//! Target writers. Each translates the model into one target's syntax and makes no decisions.
+//!
+//! Shared here: the IAM JSON policy document (statement layout as AWS documents it), casing and
+//! the one pretty-printer, so that every output file is formatted the same way.
+
+pub mod cloudformation;
+pub mod terraform;
+
+use crate::expr::Expr;
+use crate::policy::{Effect, Policy, Principal};
+use serde_json::{json, Map, Value};
+
+/// A list with one element is written as that element, the way AWS documents policies.
+fn one_or_many(mut values: Vec<Value>) -> Value {
+    if values.len() == 1 {
+        values.remove(0)
+    } else {
+        Value::Array(values)
+    }
+}
+
+/// An IAM policy document, with `expr` translating deploy-time values for the target.
+pub fn document(policy: &Policy, expr: impl Fn(&Expr) -> Value) -> Value {
+    let statements: Vec<Value> = policy
+        .statements
+        .iter()
+        .map(|s| {
+            let mut m = Map::new();
+            m.insert("Sid".into(), json!(s.sid));
+            let effect = match s.effect {
+                Effect::Allow => "Allow",
+                Effect::Deny => "Deny",
+            };
+            m.insert("Effect".into(), json!(effect));
+            match &s.principal {
+                Principal::Service(e) => {
+                    m.insert("Principal".into(), json!({"Service": expr(e)}));
+                }
+                Principal::Aws(list) => {
+                    m.insert(
+                        "Principal".into(),
+                        json!({"AWS": one_or_many(list.iter().map(&expr).collect())}),
+                    );
+                }
+                Principal::Everyone => {
+                    m.insert("Principal".into(), json!("*"));
+                }
+                Principal::None => {}
+            }
+            m.insert(
+                "Action".into(),
+                one_or_many(s.actions.iter().map(|a| json!(a)).collect()),
+            );
+            if !s.resources.is_empty() {
+                m.insert(
+                    "Resource".into(),
+                    one_or_many(s.resources.iter().map(&expr).collect()),
+                );
+            }
+            if !s.conditions.is_empty() {
+                let mut by_test: Map<String, Value> = Map::new();
+                for c in &s.conditions {
+                    let entry = by_test
+                        .entry(c.test.to_string())
+                        .or_insert_with(|| json!({}));
+                    if let Value::Object(keys) = entry {
+                        keys.insert(
+                            c.key.clone(),
+                            one_or_many(c.values.iter().map(&expr).collect()),
+                        );
+                    }
+                }
+                m.insert("Condition".into(), Value::Object(by_test));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// `trail_arn` to `TrailArn`.
+pub fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Two-space indented JSON with a trailing newline; key order is insertion order.
+pub fn pretty(value: &Value) -> String {
+    // A serde_json::Value always serializes.
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}

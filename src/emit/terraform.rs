@@ -1,0 +1,462 @@
+//! The model as a Terraform JSON configuration (`.tf.json`) for the hashicorp/aws provider v5+.
+//!
+//! Owns resource addresses and Terraform syntax: `${...}` interpolation, data sources for
+//! account, partition and region, the split S3 resources of provider v4+, `depends_on`, policies as
+//! `aws_iam_policy_document` data sources (readable in review and by checkov, unlike
+//! `jsonencode`). It makes no decisions and cannot fail; every setting comes from `model`.
+
+use super::pretty;
+use crate::expr::{Attr, Expr, Res};
+use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
+use crate::policy::{Effect, Policy, Principal};
+use serde_json::{json, Map, Value};
+
+/// The resource type and name of each model resource, as `type.name`.
+pub fn address(res: Res) -> &'static str {
+    match res {
+        Res::Bucket => "aws_s3_bucket.trail",
+        Res::BucketPolicy => "aws_s3_bucket_policy.trail",
+        Res::Key => "aws_kms_key.trail",
+        Res::KeyAlias => "aws_kms_alias.trail",
+        Res::Topic => "aws_sns_topic.trail",
+        Res::TopicPolicy => "aws_sns_topic_policy.trail",
+        Res::LogGroup => "aws_cloudwatch_log_group.trail",
+        // The role is usable once its permissions are attached, so waiting means the policy.
+        Res::LogsRole => "aws_iam_role_policy.trail_logs",
+        Res::Trail => "aws_cloudtrail.trail",
+    }
+}
+
+fn reference(res: Res, attr: Attr) -> String {
+    let base = match res {
+        Res::LogsRole => "aws_iam_role.trail_logs",
+        other => address(other),
+    };
+    let field = match (res, attr) {
+        (Res::Bucket, Attr::Name) => "id",
+        (_, Attr::Name) => "name",
+        // aws_cloudwatch_log_group.arn has no `:*` (provider issue #14557), as the model means.
+        (_, Attr::Arn) => "arn",
+    };
+    format!("{base}.{field}")
+}
+
+fn text(e: &Expr, out: &mut String) {
+    match e {
+        // `${` and `%{` start template sequences in Terraform strings; doubling escapes them.
+        Expr::Lit(s) => out.push_str(&s.replace("${", "$${").replace("%{", "%%{")),
+        Expr::Partition => out.push_str("${data.aws_partition.current.partition}"),
+        Expr::Account => out.push_str("${data.aws_caller_identity.current.account_id}"),
+        Expr::Region => out.push_str("${data.aws_region.current.name}"),
+        Expr::Attr(r, a) => {
+            out.push_str("${");
+            out.push_str(&reference(*r, *a));
+            out.push('}');
+        }
+        Expr::Join(parts) => parts.iter().for_each(|p| text(p, out)),
+    }
+}
+
+/// An expression as a Terraform string (with interpolations).
+pub fn expr(e: &Expr) -> Value {
+    let mut out = String::new();
+    text(e, &mut out);
+    Value::String(out)
+}
+
+fn exprs(list: &[Expr]) -> Value {
+    Value::Array(list.iter().map(expr).collect())
+}
+
+/// An `aws_iam_policy_document` data source body.
+fn policy_document(p: &Policy) -> Value {
+    let statements: Vec<Value> = p
+        .statements
+        .iter()
+        .map(|s| {
+            let mut m = Map::new();
+            m.insert("sid".into(), json!(s.sid));
+            let effect = match s.effect {
+                Effect::Allow => "Allow",
+                Effect::Deny => "Deny",
+            };
+            m.insert("effect".into(), json!(effect));
+            let principals = match &s.principal {
+                Principal::Service(e) => Some(json!({"type": "Service", "identifiers": [expr(e)]})),
+                Principal::Aws(list) => Some(json!({"type": "AWS", "identifiers": exprs(list)})),
+                // type "*" renders `"Principal": "*"`, exactly what AWS documents.
+                Principal::Everyone => Some(json!({"type": "*", "identifiers": ["*"]})),
+                Principal::None => None,
+            };
+            if let Some(p) = principals {
+                m.insert("principals".into(), json!([p]));
+            }
+            m.insert("actions".into(), json!(s.actions));
+            if !s.resources.is_empty() {
+                m.insert("resources".into(), exprs(&s.resources));
+            }
+            if !s.conditions.is_empty() {
+                let conditions: Vec<Value> = s
+                    .conditions
+                    .iter()
+                    .map(|c| json!({"test": c.test, "variable": c.key, "values": exprs(&c.values)}))
+                    .collect();
+                m.insert("condition".into(), Value::Array(conditions));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    json!({"statement": statements})
+}
+
+/// Collects blocks by type, then name, in insertion order.
+#[derive(Default)]
+struct Blocks(Map<String, Value>);
+
+impl Blocks {
+    fn add(&mut self, kind: &str, name: &str, body: Value) {
+        let entry = self.0.entry(kind.to_string()).or_insert_with(|| json!({}));
+        if let Value::Object(m) = entry {
+            m.insert(name.to_string(), body);
+        }
+    }
+
+    /// Adds a resource under its `type.name` address.
+    fn resource(&mut self, address: &str, body: Value) {
+        if let Some((kind, name)) = address.split_once('.') {
+            self.add(kind, name, body);
+        }
+    }
+}
+
+fn with_tags(mut body: Map<String, Value>, model: &Model) -> Value {
+    if !model.tags.is_empty() {
+        let tags: Map<String, Value> = model
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        body.insert("tags".into(), Value::Object(tags));
+    }
+    Value::Object(body)
+}
+
+fn obj(pairs: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect()
+}
+
+fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) {
+    let id = expr(&Expr::Attr(Res::Bucket, Attr::Name));
+    resources.resource(
+        address(Res::Bucket),
+        with_tags(
+            obj(vec![("bucket", b.name.as_ref().map(|n| json!(n)))]),
+            model,
+        ),
+    );
+    resources.add(
+        "aws_s3_bucket_public_access_block",
+        "trail",
+        json!({
+            "bucket": id,
+            "block_public_acls": true,
+            "block_public_policy": true,
+            "ignore_public_acls": true,
+            "restrict_public_buckets": true
+        }),
+    );
+    resources.add(
+        "aws_s3_bucket_ownership_controls",
+        "trail",
+        json!({"bucket": id, "rule": {"object_ownership": "BucketOwnerEnforced"}}),
+    );
+    let sse = match &b.kms_key {
+        Some(key) => json!({"sse_algorithm": "aws:kms", "kms_master_key_id": expr(key)}),
+        None => json!({"sse_algorithm": "AES256"}),
+    };
+    resources.add(
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "trail",
+        json!({"bucket": id, "rule": {"apply_server_side_encryption_by_default": sse}}),
+    );
+    if b.versioning {
+        resources.add(
+            "aws_s3_bucket_versioning",
+            "trail",
+            json!({"bucket": id, "versioning_configuration": {"status": "Enabled"}}),
+        );
+    }
+    let mut rule = obj(vec![
+        ("id", Some(json!("log-files"))),
+        ("status", Some(json!("Enabled"))),
+        ("filter", Some(json!({"prefix": ""}))),
+        (
+            "abort_incomplete_multipart_upload",
+            Some(json!({"days_after_initiation": ABORT_INCOMPLETE_UPLOAD_DAYS})),
+        ),
+        (
+            "transition",
+            b.archive_after_days
+                .map(|d| json!({"days": d, "storage_class": "GLACIER"})),
+        ),
+        (
+            "expiration",
+            b.expire_after_days.map(|d| json!({"days": d})),
+        ),
+    ]);
+    if b.expire_after_days.is_some() && b.versioning {
+        rule.insert(
+            "noncurrent_version_expiration".into(),
+            json!({"noncurrent_days": NONCURRENT_VERSION_DAYS}),
+        );
+    }
+    let mut lifecycle = obj(vec![
+        ("bucket", Some(id.clone())),
+        ("rule", Some(Value::Object(rule))),
+    ]);
+    if b.versioning {
+        // The provider asks to order lifecycle after versioning when both change.
+        lifecycle.insert(
+            "depends_on".into(),
+            json!(["aws_s3_bucket_versioning.trail"]),
+        );
+    }
+    resources.add(
+        "aws_s3_bucket_lifecycle_configuration",
+        "trail",
+        Value::Object(lifecycle),
+    );
+    if let Some(l) = &b.access_logging {
+        resources.add(
+            "aws_s3_bucket_logging",
+            "trail",
+            json!({"bucket": id, "target_bucket": l.target_bucket, "target_prefix": l.prefix}),
+        );
+    }
+    data.add(
+        "aws_iam_policy_document",
+        "bucket",
+        policy_document(&b.policy),
+    );
+    resources.resource(
+        address(Res::BucketPolicy),
+        json!({
+            "bucket": id,
+            "policy": "${data.aws_iam_policy_document.bucket.json}",
+            // S3 refuses a policy change while the public access block is being set.
+            "depends_on": ["aws_s3_bucket_public_access_block.trail"]
+        }),
+    );
+}
+
+fn trail(t: &Trail, model: &Model) -> Value {
+    let selectors: Vec<Value> = t
+        .event_selectors
+        .iter()
+        .map(|s| {
+            let mut m = obj(vec![
+                ("read_write_type", Some(json!(s.read_write))),
+                (
+                    "include_management_events",
+                    Some(json!(s.include_management_events)),
+                ),
+            ]);
+            if !s.exclude_management_sources.is_empty() {
+                m.insert(
+                    "exclude_management_event_sources".into(),
+                    json!(s.exclude_management_sources),
+                );
+            }
+            Value::Object(m)
+        })
+        .collect();
+    let insights: Vec<Value> = t
+        .insights
+        .iter()
+        .map(|i| json!({"insight_type": i}))
+        .collect();
+    let mut body = obj(vec![
+        ("name", Some(json!(t.name))),
+        ("enable_logging", Some(json!(t.logging))),
+        ("s3_bucket_name", Some(expr(&t.bucket_name))),
+        ("s3_key_prefix", t.prefix.as_ref().map(|p| json!(p))),
+        ("kms_key_id", t.kms_key.as_ref().map(expr)),
+        ("sns_topic_name", t.sns_topic.as_ref().map(expr)),
+        (
+            "cloud_watch_logs_group_arn",
+            t.cloudwatch_logs.as_ref().map(|c| expr(&c.0)),
+        ),
+        (
+            "cloud_watch_logs_role_arn",
+            t.cloudwatch_logs.as_ref().map(|c| expr(&c.1)),
+        ),
+        // Written even where they match a default: the provider's defaults for these two
+        // (false) differ from CloudFormation's and from ours.
+        ("is_multi_region_trail", Some(json!(t.multi_region))),
+        (
+            "include_global_service_events",
+            Some(json!(t.global_service_events)),
+        ),
+        (
+            "enable_log_file_validation",
+            Some(json!(t.log_file_validation)),
+        ),
+        ("is_organization_trail", Some(json!(t.organization))),
+        ("event_selector", Some(json!(selectors))),
+        (
+            "insight_selector",
+            (!insights.is_empty()).then(|| json!(insights)),
+        ),
+    ]);
+    if !t.depends_on.is_empty() {
+        let deps: Vec<&str> = t.depends_on.iter().map(|d| address(*d)).collect();
+        body.insert("depends_on".into(), json!(deps));
+    }
+    with_tags(body, model)
+}
+
+/// The whole configuration, pretty-printed with a trailing newline.
+pub fn emit(model: &Model) -> String {
+    let mut data = Blocks::default();
+    let mut resources = Blocks::default();
+    data.add("aws_caller_identity", "current", json!({}));
+    data.add("aws_partition", "current", json!({}));
+    data.add("aws_region", "current", json!({}));
+
+    if let Some(b) = &model.bucket {
+        bucket(b, model, &mut resources, &mut data);
+    }
+    if let Some(k) = &model.key {
+        data.add("aws_iam_policy_document", "key", policy_document(&k.policy));
+        let body = obj(vec![
+            ("description", Some(json!(k.description))),
+            ("enable_key_rotation", Some(json!(true))),
+            (
+                "deletion_window_in_days",
+                Some(json!(k.deletion_window_days)),
+            ),
+            (
+                "policy",
+                Some(json!("${data.aws_iam_policy_document.key.json}")),
+            ),
+        ]);
+        resources.resource(address(Res::Key), with_tags(body, model));
+        resources.resource(
+            address(Res::KeyAlias),
+            json!({"name": k.alias, "target_key_id": "${aws_kms_key.trail.key_id}"}),
+        );
+    }
+    if let Some(t) = &model.topic {
+        let body = obj(vec![
+            ("name", Some(json!(t.name))),
+            ("kms_master_key_id", t.kms_key.as_ref().map(expr)),
+        ]);
+        resources.resource(address(Res::Topic), with_tags(body, model));
+        data.add(
+            "aws_iam_policy_document",
+            "topic",
+            policy_document(&t.policy),
+        );
+        resources.resource(
+            address(Res::TopicPolicy),
+            json!({
+                "arn": expr(&Expr::Attr(Res::Topic, Attr::Arn)),
+                "policy": "${data.aws_iam_policy_document.topic.json}"
+            }),
+        );
+    }
+    if let Some(g) = &model.log_group {
+        let body = obj(vec![
+            ("name", Some(json!(g.name))),
+            ("retention_in_days", Some(json!(g.retention_days))),
+            ("kms_key_id", g.kms_key.as_ref().map(expr)),
+        ]);
+        resources.resource(address(Res::LogGroup), with_tags(body, model));
+    }
+    if let Some(r) = &model.logs_role {
+        data.add(
+            "aws_iam_policy_document",
+            "logs_trust",
+            policy_document(&r.trust),
+        );
+        data.add(
+            "aws_iam_policy_document",
+            "logs",
+            policy_document(&r.policy),
+        );
+        let body = obj(vec![
+            (
+                "description",
+                Some(json!(format!(
+                    "Lets CloudTrail trail {} deliver to CloudWatch Logs",
+                    model.trail.name
+                ))),
+            ),
+            (
+                "assume_role_policy",
+                Some(json!("${data.aws_iam_policy_document.logs_trust.json}")),
+            ),
+        ]);
+        resources.add("aws_iam_role", "trail_logs", with_tags(body, model));
+        resources.resource(
+            address(Res::LogsRole),
+            json!({
+                "name": r.policy_name,
+                "role": "${aws_iam_role.trail_logs.id}",
+                "policy": "${data.aws_iam_policy_document.logs.json}"
+            }),
+        );
+    }
+    resources.resource(address(Res::Trail), trail(&model.trail, model));
+
+    let mut config = Map::new();
+    config.insert(
+        "terraform".into(),
+        json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.0"}}}),
+    );
+    if let Some(region) = &model.home_region {
+        config.insert("provider".into(), json!({"aws": {"region": region}}));
+    }
+    config.insert("data".into(), Value::Object(data.0));
+    config.insert("resource".into(), Value::Object(resources.0));
+    let outputs: Map<String, Value> = model
+        .outputs
+        .iter()
+        .map(|o| {
+            (
+                o.name.to_string(),
+                json!({"description": o.description, "value": expr(&o.value)}),
+            )
+        })
+        .collect();
+    config.insert("output".into(), Value::Object(outputs));
+    pretty(&Value::Object(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions_become_interpolations() {
+        assert_eq!(
+            expr(&Expr::Attr(Res::Bucket, Attr::Name)),
+            json!("${aws_s3_bucket.trail.id}")
+        );
+        assert_eq!(
+            expr(&Expr::join([
+                Expr::lit("arn:"),
+                Expr::Partition,
+                Expr::lit(":x:${y}%{z}")
+            ])),
+            json!("arn:${data.aws_partition.current.partition}:x:$${y}%%{z}")
+        );
+        assert_eq!(
+            expr(&Expr::Attr(Res::LogsRole, Attr::Arn)),
+            json!("${aws_iam_role.trail_logs.arn}")
+        );
+    }
+}

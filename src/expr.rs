@@ -1,0 +1,128 @@
+//! Values that are only known at deploy time, as expressions both targets can translate.
+//!
+//! Owns the expression tree (literals, partition, account, region, resource attributes, joins).
+//! It must not know how a target writes them: `Fn::Sub` and `${aws_x.y.arn}` live in `emit`.
+
+/// A resource the output creates. Each target gives it a stable name of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Res {
+    Bucket,
+    BucketPolicy,
+    Key,
+    KeyAlias,
+    Topic,
+    TopicPolicy,
+    LogGroup,
+    /// The delivery role together with its permissions policy.
+    LogsRole,
+    Trail,
+}
+
+/// An attribute of a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attr {
+    /// The resource's name (bucket, topic, log group, role).
+    Name,
+    /// The resource's ARN exactly as AWS prints it (a log group ARN without `:*`).
+    Arn,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expr {
+    Lit(String),
+    Partition,
+    Account,
+    Region,
+    Attr(Res, Attr),
+    Join(Vec<Expr>),
+}
+
+impl Expr {
+    pub fn lit(text: impl Into<String>) -> Expr {
+        Expr::Lit(text.into())
+    }
+
+    /// Concatenation, flattened, with adjacent literals merged and empty ones dropped.
+    pub fn join(parts: impl IntoIterator<Item = Expr>) -> Expr {
+        let mut out: Vec<Expr> = Vec::new();
+        for part in parts {
+            let pieces = match part {
+                Expr::Join(inner) => inner,
+                other => vec![other],
+            };
+            for piece in pieces {
+                match (out.last_mut(), piece) {
+                    (_, Expr::Lit(s)) if s.is_empty() => {}
+                    (Some(Expr::Lit(prev)), Expr::Lit(s)) => prev.push_str(&s),
+                    (_, piece) => out.push(piece),
+                }
+            }
+        }
+        match out.len() {
+            0 => Expr::lit(""),
+            1 => out.remove(0),
+            _ => Expr::Join(out),
+        }
+    }
+
+    /// The parts of a join, or the expression itself as the only part.
+    pub fn parts(&self) -> &[Expr] {
+        match self {
+            Expr::Join(parts) => parts,
+            other => std::slice::from_ref(other),
+        }
+    }
+
+    /// `arn:PARTITION:service:region:account:rest` with partition, region and account from the
+    /// deployment.
+    pub fn arn(service: &str, region: Option<Expr>, account: Option<Expr>, rest: Expr) -> Expr {
+        Expr::join([
+            Expr::lit("arn:"),
+            Expr::Partition,
+            Expr::lit(format!(":{service}:")),
+            region.unwrap_or(Expr::lit("")),
+            Expr::lit(":"),
+            account.unwrap_or(Expr::lit("")),
+            Expr::lit(":"),
+            rest,
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_flattens_and_merges_literals() {
+        let e = Expr::join([
+            Expr::lit("a"),
+            Expr::join([Expr::lit("b"), Expr::Account]),
+            Expr::lit(""),
+            Expr::lit("c"),
+            Expr::lit("d"),
+        ]);
+        assert_eq!(
+            e,
+            Expr::Join(vec![Expr::lit("ab"), Expr::Account, Expr::lit("cd")])
+        );
+        assert_eq!(
+            Expr::join([Expr::lit("x"), Expr::lit("y")]),
+            Expr::lit("xy")
+        );
+        assert_eq!(Expr::join([Expr::Region]), Expr::Region);
+    }
+
+    #[test]
+    fn arn_builds_all_parts() {
+        let e = Expr::arn("s3", None, None, Expr::lit("bucket"));
+        assert_eq!(
+            e,
+            Expr::Join(vec![
+                Expr::lit("arn:"),
+                Expr::Partition,
+                Expr::lit(":s3:::bucket")
+            ])
+        );
+    }
+}

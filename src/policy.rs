@@ -1,0 +1,541 @@
+//! The one place where bucket, key, topic and delivery-role policy documents are written.
+//!
+//! Owns every statement, its Sid, principal, actions, resources and conditions, following the AWS
+//! CloudTrail User Guide pages cited on each function. Both targets serialize these documents, so
+//! they cannot drift apart. Every statement that lets a service act on our resources is scoped with
+//! `aws:SourceArn` (confused deputy protection) or an encryption context. It must not know target
+//! syntax, and must not reference the trail resource itself: the trail ARN is built from its name,
+//! because the trail waits for these policies and a reference would make a cycle.
+
+use crate::expr::{Attr, Expr, Res};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    Service(Expr),
+    Aws(Vec<Expr>),
+    Everyone,
+    /// Identity policies (attached to a role) name no principal.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// Condition operator, such as `StringEquals` or `ArnLike`.
+    pub test: &'static str,
+    /// Condition key, such as `aws:SourceArn`.
+    pub key: String,
+    pub values: Vec<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub sid: &'static str,
+    pub effect: Effect,
+    pub principal: Principal,
+    pub actions: Vec<&'static str>,
+    pub resources: Vec<Expr>,
+    pub conditions: Vec<Condition>,
+}
+
+/// What the policies need to know about the trail and its neighbours.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub trail_name: String,
+    pub organization_id: Option<String>,
+    /// Key prefix of log files, without slashes at either end.
+    pub prefix: Option<String>,
+    /// Other accounts whose trails deliver into our bucket and use our key.
+    pub writer_accounts: Vec<String>,
+}
+
+const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
+
+fn cloudtrail() -> Principal {
+    Principal::Service(Expr::lit(CLOUDTRAIL))
+}
+
+fn cond(test: &'static str, key: &str, values: Vec<Expr>) -> Condition {
+    Condition {
+        test,
+        key: key.to_string(),
+        values,
+    }
+}
+
+fn allow(
+    sid: &'static str,
+    principal: Principal,
+    actions: &[&'static str],
+    resources: Vec<Expr>,
+) -> Statement {
+    Statement {
+        sid,
+        effect: Effect::Allow,
+        principal,
+        actions: actions.to_vec(),
+        resources,
+        conditions: Vec::new(),
+    }
+}
+
+impl Statement {
+    fn when(mut self, condition: Condition) -> Statement {
+        self.conditions.push(condition);
+        self
+    }
+}
+
+impl Context {
+    /// `arn:P:cloudtrail:R:A:trail/NAME`, known before the trail exists.
+    pub fn trail_arn(&self) -> Expr {
+        Expr::arn(
+            "cloudtrail",
+            Some(Expr::Region),
+            Some(Expr::Account),
+            Expr::lit(format!("trail/{}", self.trail_name)),
+        )
+    }
+
+    fn source_is_trail(&self) -> Condition {
+        cond("StringEquals", "aws:SourceArn", vec![self.trail_arn()])
+    }
+
+    /// Any trail of each writer account, in any region.
+    fn writer_trails(&self) -> Vec<Expr> {
+        self.writer_accounts
+            .iter()
+            .map(|a| {
+                Expr::arn(
+                    "cloudtrail",
+                    Some(Expr::lit("*")),
+                    Some(Expr::lit(a)),
+                    Expr::lit("trail/*"),
+                )
+            })
+            .collect()
+    }
+
+    /// `arn:P:s3:::BUCKET/PREFIX/AWSLogs/OWNER/*`
+    fn log_path(&self, owner: Expr) -> Expr {
+        let prefix = self
+            .prefix
+            .as_ref()
+            .map(|p| format!("{p}/"))
+            .unwrap_or_default();
+        Expr::join([
+            Expr::Attr(Res::Bucket, Attr::Arn),
+            Expr::lit(format!("/{prefix}AWSLogs/")),
+            owner,
+            Expr::lit("/*"),
+        ])
+    }
+}
+
+/// "Amazon S3 bucket policy for CloudTrail" and "Creating a trail for an organization"; the
+/// TLS-only deny is CIS 2.1.1. The management account path stays for organization trails, or
+/// creation fails with InsufficientS3BucketPolicyException.
+pub fn bucket_policy(ctx: &Context) -> Policy {
+    let bucket = Expr::Attr(Res::Bucket, Attr::Arn);
+    let full_control = cond(
+        "StringEquals",
+        "s3:x-amz-acl",
+        vec![Expr::lit("bucket-owner-full-control")],
+    );
+    let mut statements = vec![
+        allow(
+            "AWSCloudTrailAclCheck",
+            cloudtrail(),
+            &["s3:GetBucketAcl"],
+            vec![bucket.clone()],
+        )
+        .when(ctx.source_is_trail()),
+        allow(
+            "AWSCloudTrailWrite",
+            cloudtrail(),
+            &["s3:PutObject"],
+            vec![ctx.log_path(Expr::Account)],
+        )
+        .when(full_control.clone())
+        .when(ctx.source_is_trail()),
+    ];
+    if let Some(org) = &ctx.organization_id {
+        statements.push(
+            allow(
+                "AWSCloudTrailOrganizationWrite",
+                cloudtrail(),
+                &["s3:PutObject"],
+                vec![ctx.log_path(Expr::lit(org))],
+            )
+            .when(full_control.clone())
+            .when(ctx.source_is_trail()),
+        );
+    }
+    if !ctx.writer_accounts.is_empty() {
+        let paths = ctx
+            .writer_accounts
+            .iter()
+            .map(|a| ctx.log_path(Expr::lit(a)))
+            .collect();
+        statements.push(
+            allow(
+                "AWSCloudTrailAclCheckWriterAccounts",
+                cloudtrail(),
+                &["s3:GetBucketAcl"],
+                vec![bucket.clone()],
+            )
+            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
+        );
+        statements.push(
+            allow(
+                "AWSCloudTrailWriteWriterAccounts",
+                cloudtrail(),
+                &["s3:PutObject"],
+                paths,
+            )
+            .when(full_control)
+            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
+        );
+    }
+    statements.push(Statement {
+        sid: "DenyInsecureTransport",
+        effect: Effect::Deny,
+        principal: Principal::Everyone,
+        actions: vec!["s3:*"],
+        resources: vec![bucket.clone(), Expr::join([bucket, Expr::lit("/*")])],
+        conditions: vec![cond(
+            "Bool",
+            "aws:SecureTransport",
+            vec![Expr::lit("false")],
+        )],
+    });
+    Policy { statements }
+}
+
+/// Who else the key serves, beyond CloudTrail writing log files.
+#[derive(Debug, Clone, Default)]
+pub struct KeyUsers {
+    pub admins: Vec<String>,
+    pub decrypt_principals: Vec<String>,
+    /// Name of the log group encrypted with this key (a literal: the group refers to the key, so
+    /// the key policy must not refer back to the group).
+    pub log_group: Option<String>,
+    /// The trail's SNS topic is encrypted with this key.
+    pub topic: bool,
+}
+
+/// Key administration actions of the "default key policy" page, without kms:Encrypt/Decrypt.
+const KEY_ADMIN_ACTIONS: [&str; 15] = [
+    "kms:CancelKeyDeletion",
+    "kms:Create*",
+    "kms:Delete*",
+    "kms:Describe*",
+    "kms:Disable*",
+    "kms:Enable*",
+    "kms:Get*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Revoke*",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:Update*",
+];
+
+/// "Configure AWS KMS key policies for CloudTrail": root keeps the key manageable; CloudTrail may
+/// encrypt only for this account's trails (encryption context) and only as this trail (SourceArn).
+pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
+    let any = || vec![Expr::lit("*")];
+    let root = Expr::arn("iam", None, Some(Expr::Account), Expr::lit("root"));
+    let own_trails = Expr::arn(
+        "cloudtrail",
+        Some(Expr::lit("*")),
+        Some(Expr::Account),
+        Expr::lit("trail/*"),
+    );
+    let context_key = "kms:EncryptionContext:aws:cloudtrail:arn";
+    let mut statements = vec![allow(
+        "EnableRootAccess",
+        Principal::Aws(vec![root]),
+        &["kms:*"],
+        any(),
+    )];
+    if !users.admins.is_empty() {
+        statements.push(allow(
+            "KeyAdministrators",
+            Principal::Aws(users.admins.iter().map(Expr::lit).collect()),
+            &KEY_ADMIN_ACTIONS,
+            any(),
+        ));
+    }
+    statements.push(
+        allow(
+            "AllowCloudTrailEncrypt",
+            cloudtrail(),
+            &["kms:GenerateDataKey*"],
+            any(),
+        )
+        .when(cond("StringLike", context_key, vec![own_trails]))
+        .when(ctx.source_is_trail()),
+    );
+    if !ctx.writer_accounts.is_empty() {
+        statements.push(
+            allow(
+                "AllowCloudTrailEncryptWriterAccounts",
+                cloudtrail(),
+                &["kms:GenerateDataKey*"],
+                any(),
+            )
+            .when(cond("StringLike", context_key, ctx.writer_trails()))
+            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
+        );
+    }
+    statements.push(
+        allow(
+            "AllowCloudTrailDescribe",
+            cloudtrail(),
+            &["kms:DescribeKey"],
+            any(),
+        )
+        .when(ctx.source_is_trail()),
+    );
+    if !users.decrypt_principals.is_empty() {
+        statements.push(
+            allow(
+                "AllowLogFileDecryption",
+                Principal::Aws(users.decrypt_principals.iter().map(Expr::lit).collect()),
+                &["kms:Decrypt", "kms:ReEncryptFrom"],
+                any(),
+            )
+            .when(cond("Null", context_key, vec![Expr::lit("false")])),
+        );
+    }
+    if let Some(group) = &users.log_group {
+        // "Encrypt log data in CloudWatch Logs using AWS KMS": the regional logs service principal,
+        // scoped to the one log group by its encryption context.
+        let logs = Principal::Service(Expr::join([
+            Expr::lit("logs."),
+            Expr::Region,
+            Expr::lit(".amazonaws.com"),
+        ]));
+        let group_arn = Expr::arn(
+            "logs",
+            Some(Expr::Region),
+            Some(Expr::Account),
+            Expr::lit(format!("log-group:{group}")),
+        );
+        statements.push(
+            allow(
+                "AllowCloudWatchLogs",
+                logs,
+                &[
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                any(),
+            )
+            .when(cond(
+                "ArnLike",
+                "kms:EncryptionContext:aws:logs:arn",
+                vec![group_arn],
+            )),
+        );
+    }
+    if users.topic {
+        // "Amazon SNS topic policy for CloudTrail": publishing to an encrypted topic needs both.
+        statements.push(
+            allow(
+                "AllowCloudTrailEncryptedTopic",
+                cloudtrail(),
+                &["kms:GenerateDataKey*", "kms:Decrypt"],
+                any(),
+            )
+            .when(ctx.source_is_trail()),
+        );
+    }
+    Policy { statements }
+}
+
+/// "Amazon SNS topic policy for CloudTrail".
+pub fn topic_policy(ctx: &Context) -> Policy {
+    Policy {
+        statements: vec![allow(
+            "AWSCloudTrailSNSPolicy",
+            cloudtrail(),
+            &["sns:Publish"],
+            vec![Expr::Attr(Res::Topic, Attr::Arn)],
+        )
+        .when(ctx.source_is_trail())],
+    }
+}
+
+/// "Sending events to CloudWatch Logs": the role CloudTrail assumes, only for this trail.
+pub fn logs_role_trust(ctx: &Context) -> Policy {
+    Policy {
+        statements: vec![allow(
+            "AWSCloudTrailAssumeRole",
+            cloudtrail(),
+            &["sts:AssumeRole"],
+            Vec::new(),
+        )
+        .when(ctx.source_is_trail())],
+    }
+}
+
+/// "Role policy document for CloudTrail to use CloudWatch Logs for monitoring": streams are named
+/// `ACCOUNT_CloudTrail_REGION…`, and `ORG-ID_…` for an organization trail's member accounts.
+/// `group_arn` is the log group ARN without the trailing `:*`.
+pub fn logs_role_policy(ctx: &Context, group_arn: &Expr) -> Policy {
+    let stream = |rest: Expr| Expr::join([group_arn.clone(), Expr::lit(":log-stream:"), rest]);
+    let mut resources = vec![stream(Expr::join([
+        Expr::Account,
+        Expr::lit("_CloudTrail_"),
+        Expr::Region,
+        Expr::lit("*"),
+    ]))];
+    if let Some(org) = &ctx.organization_id {
+        resources.push(stream(Expr::lit(format!("{org}_*"))));
+    }
+    Policy {
+        statements: vec![allow(
+            "AWSCloudTrailLogDelivery",
+            Principal::None,
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources,
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context {
+        Context {
+            trail_name: "audit".into(),
+            organization_id: None,
+            prefix: Some("logs".into()),
+            writer_accounts: Vec::new(),
+        }
+    }
+
+    fn sids(p: &Policy) -> Vec<&str> {
+        p.statements.iter().map(|s| s.sid).collect()
+    }
+
+    #[test]
+    fn every_cloudtrail_statement_is_scoped() {
+        let mut c = ctx();
+        c.organization_id = Some("o-a1b2c3d4e5".into());
+        c.writer_accounts = vec!["111122223333".into()];
+        let users = KeyUsers {
+            log_group: Some("g".into()),
+            topic: true,
+            ..KeyUsers::default()
+        };
+        for policy in [
+            bucket_policy(&c),
+            key_policy(&c, &users),
+            topic_policy(&c),
+            logs_role_trust(&c),
+        ] {
+            for s in &policy.statements {
+                if s.principal == cloudtrail() {
+                    assert!(
+                        s.conditions.iter().any(|c| c.key == "aws:SourceArn"),
+                        "{} has no aws:SourceArn",
+                        s.sid
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bucket_policy_has_the_documented_statements() {
+        assert_eq!(
+            sids(&bucket_policy(&ctx())),
+            [
+                "AWSCloudTrailAclCheck",
+                "AWSCloudTrailWrite",
+                "DenyInsecureTransport"
+            ]
+        );
+        let write = &bucket_policy(&ctx()).statements[1];
+        assert_eq!(
+            write.resources[0],
+            Expr::Join(vec![
+                Expr::Attr(Res::Bucket, Attr::Arn),
+                Expr::lit("/logs/AWSLogs/"),
+                Expr::Account,
+                Expr::lit("/*")
+            ])
+        );
+        let mut org = ctx();
+        org.organization_id = Some("o-a1b2c3d4e5".into());
+        org.prefix = None;
+        let p = bucket_policy(&org);
+        assert_eq!(p.statements[2].sid, "AWSCloudTrailOrganizationWrite");
+        assert_eq!(
+            p.statements[2].resources[0].parts()[1],
+            Expr::lit("/AWSLogs/o-a1b2c3d4e5/*")
+        );
+    }
+
+    #[test]
+    fn key_policy_grants_only_what_is_used() {
+        assert_eq!(
+            sids(&key_policy(&ctx(), &KeyUsers::default())),
+            [
+                "EnableRootAccess",
+                "AllowCloudTrailEncrypt",
+                "AllowCloudTrailDescribe"
+            ]
+        );
+        let users = KeyUsers {
+            admins: vec!["arn:aws:iam::111122223333:role/Admin".into()],
+            decrypt_principals: vec!["arn:aws:iam::111122223333:role/Audit".into()],
+            log_group: Some("CloudTrail/audit".into()),
+            topic: true,
+        };
+        assert_eq!(
+            sids(&key_policy(&ctx(), &users)),
+            [
+                "EnableRootAccess",
+                "KeyAdministrators",
+                "AllowCloudTrailEncrypt",
+                "AllowCloudTrailDescribe",
+                "AllowLogFileDecryption",
+                "AllowCloudWatchLogs",
+                "AllowCloudTrailEncryptedTopic"
+            ]
+        );
+    }
+
+    #[test]
+    fn organization_streams_are_allowed() {
+        let mut c = ctx();
+        c.organization_id = Some("o-a1b2c3d4e5".into());
+        let group = Expr::lit("arn:aws:logs:eu-west-1:111122223333:log-group:g");
+        let p = logs_role_policy(&c, &group);
+        assert_eq!(p.statements[0].resources.len(), 2);
+        assert_eq!(
+            p.statements[0].resources[1],
+            Expr::lit("arn:aws:logs:eu-west-1:111122223333:log-group:g:log-stream:o-a1b2c3d4e5_*")
+        );
+    }
+}
