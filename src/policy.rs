@@ -230,8 +230,8 @@ pub struct KeyUsers {
     /// Name of the log group encrypted with this key (a literal: the group refers to the key, so
     /// the key policy must not refer back to the group).
     pub log_group: Option<String>,
-    /// The trail's SNS topic is encrypted with this key.
-    pub topic: bool,
+    /// Name of the SNS topic encrypted with this key (a literal, for the same reason).
+    pub topic: Option<String>,
 }
 
 /// Key administration actions of the "default key policy" page, without kms:Encrypt/Decrypt.
@@ -355,8 +355,16 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
             )),
         );
     }
-    if users.topic {
+    if let Some(topic) = &users.topic {
         // "Amazon SNS topic policy for CloudTrail": publishing to an encrypted topic needs both.
+        // SNS makes the KMS call with the topic as encryption context ("Encryption at rest" in
+        // the SNS Developer Guide); that, not aws:SourceArn, is what the request is sure to carry.
+        let topic_arn = Expr::arn(
+            "sns",
+            Some(Expr::Region),
+            Some(Expr::Account),
+            Expr::lit(topic),
+        );
         statements.push(
             allow(
                 "AllowCloudTrailEncryptedTopic",
@@ -364,7 +372,11 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
                 &["kms:GenerateDataKey*", "kms:Decrypt"],
                 any(),
             )
-            .when(ctx.source_is_trail()),
+            .when(cond(
+                "StringEquals",
+                "kms:EncryptionContext:aws:sns:topicArn",
+                vec![topic_arn],
+            )),
         );
     }
     Policy { statements }
@@ -438,13 +450,13 @@ mod tests {
     }
 
     #[test]
-    fn every_cloudtrail_statement_is_scoped() {
+    fn every_cloudtrail_statement_is_scoped_to_the_trail_or_an_encryption_context() {
         let mut c = ctx();
         c.organization_id = Some("o-a1b2c3d4e5".into());
         c.writer_accounts = vec!["111122223333".into()];
         let users = KeyUsers {
             log_group: Some("g".into()),
-            topic: true,
+            topic: Some("t".into()),
             ..KeyUsers::default()
         };
         for policy in [
@@ -456,8 +468,9 @@ mod tests {
             for s in &policy.statements {
                 if s.principal == cloudtrail() {
                     assert!(
-                        s.conditions.iter().any(|c| c.key == "aws:SourceArn"),
-                        "{} has no aws:SourceArn",
+                        s.conditions.iter().any(|c| c.key == "aws:SourceArn"
+                            || c.key.starts_with("kms:EncryptionContext:")),
+                        "{} is not scoped",
                         s.sid
                     );
                 }
@@ -510,7 +523,7 @@ mod tests {
             admins: vec!["arn:aws:iam::111122223333:role/Admin".into()],
             decrypt_principals: vec!["arn:aws:iam::111122223333:role/Audit".into()],
             log_group: Some("CloudTrail/audit".into()),
-            topic: true,
+            topic: Some("audit-delivery".into()),
         };
         assert_eq!(
             sids(&key_policy(&ctx(), &users)),

@@ -278,7 +278,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
         .iter()
         .map(|i| json!({"insight_type": i}))
         .collect();
-    let mut body = obj(vec![
+    let body = obj(vec![
         ("name", Some(json!(t.name))),
         ("enable_logging", Some(json!(t.logging))),
         ("s3_bucket_name", Some(expr(&t.bucket_name))),
@@ -311,11 +311,15 @@ fn trail(t: &Trail, model: &Model) -> Value {
             (!insights.is_empty()).then(|| json!(insights)),
         ),
     ]);
-    if !t.depends_on.is_empty() {
-        let deps: Vec<&str> = t.depends_on.iter().map(|d| address(*d)).collect();
-        body.insert("depends_on".into(), json!(deps));
+    // Meta-arguments last, after the trail's own settings and tags.
+    let mut body = with_tags(body, model);
+    if let Value::Object(m) = &mut body {
+        if !t.depends_on.is_empty() {
+            let deps: Vec<&str> = t.depends_on.iter().map(|d| address(*d)).collect();
+            m.insert("depends_on".into(), json!(deps));
+        }
     }
-    with_tags(body, model)
+    body
 }
 
 /// The whole configuration, pretty-printed with a trailing newline.
