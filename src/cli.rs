@@ -165,6 +165,27 @@ fn report(file: &str, diagnostics: &[Diagnostic]) {
     }
 }
 
+/// True when both paths name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Standard input can be read once.
+fn stdin_once(specs: &[PathBuf]) -> Result<(), Usage> {
+    if specs
+        .iter()
+        .filter(|s| s.as_path() == Path::new("-"))
+        .count()
+        > 1
+    {
+        return Err(Usage("`-` (standard input) can be given once".into()));
+    }
+    Ok(())
+}
+
 /// Checks and compiles every spec; `None` for a spec with errors (already reported).
 fn compile_all(specs: &[PathBuf], target: Target) -> Result<Vec<Option<String>>, Usage> {
     let mut outputs = Vec::new();
@@ -186,6 +207,7 @@ fn compile_all(specs: &[PathBuf], target: Target) -> Result<Vec<Option<String>>,
 }
 
 fn validate(specs: &[PathBuf]) -> Result<bool, Usage> {
+    stdin_once(specs)?;
     let mut ok = true;
     for path in specs {
         let file = display(path);
@@ -205,6 +227,11 @@ fn validate(specs: &[PathBuf]) -> Result<bool, Usage> {
 
 /// Where each spec's output goes in `--out-dir`.
 fn out_path(dir: &Path, spec: &Path, target: Target) -> Result<PathBuf, Usage> {
+    if spec == Path::new("-") {
+        return Err(Usage(
+            "standard input has no name to derive an output file from: use -o FILE".into(),
+        ));
+    }
     let name = spec
         .file_name()
         .and_then(|n| n.to_str())
@@ -230,6 +257,7 @@ fn synth(
     out_dir: Option<PathBuf>,
     check: bool,
 ) -> Result<bool, Usage> {
+    stdin_once(specs)?;
     let files: Vec<PathBuf> = match (&output, &out_dir) {
         (Some(_), _) | (None, None) if specs.len() > 1 => {
             return Err(Usage("several specs need --out-dir DIR".into()));
@@ -248,10 +276,17 @@ fn synth(
         if files[..i].contains(f) {
             return Err(Usage(format!("two specs would both write {}", f.display())));
         }
+        if specs.iter().any(|spec| same_file(spec, f)) {
+            return Err(Usage(format!(
+                "{} is both a spec and an output",
+                f.display()
+            )));
+        }
     }
     let compiled = compile_all(specs, target)?;
     let Some(outputs) = compiled.into_iter().collect::<Option<Vec<String>>>() else {
-        eprintln!("trailsmith: nothing written: fix the errors above first");
+        let verb = if check { "compared" } else { "written" };
+        eprintln!("trailsmith: nothing {verb}: fix the errors above first");
         return Ok(false);
     };
     if files.is_empty() {
@@ -286,9 +321,23 @@ fn synth(
 }
 
 /// Writes beside the destination, then renames over it: readers see the old or the new file,
-/// never half of one.
+/// never half of one. A symlink is followed (its target is replaced, the link stays) and a file
+/// that is not a regular file (`/dev/stdout`, a pipe) is written in place, since it cannot be
+/// renamed over. A replaced file keeps its permissions; a new one is readable by all (0644), as
+/// templates are meant to be shared.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
+    let target = match std::fs::canonicalize(path) {
+        Ok(real) => real,
+        Err(_) => path.to_path_buf(),
+    };
+    let existing = std::fs::metadata(&target).ok();
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(&target)?
+            .write_all(bytes);
+    }
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -297,7 +346,24 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .prefix(".trailsmith-")
         .tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
+    let permissions = match existing {
+        Some(m) => m.permissions(),
+        None => default_permissions(tmp.as_file().metadata()?.permissions()),
+    };
+    tmp.as_file().set_permissions(permissions)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions(mut p: std::fs::Permissions) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    p.set_mode(0o644);
+    p
+}
+
+#[cfg(not(unix))]
+fn default_permissions(p: std::fs::Permissions) -> std::fs::Permissions {
+    p
 }

@@ -35,6 +35,8 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// Filled in by `validate` from the source positions.
     pub pos: Option<Pos>,
+    /// The finding is about the key at `path` (an unknown field, a bad tag key), not its value.
+    pub at_key: bool,
 }
 
 impl Diagnostic {
@@ -67,7 +69,13 @@ impl Diagnostic {
             path: path.into(),
             hint: None,
             pos: None,
+            at_key: false,
         }
+    }
+
+    pub fn at_key(mut self) -> Self {
+        self.at_key = true;
+        self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -26,6 +26,9 @@ pub struct Pos {
 struct Place {
     key: Option<Pos>,
     value: Pos,
+    /// A mapping or list: its own position is that of its first member, so a finding about the
+    /// whole collection is better shown at the key that names it.
+    collection: bool,
 }
 
 /// A parsed document: the value and where each of its nodes came from.
@@ -43,9 +46,13 @@ pub struct SyntaxError {
 }
 
 impl Document {
-    /// Position of the value at `pointer`, or of its nearest ancestor that exists.
+    /// Position of the value at `pointer` (of the key naming it when it is a mapping or a list),
+    /// or of its nearest ancestor that exists.
     pub fn value_pos(&self, pointer: &str) -> Pos {
-        self.find(pointer, |p| p.value)
+        self.find(pointer, |p| match (p.collection, p.key) {
+            (true, Some(key)) => key,
+            _ => p.value,
+        })
     }
 
     /// Position of the key naming the member at `pointer` (the value for list items and the root).
@@ -172,8 +179,14 @@ impl<'a> Builder<'a> {
         if depth > MAX_DEPTH {
             return Err(self.error(pos, &format!("nesting deeper than {MAX_DEPTH} levels")));
         }
-        self.places
-            .insert(pointer.clone(), Place { key, value: pos });
+        self.places.insert(
+            pointer.clone(),
+            Place {
+                key,
+                value: pos,
+                collection: matches!(event, Event::SequenceStart(..) | Event::MappingStart(..)),
+            },
+        );
         let start = self.nodes;
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
@@ -285,11 +298,12 @@ fn number(text: &str) -> Option<Value> {
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
     if float_like {
-        return text
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number);
+        let f = text.parse::<f64>().ok()?;
+        // JSON Schema counts 1.0 as an integer; so do we, so that serde agrees with the schema.
+        if f.fract() == 0.0 && f.abs() < 9.0e15 {
+            return Some(Value::Number((f as i64).into()));
+        }
+        return Number::from_f64(f).map(Value::Number);
     }
     None
 }
@@ -313,8 +327,10 @@ mod tests {
         assert_eq!(doc.value_pos("/trail/name"), at(3, 9));
         assert_eq!(doc.key_pos("/trail/name"), at(3, 3));
         assert_eq!(doc.value_pos("/tags/a"), at(5, 11));
+        // A mapping value is shown at the key that names it.
+        assert_eq!(doc.value_pos("/trail"), at(2, 1));
         // A path that does not exist falls back to its nearest ancestor.
-        assert_eq!(doc.value_pos("/trail/missing/deeper"), at(3, 3));
+        assert_eq!(doc.value_pos("/trail/missing/deeper"), at(2, 1));
     }
 
     #[test]
@@ -334,7 +350,7 @@ mod tests {
         assert_eq!(doc.value["d"], 1.5);
         assert_eq!(doc.value["e"], Value::Null);
         assert_eq!(doc.value["f"], 7);
-        assert_eq!(doc.value["g"], 1000.0);
+        assert_eq!(doc.value["g"], 1000);
         assert_eq!(doc.value["h"], "1.2.3");
     }
 

@@ -174,6 +174,7 @@ pub struct CloudwatchLogs {
     pub log_group: Option<String>,
     /// Days to keep events (default 365); one of the values CloudWatch Logs accepts.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 3653))]
     pub retention_days: Option<u32>,
     /// Use an existing log group instead of creating one.
     #[serde(default)]

@@ -61,8 +61,7 @@ pub fn check(text: &str) -> Checked {
 
 fn finish(doc: &Document, mut diagnostics: Vec<Diagnostic>, spec: Option<Spec>) -> Checked {
     for d in &mut diagnostics {
-        // Unknown fields are best shown at their key, everything else at the value in question.
-        let pos = if d.code == "unknown-field" {
+        let pos = if d.at_key {
             doc.key_pos(&d.path)
         } else {
             doc.value_pos(&d.path)

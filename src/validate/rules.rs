@@ -20,12 +20,16 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
     logs(spec, &mut out);
     events(spec, &mut out);
     for (key, value) in &spec.tags {
+        let path = format!("/tags/{}", crate::source::escape_segment(key));
+        if let Err(message) = names::tag_key(key) {
+            out.push(Diagnostic::error("tag", path.clone(), message).at_key());
+        }
         rule(
             &mut out,
             "tag",
-            &format!("/tags/{}", crate::source::escape_segment(key)),
-            names::tag(key, value),
-            None,
+            &path,
+            names::tag_value(value),
+            Some("tag values may be empty, up to 256 characters"),
         );
     }
     out
@@ -62,7 +66,7 @@ fn trail(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "region",
             "/trail/home_region",
             names::region(region),
-            None,
+            Some("use a region code such as `eu-west-1`; `aws ec2 describe-regions` lists them"),
         );
     }
     if let Some(org) = &t.organization {
@@ -93,9 +97,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
             out,
             "bucket-name",
             "/bucket/name",
-            names::bucket_name(name),
-            None,
-        ),
+            names::bucket_name(name), Some("bucket names are global: lowercase letters, digits, `-` and `.`, 3 to 63 characters, e.g. `acme-audit-logs`")),
         None if b.existing => out.push(
             Diagnostic::error(
                 "bucket-name-required",
@@ -142,7 +144,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
                     "lifecycle-order",
                     "/bucket/lifecycle/expire_after_days",
                     format!("log files expire after {expire} days, before or when they would be archived ({archive} days)"),
-                ));
+                ).hint("archive sooner than they expire, or drop `archive_after_days`"));
             }
         }
     }
@@ -151,9 +153,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
             out,
             "bucket-name",
             "/bucket/access_logging/target_bucket",
-            names::bucket_name(&logging.target_bucket),
-            None,
-        );
+            names::bucket_name(&logging.target_bucket), Some("bucket names are global: lowercase letters, digits, `-` and `.`, 3 to 63 characters, e.g. `acme-audit-logs`"));
         if b.name.as_deref() == Some(logging.target_bucket.as_str()) {
             out.push(
                 Diagnostic::error(
@@ -167,13 +167,31 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
     }
     for (i, account) in b.writer_accounts.iter().enumerate() {
         let path = format!("/bucket/writer_accounts/{i}");
-        rule(out, "account-id", &path, names::account_id(account), None);
-        if b.writer_accounts[..i].contains(account) {
-            out.push(Diagnostic::error(
-                "duplicate",
-                path,
-                format!("account `{account}` is listed twice"),
-            ));
+        rule(
+            out,
+            "account-id",
+            &path,
+            names::account_id(account),
+            Some(
+                "write the 12 digits in quotes, e.g. \"111122223333\", so YAML keeps leading zeros",
+            ),
+        );
+    }
+    no_duplicates(&b.writer_accounts, "/bucket/writer_accounts", out);
+}
+
+/// A list that names the same thing twice is a slip; the second entry is the one to remove.
+fn no_duplicates<T: PartialEq>(items: &[T], base: &str, out: &mut Vec<Diagnostic>) {
+    for (i, item) in items.iter().enumerate() {
+        if let Some(first) = items[..i].iter().position(|x| x == item) {
+            out.push(
+                Diagnostic::error(
+                    "duplicate",
+                    format!("{base}/{i}"),
+                    format!("this entry repeats {base}/{first}"),
+                )
+                .hint("remove this entry"),
+            );
         }
     }
 }
@@ -221,9 +239,7 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
             out,
             "kms-key-arn",
             "/kms/key_arn",
-            names::arn(arn, "kms", &["key", "alias"]),
-            None,
-        );
+            names::arn(arn, "kms", &["key", "alias"]), Some("copy the key ARN from `aws kms describe-key --key-id ...`, e.g. arn:aws:kms:eu-west-1:111122223333:key/1234abcd-..."));
         let conflicts = [
             ("alias", k.alias.is_some()),
             ("admins", !k.admins.is_empty()),
@@ -257,7 +273,7 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "kms-alias",
             "/kms/alias",
             names::kms_alias(alias),
-            None,
+            Some("for example `alias/org-audit`"),
         );
     }
     for (field, list) in [
@@ -284,7 +300,7 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "topic-name",
             "/sns/topic_name",
             names::topic_name(name),
-            None,
+            Some("for example `org-audit-delivery`"),
         );
     }
     if let Some(arn) = &s.topic_arn {
@@ -293,7 +309,7 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "topic-arn",
             "/sns/topic_arn",
             names::arn(arn, "sns", &[]),
-            None,
+            Some("for example arn:aws:sns:eu-west-1:111122223333:org-audit-delivery"),
         );
         if s.topic_name.is_some() {
             out.push(
@@ -318,7 +334,7 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "log-group-name",
             "/cloudwatch_logs/log_group",
             names::log_group_name(name),
-            None,
+            Some("for example `CloudTrail/org-audit`"),
         );
     }
     if let Some(days) = c.retention_days {
@@ -330,7 +346,7 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "log-group-arn",
             "/cloudwatch_logs/log_group_arn",
             names::arn(arn, "logs", &["log-group"]),
-            None,
+            Some("for example arn:aws:logs:eu-west-1:111122223333:log-group:CloudTrail/org-audit"),
         );
         for (field, set) in [
             ("log_group", c.log_group.is_some()),
@@ -354,7 +370,7 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "role-arn",
             "/cloudwatch_logs/role_arn",
             names::arn(arn, "iam", &["role"]),
-            None,
+            Some("for example arn:aws:iam::111122223333:role/CloudTrailToCloudWatchLogs"),
         );
     }
 }
@@ -382,14 +398,12 @@ fn events(spec: &Spec, out: &mut Vec<Diagnostic>) {
                         )),
                     );
                 }
-                if d.exclude_sources[..i].contains(source) {
-                    out.push(Diagnostic::error(
-                        "duplicate",
-                        path,
-                        format!("`{source}` is listed twice"),
-                    ));
-                }
             }
+            no_duplicates(
+                &d.exclude_sources,
+                "/events/management/exclude_sources",
+                out,
+            );
             Some(d.read_write)
         }
     };
@@ -412,13 +426,5 @@ fn events(spec: &Spec, out: &mut Vec<Diagnostic>) {
         ),
         Some(_) => {}
     }
-    for (i, insight) in e.insights.iter().enumerate() {
-        if e.insights[..i].contains(insight) {
-            out.push(Diagnostic::error(
-                "duplicate",
-                format!("/events/insights/{i}"),
-                "this Insights type is listed twice",
-            ));
-        }
-    }
+    no_duplicates(&e.insights, "/events/insights", out);
 }

@@ -42,6 +42,13 @@ pub fn check(value: &Value) -> Vec<Diagnostic> {
     }
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     out.dedup();
+    // A value of the wrong type also breaks its range or pattern; the type is the one to fix.
+    let mistyped: Vec<String> = out
+        .iter()
+        .filter(|d| d.code == "wrong-type")
+        .map(|d| d.path.clone())
+        .collect();
+    out.retain(|d| d.code == "wrong-type" || !mistyped.contains(&d.path));
     out
 }
 
@@ -56,7 +63,8 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
                     "unknown-field",
                     format!("{path}/{}", escape_segment(name)),
                     format!("unknown field `{name}` in {}", where_(&path)),
-                );
+                )
+                .at_key();
                 if !allowed.is_empty() {
                     d = d.hint(format!("allowed fields here: {}", allowed.join(", ")));
                 }
@@ -86,7 +94,16 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
             ));
         }
         ValidationErrorKind::Type { .. } => {
-            out.push(Diagnostic::error("wrong-type", path, error.to_string()));
+            let expected = expected_of(&error.to_string());
+            let (what, hint) = describe_type(&expected);
+            out.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    path,
+                    format!("expected {what}, found {found}"),
+                )
+                .hint(hint),
+            );
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
             out.push(Diagnostic::error(
@@ -131,7 +148,7 @@ fn any_of(
         .iter()
         .flat_map(|errors| errors.iter())
         .filter_map(|e| match e.kind() {
-            ValidationErrorKind::Type { .. } => Some(expected_of(&e.to_string())),
+            ValidationErrorKind::Type { .. } => Some(describe_type(&expected_of(&e.to_string())).0),
             ValidationErrorKind::Enum { options } => options
                 .as_array()
                 .map(|a| a.iter().map(short).collect::<Vec<_>>().join(" | ")),
@@ -148,12 +165,40 @@ fn any_of(
     ));
 }
 
-/// Pulls the expected type out of a jsonschema type error ("x is not of type \"boolean\"").
+/// Pulls the expected JSON type out of a jsonschema type error (`x is not of type "boolean"`,
+/// `x is not of types "null", "integer"`); `null` only stands for "may be left out".
 fn expected_of(message: &str) -> String {
-    message
+    let types = message
         .rsplit_once("of type")
-        .map(|(_, t)| t.trim().replace('"', ""))
-        .unwrap_or_else(|| message.to_string())
+        .map(|(_, t)| t.trim_start_matches('s'))
+        .unwrap_or("");
+    types
+        .split(',')
+        .map(|t| t.trim().trim_matches('"'))
+        .filter(|t| !t.is_empty() && *t != "null")
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// A JSON type in YAML words, and how to write it.
+fn describe_type(json_type: &str) -> (String, &'static str) {
+    match json_type {
+        "boolean" => ("true or false".into(), "write true or false without quotes"),
+        "string" => ("text".into(), "put the value in quotes"),
+        "integer" | "number" => ("a number".into(), "write the number without quotes"),
+        "object" => (
+            "a mapping".into(),
+            "indent `key: value` lines under this key",
+        ),
+        "array" => (
+            "a list".into(),
+            "write a list: `[a, b]`, or lines starting with `- `",
+        ),
+        other => (
+            other.to_string(),
+            "see `trailsmith schema` for the accepted form",
+        ),
+    }
 }
 
 /// The property names a schema object allows, found beside its `additionalProperties` keyword.
