@@ -20,6 +20,15 @@ pub enum Effect {
     Deny,
 }
 
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Principal {
     Service(Expr),

@@ -3,7 +3,7 @@
 //! Owns logical ids and CloudFormation syntax: `Ref`, `Fn::GetAtt`, `Fn::Sub`, pseudo parameters,
 //! `DependsOn`, `Rules`. It makes no decisions and cannot fail; every setting comes from `model`.
 
-use super::{document, pascal_case};
+use super::{document, fields, pascal_case};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
 use crate::policy::Policy;
@@ -112,19 +112,12 @@ fn resource(kind: &str, depends_on: &[Res], props: Value) -> Value {
     Value::Object(r)
 }
 
-fn props(pairs: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
-    pairs
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-        .collect()
-}
-
 fn bucket(b: &Bucket, model: &Model) -> Value {
     let sse = match &b.kms_key {
         Some(key) => json!({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": expr(key)}),
         None => json!({"SSEAlgorithm": "AES256"}),
     };
-    let mut rule = props(vec![
+    let mut rule = fields(vec![
         ("Id", Some(json!("log-files"))),
         ("Status", Some(json!("Enabled"))),
         (
@@ -144,7 +137,7 @@ fn bucket(b: &Bucket, model: &Model) -> Value {
             json!({"NoncurrentDays": NONCURRENT_VERSION_DAYS}),
         );
     }
-    let p = props(vec![
+    let p = fields(vec![
         ("BucketName", b.name.as_ref().map(|n| json!(n))),
         (
             "BucketEncryption",
@@ -185,7 +178,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
         .event_selectors
         .iter()
         .map(|s| {
-            let mut m = props(vec![
+            let mut m = fields(vec![
                 ("ReadWriteType", Some(json!(s.read_write))),
                 (
                     "IncludeManagementEvents",
@@ -206,7 +199,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
         .iter()
         .map(|i| json!({"InsightType": i}))
         .collect();
-    let p = props(vec![
+    let p = fields(vec![
         ("TrailName", Some(json!(t.name))),
         ("IsLogging", Some(json!(t.logging))),
         ("S3BucketName", Some(expr(&t.bucket_name))),
@@ -293,7 +286,7 @@ pub fn emit(model: &Model) -> String {
         );
     }
     if let Some(k) = &model.key {
-        let p = props(vec![
+        let p = fields(vec![
             ("Description", Some(json!(k.description))),
             ("EnableKeyRotation", Some(json!(true))),
             ("PendingWindowInDays", Some(json!(k.deletion_window_days))),
@@ -310,7 +303,7 @@ pub fn emit(model: &Model) -> String {
         );
     }
     if let Some(t) = &model.topic {
-        let p = props(vec![
+        let p = fields(vec![
             ("TopicName", Some(json!(t.name))),
             ("KmsMasterKeyId", t.kms_key.as_ref().map(expr)),
         ]);
@@ -328,7 +321,7 @@ pub fn emit(model: &Model) -> String {
         );
     }
     if let Some(g) = &model.log_group {
-        let p = props(vec![
+        let p = fields(vec![
             ("LogGroupName", Some(json!(g.name))),
             ("RetentionInDays", Some(json!(g.retention_days))),
             ("KmsKeyId", g.kms_key.as_ref().map(expr)),
@@ -339,7 +332,7 @@ pub fn emit(model: &Model) -> String {
         );
     }
     if let Some(r) = &model.logs_role {
-        let p = props(vec![
+        let p = fields(vec![
             (
                 "Description",
                 Some(json!(format!(

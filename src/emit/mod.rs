@@ -7,7 +7,7 @@ pub mod cloudformation;
 pub mod terraform;
 
 use crate::expr::Expr;
-use crate::policy::{Effect, Policy, Principal};
+use crate::policy::{Policy, Principal};
 use serde_json::{json, Map, Value};
 
 /// A list with one element is written as that element, the way AWS documents policies.
@@ -27,11 +27,7 @@ pub fn document(policy: &Policy, expr: impl Fn(&Expr) -> Value) -> Value {
         .map(|s| {
             let mut m = Map::new();
             m.insert("Sid".into(), json!(s.sid));
-            let effect = match s.effect {
-                Effect::Allow => "Allow",
-                Effect::Deny => "Deny",
-            };
-            m.insert("Effect".into(), json!(effect));
+            m.insert("Effect".into(), json!(s.effect.as_str()));
             match &s.principal {
                 Principal::Service(e) => {
                     m.insert("Principal".into(), json!({"Service": expr(e)}));
@@ -76,6 +72,14 @@ pub fn document(policy: &Policy, expr: impl Fn(&Expr) -> Value) -> Value {
         })
         .collect();
     json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// An object from (key, value) pairs, leaving out the keys whose value is `None`.
+pub fn fields(pairs: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect()
 }
 
 /// `trail_arn` to `TrailArn`.

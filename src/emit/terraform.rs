@@ -5,10 +5,10 @@
 //! `aws_iam_policy_document` data sources (readable in review and by checkov, unlike
 //! `jsonencode`). It makes no decisions and cannot fail; every setting comes from `model`.
 
-use super::pretty;
+use super::{fields, pretty};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
-use crate::policy::{Effect, Policy, Principal};
+use crate::policy::{Policy, Principal};
 use serde_json::{json, Map, Value};
 
 /// The resource type and name of each model resource, as `type.name`.
@@ -76,11 +76,7 @@ fn policy_document(p: &Policy) -> Value {
         .map(|s| {
             let mut m = Map::new();
             m.insert("sid".into(), json!(s.sid));
-            let effect = match s.effect {
-                Effect::Allow => "Allow",
-                Effect::Deny => "Deny",
-            };
-            m.insert("effect".into(), json!(effect));
+            m.insert("effect".into(), json!(s.effect.as_str()));
             let principals = match &s.principal {
                 Principal::Service(e) => Some(json!({"type": "Service", "identifiers": [expr(e)]})),
                 Principal::Aws(list) => Some(json!({"type": "AWS", "identifiers": exprs(list)})),
@@ -114,6 +110,12 @@ fn policy_document(p: &Policy) -> Value {
 struct Blocks(Map<String, Value>);
 
 impl Blocks {
+    /// Declares a policy document data source and returns the reference that attaches it.
+    fn policy(&mut self, name: &str, policy: &Policy) -> Value {
+        self.add("aws_iam_policy_document", name, policy_document(policy));
+        json!(format!("${{data.aws_iam_policy_document.{name}.json}}"))
+    }
+
     fn add(&mut self, kind: &str, name: &str, body: Value) {
         let entry = self.0.entry(kind.to_string()).or_insert_with(|| json!({}));
         if let Value::Object(m) = entry {
@@ -141,19 +143,12 @@ fn with_tags(mut body: Map<String, Value>, model: &Model) -> Value {
     Value::Object(body)
 }
 
-fn obj(pairs: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
-    pairs
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-        .collect()
-}
-
 fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) {
     let id = expr(&Expr::Attr(Res::Bucket, Attr::Name));
     resources.resource(
         address(Res::Bucket),
         with_tags(
-            obj(vec![("bucket", b.name.as_ref().map(|n| json!(n)))]),
+            fields(vec![("bucket", b.name.as_ref().map(|n| json!(n)))]),
             model,
         ),
     );
@@ -189,7 +184,7 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
             json!({"bucket": id, "versioning_configuration": {"status": "Enabled"}}),
         );
     }
-    let mut rule = obj(vec![
+    let mut rule = fields(vec![
         ("id", Some(json!("log-files"))),
         ("status", Some(json!("Enabled"))),
         ("filter", Some(json!({"prefix": ""}))),
@@ -213,7 +208,7 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
             json!({"noncurrent_days": NONCURRENT_VERSION_DAYS}),
         );
     }
-    let mut lifecycle = obj(vec![
+    let mut lifecycle = fields(vec![
         ("bucket", Some(id.clone())),
         ("rule", Some(Value::Object(rule))),
     ]);
@@ -236,16 +231,12 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
             json!({"bucket": id, "target_bucket": l.target_bucket, "target_prefix": l.prefix}),
         );
     }
-    data.add(
-        "aws_iam_policy_document",
-        "bucket",
-        policy_document(&b.policy),
-    );
+    let policy = data.policy("bucket", &b.policy);
     resources.resource(
         address(Res::BucketPolicy),
         json!({
             "bucket": id,
-            "policy": "${data.aws_iam_policy_document.bucket.json}",
+            "policy": policy,
             // S3 refuses a policy change while the public access block is being set.
             "depends_on": ["aws_s3_bucket_public_access_block.trail"]
         }),
@@ -257,7 +248,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
         .event_selectors
         .iter()
         .map(|s| {
-            let mut m = obj(vec![
+            let mut m = fields(vec![
                 ("read_write_type", Some(json!(s.read_write))),
                 (
                     "include_management_events",
@@ -278,7 +269,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
         .iter()
         .map(|i| json!({"insight_type": i}))
         .collect();
-    let body = obj(vec![
+    let body = fields(vec![
         ("name", Some(json!(t.name))),
         ("enable_logging", Some(json!(t.logging))),
         ("s3_bucket_name", Some(expr(&t.bucket_name))),
@@ -334,18 +325,15 @@ pub fn emit(model: &Model) -> String {
         bucket(b, model, &mut resources, &mut data);
     }
     if let Some(k) = &model.key {
-        data.add("aws_iam_policy_document", "key", policy_document(&k.policy));
-        let body = obj(vec![
+        let policy = data.policy("key", &k.policy);
+        let body = fields(vec![
             ("description", Some(json!(k.description))),
             ("enable_key_rotation", Some(json!(true))),
             (
                 "deletion_window_in_days",
                 Some(json!(k.deletion_window_days)),
             ),
-            (
-                "policy",
-                Some(json!("${data.aws_iam_policy_document.key.json}")),
-            ),
+            ("policy", Some(policy)),
         ]);
         resources.resource(address(Res::Key), with_tags(body, model));
         resources.resource(
@@ -354,26 +342,22 @@ pub fn emit(model: &Model) -> String {
         );
     }
     if let Some(t) = &model.topic {
-        let body = obj(vec![
+        let body = fields(vec![
             ("name", Some(json!(t.name))),
             ("kms_master_key_id", t.kms_key.as_ref().map(expr)),
         ]);
         resources.resource(address(Res::Topic), with_tags(body, model));
-        data.add(
-            "aws_iam_policy_document",
-            "topic",
-            policy_document(&t.policy),
-        );
+        let policy = data.policy("topic", &t.policy);
         resources.resource(
             address(Res::TopicPolicy),
             json!({
                 "arn": expr(&Expr::Attr(Res::Topic, Attr::Arn)),
-                "policy": "${data.aws_iam_policy_document.topic.json}"
+                "policy": policy
             }),
         );
     }
     if let Some(g) = &model.log_group {
-        let body = obj(vec![
+        let body = fields(vec![
             ("name", Some(json!(g.name))),
             ("retention_in_days", Some(json!(g.retention_days))),
             ("kms_key_id", g.kms_key.as_ref().map(expr)),
@@ -381,17 +365,9 @@ pub fn emit(model: &Model) -> String {
         resources.resource(address(Res::LogGroup), with_tags(body, model));
     }
     if let Some(r) = &model.logs_role {
-        data.add(
-            "aws_iam_policy_document",
-            "logs_trust",
-            policy_document(&r.trust),
-        );
-        data.add(
-            "aws_iam_policy_document",
-            "logs",
-            policy_document(&r.policy),
-        );
-        let body = obj(vec![
+        let trust = data.policy("logs_trust", &r.trust);
+        let permissions = data.policy("logs", &r.policy);
+        let body = fields(vec![
             (
                 "description",
                 Some(json!(format!(
@@ -399,10 +375,7 @@ pub fn emit(model: &Model) -> String {
                     model.trail.name
                 ))),
             ),
-            (
-                "assume_role_policy",
-                Some(json!("${data.aws_iam_policy_document.logs_trust.json}")),
-            ),
+            ("assume_role_policy", Some(trust)),
         ]);
         resources.add("aws_iam_role", "trail_logs", with_tags(body, model));
         resources.resource(
@@ -410,7 +383,7 @@ pub fn emit(model: &Model) -> String {
             json!({
                 "name": r.policy_name,
                 "role": "${aws_iam_role.trail_logs.id}",
-                "policy": "${data.aws_iam_policy_document.logs.json}"
+                "policy": permissions
             }),
         );
     }
