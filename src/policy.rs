@@ -366,8 +366,9 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
     }
     if let Some(topic) = &users.topic {
         // "Amazon SNS topic policy for CloudTrail": publishing to an encrypted topic needs both.
-        // SNS makes the KMS call with the topic as encryption context ("Encryption at rest" in
-        // the SNS Developer Guide); that, not aws:SourceArn, is what the request is sure to carry.
+        // SNS makes the KMS call with the topic as encryption context (`aws:sns:topicArn`, as in
+        // "Set up an SNS topic with server-side encryption" for GameLift); that, not
+        // aws:SourceArn, is what the request is documented to carry.
         let topic_arn = Expr::arn(
             "sns",
             Some(Expr::Region),

@@ -1,0 +1,133 @@
+"""checkov on both targets: the CloudTrail, S3, KMS, SNS and Logs checks we promise, one by one.
+
+A green exit code proves little (checkov also flags choices we make on purpose, and reports 0 checks
+with exit 0 when its parser crashes), so each asserted check id is compared with what the spec
+asked for: it must pass for secure choices, fail exactly where the spec chose otherwise, and be
+absent where the resource is not created. Checks deliberately not asserted, with the reason:
+- CKV_AWS_109/111/356 on the Terraform key policy: checkov reads a KMS key policy as an identity
+  policy; `Resource: "*"` in a key policy means "this key" ("Key policies in AWS KMS").
+- CKV_AWS_144 (cross-region replication) and CKV2_AWS_62 (event notifications): a second bucket
+  and a notification target are deployment choices a trail spec does not make.
+"""
+import copy
+import json
+
+import harness
+from harness import load_json, short, write_json
+
+ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_PARSE_ERROR_FAIL": "true", "LOG_LEVEL": "ERROR"}
+BOTH, TF = ("cloudformation", "terraform_json"), ("terraform_json",)
+
+
+def expected(e):
+    """{check id: (frameworks, True pass | False fail | None absent)} for one spec's expectations."""
+    bucket = not e.bucket_existing
+    key, topic, group = e.kms == "new", e.sns == "new", e.logs == "new"
+
+    def when(created, outcome):
+        return outcome if created else None
+
+    return {
+        # CloudTrail
+        "CKV_AWS_35": (BOTH, e.kms != "none"),
+        "CKV_AWS_36": (BOTH, e.validation),
+        "CKV_AWS_67": (BOTH, e.multi_region),
+        "CKV_AWS_252": (TF, e.sns != "none"),
+        "CKV2_AWS_10": (TF, e.logs != "none"),
+        # S3
+        "CKV_AWS_18": (BOTH, when(bucket, e.access_logging)),
+        "CKV_AWS_19": (BOTH, when(bucket, True)),
+        "CKV_AWS_21": (BOTH, when(bucket, e.versioning)),
+        "CKV_AWS_53": (BOTH, when(bucket, True)),
+        "CKV_AWS_54": (BOTH, when(bucket, True)),
+        "CKV_AWS_55": (BOTH, when(bucket, True)),
+        "CKV_AWS_56": (BOTH, when(bucket, True)),
+        "CKV_AWS_145": (TF, when(bucket, e.kms != "none")),
+        "CKV_AWS_300": (TF, when(bucket, True)),
+        # KMS
+        "CKV_AWS_7": (BOTH, when(key, True)),
+        "CKV_AWS_33": (BOTH, when(key, True)),
+        # SNS
+        "CKV_AWS_26": (BOTH, when(topic, key)),
+        # CloudWatch Logs
+        "CKV_AWS_66": (BOTH, when(group, True)),
+        "CKV_AWS_158": (BOTH, when(group, key)),
+        "CKV_AWS_338": (TF, when(group, e.retention >= 365)),
+    }
+
+
+def scan(ctx, framework, target):
+    """{check id: 'pass' | 'fail'} from one checkov run, or a string describing why it failed."""
+    where = ["-d", target] if framework == "terraform_json" else ["-f", target]
+    code, out, err = harness.run(
+        [ctx.tools["checkov"], "--skip-download", "--compact", "--framework", framework, "-o", "json", *where],
+        env=ENV,
+        timeout=600,
+    )
+    try:
+        reports = json.loads(out)
+    except ValueError:
+        return f"exit {code}, no JSON report: " + short(out + err)
+    if isinstance(reports, dict):
+        reports = [reports]
+    outcome = {}
+    for r in reports:
+        if not isinstance(r, dict) or "results" not in r:
+            return "no results (checkov found nothing to scan): " + short(out)
+        if r.get("summary", {}).get("parsing_errors"):
+            return "parse errors: " + short(r["results"].get("parsing_errors"))
+        for c in r["results"].get("passed_checks", []):
+            outcome.setdefault(c["check_id"], "pass")
+        for c in r["results"].get("failed_checks", []):
+            outcome[c["check_id"]] = "fail"
+    return outcome
+
+
+def compare(ctx, label, outcome, want, framework):
+    if isinstance(outcome, str):
+        ctx.report.check(label, False, outcome)
+        return
+    wrong = []
+    for check, (frameworks, result) in sorted(want.items()):
+        if framework not in frameworks:
+            continue
+        should = {True: "pass", False: "fail", None: "absent"}[result]
+        got = outcome.get(check, "absent")
+        if got != should:
+            wrong.append(f"{check} {got}, expected {should}")
+    ctx.report.check(label, not wrong, "; ".join(wrong))
+
+
+def variant(ctx, what, framework, target, check):
+    outcome = scan(ctx, framework, target)
+    rejected = isinstance(outcome, dict) and outcome.get(check) == "fail"
+    ctx.report.check(f"checkov rejects broken variant: {what}", rejected, short(outcome))
+
+
+def run(ctx):
+    if ctx.tools["checkov"] is None:
+        ctx.report.check("checkov installed", False, "no checkov in its venv")
+        return
+    for case in ctx.cases:
+        want = expected(case.expect)
+        compare(ctx, f"checkov cloudformation {case.name}", scan(ctx, "cloudformation", case.cfn), want, "cloudformation")
+        compare(ctx, f"checkov terraform {case.name}", scan(ctx, "terraform_json", case.tf_dir), want, "terraform_json")
+
+    base = next((c for c in ctx.cases if c.name == "minimal"), ctx.cases[0])
+    template = copy.deepcopy(load_json(base.cfn))
+    template["Resources"]["Trail"]["Properties"]["EnableLogFileValidation"] = False
+    path = ctx.work / "checkov-broken" / "no-validation.template.json"
+    write_json(path, template)
+    variant(ctx, "CloudFormation trail without log file validation (CKV_AWS_36)", "cloudformation", path, "CKV_AWS_36")
+
+    config = copy.deepcopy(load_json(base.tf_dir / "main.tf.json"))
+    del config["resource"]["aws_cloudtrail"]["trail"]["kms_key_id"]
+    directory = ctx.work / "checkov-broken" / "no-kms"
+    write_json(directory / "main.tf.json", config)
+    variant(ctx, "Terraform trail without kms_key_id (CKV_AWS_35)", "terraform_json", directory, "CKV_AWS_35")
+
+    # A template checkov cannot parse must count as a failure, never as "0 checks failed".
+    bad = ctx.work / "checkov-broken" / "unparsable.template.json"
+    bad.write_text('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {')
+    outcome = scan(ctx, "cloudformation", bad)
+    ctx.report.check("checkov rejects broken variant: unparsable template", isinstance(outcome, str), short(outcome))

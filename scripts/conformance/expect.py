@@ -1,0 +1,110 @@
+"""What a spec asks for, read independently of trailsmith: the README's language and defaults.
+
+The checks compare what AWS tooling sees in the output with these expectations, so they are
+written from the documented spec language, never from trailsmith's code.
+"""
+from dataclasses import dataclass, field
+
+
+def _toggle(value):
+    """`false` -> None, `true`/missing -> {}, a mapping -> itself."""
+    if value is False:
+        return None
+    if value is None or value is True:
+        return {}
+    return value
+
+
+@dataclass
+class Expect:
+    trail_name: str
+    home_region: str = None
+    multi_region: bool = True
+    global_events: bool = True
+    validation: bool = True
+    logging: bool = True
+    org_id: str = None
+    bucket_existing: bool = False
+    bucket_name: str = None
+    prefix: str = None
+    versioning: bool = True
+    access_logging: bool = False
+    writer_accounts: list = field(default_factory=list)
+    kms: str = "new"  # new | existing | none
+    key_arn: str = None
+    kms_alias: str = None
+    decrypt_principals: list = field(default_factory=list)
+    sns: str = "new"  # new | existing | none
+    topic_name: str = None
+    topic_arn: str = None
+    logs: str = "new"  # new | existing | none
+    log_group: str = None
+    retention: int = 365
+    role: str = "new"  # new | existing
+    read_write: str = "All"
+    include_management: bool = True
+    exclude_sources: list = field(default_factory=list)
+    insights: list = field(default_factory=list)
+    tags: dict = field(default_factory=dict)
+
+
+def expect(spec):
+    t = spec["trail"]
+    name = t["name"]
+    e = Expect(trail_name=name)
+    e.home_region = t.get("home_region")
+    e.multi_region = t.get("multi_region", True)
+    e.global_events = t.get("global_service_events", True)
+    e.validation = t.get("log_file_validation", True)
+    e.logging = t.get("logging", True)
+    e.org_id = (t.get("organization") or {}).get("id")
+
+    b = spec.get("bucket") or {}
+    e.bucket_existing = b.get("existing", False)
+    e.bucket_name = b.get("name")
+    e.prefix = b.get("prefix")
+    e.versioning = b.get("versioning", not e.bucket_existing)
+    e.access_logging = "access_logging" in b
+    e.writer_accounts = list(b.get("writer_accounts", []))
+
+    k = _toggle(spec.get("kms"))
+    if k is None:
+        e.kms = "none"
+    elif k.get("key_arn"):
+        e.kms, e.key_arn = "existing", k["key_arn"]
+    else:
+        e.kms = "new"
+        e.kms_alias = k.get("alias", "alias/cloudtrail/" + name.replace(".", "-"))
+        e.decrypt_principals = list(k.get("decrypt_principals", []))
+
+    s = _toggle(spec.get("sns"))
+    if s is None:
+        e.sns = "none"
+    elif s.get("topic_arn"):
+        e.sns, e.topic_arn = "existing", s["topic_arn"]
+    else:
+        e.sns = "new"
+        e.topic_name = s.get("topic_name", name.replace(".", "-") + "-delivery")
+
+    c = _toggle(spec.get("cloudwatch_logs"))
+    if c is None:
+        e.logs = "none"
+    else:
+        e.logs = "existing" if c.get("log_group_arn") else "new"
+        e.log_group = c.get("log_group", "CloudTrail/" + name)
+        e.retention = c.get("retention_days", 365)
+        e.role = "existing" if c.get("role_arn") else "new"
+
+    m = (spec.get("events") or {}).get("management", "all")
+    words = {"all": "All", "read_only": "ReadOnly", "write_only": "WriteOnly"}
+    if m == "none":
+        e.include_management = False
+    elif isinstance(m, str):
+        e.read_write = words[m]
+    else:
+        e.read_write = words[m.get("read_write", "all")]
+        e.exclude_sources = list(m.get("exclude_sources", []))
+    kinds = {"api_call_rate": "ApiCallRateInsight", "api_error_rate": "ApiErrorRateInsight"}
+    e.insights = sorted(kinds[i] for i in (spec.get("events") or {}).get("insights", []))
+    e.tags = dict(spec.get("tags") or {})
+    return e
