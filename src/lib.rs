@@ -10,6 +10,7 @@ pub mod emit;
 pub mod expr;
 pub mod model;
 pub mod policy;
+pub mod selectors;
 pub mod source;
 pub mod spec;
 pub mod validate;
@@ -24,9 +25,22 @@ pub enum Target {
 }
 
 /// Checks and compiles one spec text. The output is `None` when the spec has errors; the
-/// diagnostics (errors, warnings, notes) come back either way.
+/// diagnostics (errors, warnings, notes) come back either way. What only one target cannot
+/// deploy is a warning in `validate` and an error when compiling for that target.
 pub fn compile(text: &str, target: Target) -> (Option<String>, Vec<Diagnostic>) {
-    let checked = validate::check(text);
+    let mut checked = validate::check(text);
+    if target == Target::Terraform {
+        for d in checked
+            .diagnostics
+            .iter_mut()
+            .filter(|d| d.code == selectors::TERRAFORM_GAP)
+        {
+            d.severity = diag::Severity::Error;
+        }
+    }
+    if diag::has_errors(&checked.diagnostics) {
+        return (None, checked.diagnostics);
+    }
     let output = checked.spec.map(|spec| {
         let model = model::lower(&spec);
         match target {

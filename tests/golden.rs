@@ -13,9 +13,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use trailsmith::{compile, Target};
 
+/// Every shipped example and every golden-only case under `tests/cases/`.
 fn examples() -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir("examples")
-        .expect("examples/ exists")
+    let mut found: Vec<PathBuf> = ["examples", "tests/cases"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             matches!(
@@ -25,9 +27,17 @@ fn examples() -> Vec<PathBuf> {
         })
         .collect();
     found.sort();
+    let mut stems: Vec<String> = found.iter().map(|p| stem(p)).collect();
+    stems.sort();
+    stems.dedup();
+    assert_eq!(
+        stems.len(),
+        found.len(),
+        "golden files are named by stem, so stems must differ"
+    );
     assert!(
-        found.len() >= 5,
-        "expected at least five examples, found {found:?}"
+        found.len() >= 13,
+        "expected the examples and the golden cases, found {found:?}"
     );
     found
 }
@@ -39,16 +49,35 @@ fn stem(path: &Path) -> String {
         .to_string()
 }
 
-fn build(path: &Path, target: Target) -> String {
+/// The output, or the diagnostics when this target refuses the spec (a spec may use what only
+/// one target can deploy); a spec with errors for both targets is a broken case.
+fn try_build(path: &Path, target: Target) -> Result<String, String> {
     let text = std::fs::read_to_string(path).expect("example readable");
     let (output, diagnostics) = compile(&text, target);
-    output.unwrap_or_else(|| panic!("{} does not compile: {diagnostics:?}", path.display()))
+    output.ok_or_else(|| {
+        let file = path.display().to_string();
+        diagnostics.iter().map(|d| d.render(&file)).collect()
+    })
 }
 
-fn golden_path(example: &Path, target: Target) -> PathBuf {
-    let ext = match target {
-        Target::CloudFormation => "template.json",
-        Target::Terraform => "tf.json",
+fn build(path: &Path, target: Target) -> String {
+    try_build(path, target).unwrap_or_else(|e| panic!("{} does not compile:\n{e}", path.display()))
+}
+
+/// Outputs of every case that compiles for `target`.
+fn built(target: Target) -> Vec<(PathBuf, String)> {
+    examples()
+        .into_iter()
+        .filter_map(|p| try_build(&p, target).ok().map(|out| (p, out)))
+        .collect()
+}
+
+fn golden_path(example: &Path, target: Target, refused: bool) -> PathBuf {
+    let ext = match (target, refused) {
+        (Target::CloudFormation, false) => "template.json",
+        (Target::CloudFormation, true) => "template.err",
+        (Target::Terraform, false) => "tf.json",
+        (Target::Terraform, true) => "tf.err",
     };
     PathBuf::from("tests/golden").join(format!("{}.{ext}", stem(example)))
 }
@@ -58,16 +87,24 @@ fn outputs_match_the_reviewed_golden_files() {
     let bless = std::env::var_os("TRAILSMITH_BLESS").is_some();
     let mut stale = Vec::new();
     for example in examples() {
+        let mut refusals = 0;
         for target in [Target::CloudFormation, Target::Terraform] {
-            let actual = build(&example, target);
-            let path = golden_path(&example, target);
+            let result = try_build(&example, target);
+            refusals += usize::from(result.is_err());
+            let path = golden_path(&example, target, result.is_err());
+            let stray = golden_path(&example, target, result.is_ok());
+            let actual = result.unwrap_or_else(|e| e);
             if bless {
                 std::fs::create_dir_all("tests/golden").expect("create tests/golden");
                 std::fs::write(&path, &actual).expect("write golden");
-            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(actual.as_str()) {
+                let _ = std::fs::remove_file(&stray);
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(actual.as_str())
+                || stray.exists()
+            {
                 stale.push(path.display().to_string());
             }
         }
+        assert!(refusals < 2, "{} compiles for no target", example.display());
     }
     assert!(
         stale.is_empty(),
@@ -77,14 +114,9 @@ fn outputs_match_the_reviewed_golden_files() {
 
 #[test]
 fn output_is_byte_identical_across_runs() {
-    for example in examples() {
-        for target in [Target::CloudFormation, Target::Terraform] {
-            assert_eq!(
-                build(&example, target),
-                build(&example, target),
-                "{}",
-                example.display()
-            );
+    for target in [Target::CloudFormation, Target::Terraform] {
+        for (example, first) in built(target) {
+            assert_eq!(first, build(&example, target), "{}", example.display());
         }
     }
 }
@@ -96,9 +128,8 @@ fn terraform_outputs_fit_the_provider_schema() {
     )
     .expect("schema parses");
     let mut findings = Vec::new();
-    for example in examples() {
-        let config: Value =
-            serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    for (example, output) in built(Target::Terraform) {
+        let config: Value = serde_json::from_str(&output).expect("JSON");
         for f in tf_schema::check_config(&config, &schema) {
             findings.push(format!("{}: {f}", example.display()));
         }
@@ -344,11 +375,10 @@ fn tf_policies(config: &Value) -> BTreeMap<&'static str, Vec<Canon>> {
 
 #[test]
 fn both_targets_carry_the_same_policy_statements() {
-    for example in examples() {
+    for (example, tf) in built(Target::Terraform) {
         let template: Value =
             serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-        let config: Value =
-            serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+        let config: Value = serde_json::from_str(&tf).expect("JSON");
         let (cfn, tf) = (cfn_policies(&template), tf_policies(&config));
         assert_eq!(
             cfn,
@@ -375,4 +405,187 @@ fn the_comparison_sees_a_changed_statement() {
     config["data"]["aws_iam_policy_document"]["bucket"]["statement"][1]["actions"][0] =
         Value::from("s3:PutObjectAcl");
     assert_ne!(cfn_policies(&template), tf_policies(&config));
+}
+
+/// Event selectors in neutral spelling: (kind, selectors as sorted text lines).
+fn cfn_selectors(template: &Value) -> (String, Vec<String>) {
+    let p = &template["Resources"]["Trail"]["Properties"];
+    if let Some(list) = p["EventSelectors"].as_array() {
+        let lines = list
+            .iter()
+            .map(|s| {
+                let data: Vec<String> = many(s.get("DataResources"))
+                    .into_iter()
+                    .map(|r| {
+                        format!(
+                            "{}={}",
+                            cfn_value(&r["Type"]),
+                            set(many(r.get("Values")).into_iter().map(cfn_value).collect())
+                        )
+                    })
+                    .collect();
+                let excluded = set(many(s.get("ExcludeManagementEventSources"))
+                    .into_iter()
+                    .map(cfn_value)
+                    .collect());
+                format!(
+                    "{} mgmt={} excl={excluded} data={}",
+                    cfn_value(&s["ReadWriteType"]),
+                    s["IncludeManagementEvents"],
+                    data.join(";")
+                )
+            })
+            .collect();
+        return ("basic".into(), lines);
+    }
+    let ops = [
+        "Equals",
+        "NotEquals",
+        "StartsWith",
+        "NotStartsWith",
+        "EndsWith",
+        "NotEndsWith",
+    ];
+    let lines = many(p.get("AdvancedEventSelectors"))
+        .into_iter()
+        .map(|a| {
+            let fields: Vec<String> = many(a.get("FieldSelectors"))
+                .into_iter()
+                .map(|f| {
+                    let conds: Vec<String> = ops
+                        .iter()
+                        .filter_map(|op| {
+                            f.get(*op).map(|v| {
+                                format!(
+                                    "{}:{}",
+                                    op.to_lowercase(),
+                                    set(many(Some(v)).into_iter().map(cfn_value).collect())
+                                )
+                            })
+                        })
+                        .collect();
+                    format!("{}[{}]", cfn_value(&f["Field"]), conds.join(","))
+                })
+                .collect();
+            format!("{}: {}", cfn_value(&a["Name"]), fields.join(" "))
+        })
+        .collect();
+    ("advanced".into(), lines)
+}
+
+fn tf_selectors(config: &Value) -> (String, Vec<String>) {
+    let t = &config["resource"]["aws_cloudtrail"]["trail"];
+    if let Some(list) = t["event_selector"].as_array() {
+        let lines = list
+            .iter()
+            .map(|s| {
+                let data: Vec<String> = many(s.get("data_resource"))
+                    .into_iter()
+                    .map(|r| {
+                        format!(
+                            "{}={}",
+                            tf_str(&r["type"]),
+                            set(many(r.get("values")).into_iter().map(tf_str).collect())
+                        )
+                    })
+                    .collect();
+                let excluded = set(many(s.get("exclude_management_event_sources"))
+                    .into_iter()
+                    .map(tf_str)
+                    .collect());
+                format!(
+                    "{} mgmt={} excl={excluded} data={}",
+                    tf_str(&s["read_write_type"]),
+                    s["include_management_events"],
+                    data.join(";")
+                )
+            })
+            .collect();
+        return ("basic".into(), lines);
+    }
+    let ops = [
+        "equals",
+        "not_equals",
+        "starts_with",
+        "not_starts_with",
+        "ends_with",
+        "not_ends_with",
+    ];
+    let lines = many(t.get("advanced_event_selector"))
+        .into_iter()
+        .map(|a| {
+            let fields: Vec<String> = many(a.get("field_selector"))
+                .into_iter()
+                .map(|f| {
+                    let conds: Vec<String> = ops
+                        .iter()
+                        .filter_map(|op| {
+                            f.get(*op).map(|v| {
+                                format!(
+                                    "{}:{}",
+                                    op.replace('_', ""),
+                                    set(many(Some(v)).into_iter().map(tf_str).collect())
+                                )
+                            })
+                        })
+                        .collect();
+                    format!("{}[{}]", tf_str(&f["field"]), conds.join(","))
+                })
+                .collect();
+            format!("{}: {}", tf_str(&a["name"]), fields.join(" "))
+        })
+        .collect();
+    ("advanced".into(), lines)
+}
+
+#[test]
+fn both_targets_record_the_same_events() {
+    let mut compared = 0;
+    for (example, tf) in built(Target::Terraform) {
+        let template: Value =
+            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let config: Value = serde_json::from_str(&tf).expect("JSON");
+        let (cfn, tf) = (cfn_selectors(&template), tf_selectors(&config));
+        assert!(!cfn.1.is_empty(), "{}: no selectors", example.display());
+        assert_eq!(
+            cfn,
+            tf,
+            "event selectors differ between targets for {}",
+            example.display()
+        );
+        let insights = |v: &Value, key: &str, field: &str| -> Vec<String> {
+            many(v.get(key))
+                .into_iter()
+                .map(|i| i[field].as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        assert_eq!(
+            insights(
+                &template["Resources"]["Trail"]["Properties"],
+                "InsightSelectors",
+                "InsightType"
+            ),
+            insights(
+                &config["resource"]["aws_cloudtrail"]["trail"],
+                "insight_selector",
+                "insight_type"
+            ),
+            "{}",
+            example.display()
+        );
+        compared += 1;
+    }
+    assert!(compared >= 13);
+}
+
+#[test]
+fn the_selector_comparison_sees_a_change() {
+    let example = PathBuf::from("tests/cases/events-basic-s3-buckets.yaml");
+    let template: Value =
+        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+    let mut config: Value =
+        serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    config["resource"]["aws_cloudtrail"]["trail"]["event_selector"][1]["read_write_type"] =
+        Value::from("All");
+    assert_ne!(cfn_selectors(&template), tf_selectors(&config));
 }

@@ -7,6 +7,7 @@ use super::{document, fields, pascal_case};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
 use crate::policy::Policy;
+use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
 
 /// Stable logical ids: renaming one makes CloudFormation replace the resource.
@@ -173,27 +174,51 @@ fn bucket(b: &Bucket, model: &Model) -> Value {
     resource("AWS::S3::Bucket", &[], tagged(p, model))
 }
 
+/// The trail's selectors as `EventSelectors` or `AdvancedEventSelectors`.
+fn selectors(s: &Selectors) -> (&'static str, Value) {
+    match s {
+        Selectors::Basic(list) => {
+            let items = list.iter().map(|s| {
+                let resources: Vec<Value> = s
+                    .data_resources
+                    .iter()
+                    .map(|r| json!({"Type": r.resource_type, "Values": r.values.iter().map(expr).collect::<Vec<_>>()}))
+                    .collect();
+                Value::Object(fields(vec![
+                    ("ReadWriteType", Some(json!(s.read_write))),
+                    ("IncludeManagementEvents", Some(json!(s.include_management_events))),
+                    ("ExcludeManagementEventSources", (!s.exclude_management_sources.is_empty()).then(|| json!(s.exclude_management_sources))),
+                    ("DataResources", (!resources.is_empty()).then(|| json!(resources))),
+                ]))
+            });
+            ("EventSelectors", Value::Array(items.collect()))
+        }
+        Selectors::Advanced(list) => {
+            let items = list.iter().map(|a| {
+                let conditions: Vec<Value> = a
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut m = Map::new();
+                        m.insert("Field".into(), json!(f.field));
+                        for (op, values) in &f.conditions {
+                            m.insert(
+                                pascal_case(op.snake()),
+                                Value::Array(values.iter().map(expr).collect()),
+                            );
+                        }
+                        Value::Object(m)
+                    })
+                    .collect();
+                json!({"Name": a.name, "FieldSelectors": conditions})
+            });
+            ("AdvancedEventSelectors", Value::Array(items.collect()))
+        }
+    }
+}
+
 fn trail(t: &Trail, model: &Model) -> Value {
-    let selectors: Vec<Value> = t
-        .event_selectors
-        .iter()
-        .map(|s| {
-            let mut m = fields(vec![
-                ("ReadWriteType", Some(json!(s.read_write))),
-                (
-                    "IncludeManagementEvents",
-                    Some(json!(s.include_management_events)),
-                ),
-            ]);
-            if !s.exclude_management_sources.is_empty() {
-                m.insert(
-                    "ExcludeManagementEventSources".into(),
-                    json!(s.exclude_management_sources),
-                );
-            }
-            Value::Object(m)
-        })
-        .collect();
+    let (selector_key, selector_list) = selectors(&t.selectors);
     let insights: Vec<Value> = t
         .insights
         .iter()
@@ -224,7 +249,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
             Some(json!(t.log_file_validation)),
         ),
         ("IsOrganizationTrail", Some(json!(t.organization))),
-        ("EventSelectors", Some(json!(selectors))),
+        (selector_key, Some(selector_list)),
         (
             "InsightSelectors",
             (!insights.is_empty()).then(|| json!(insights)),
@@ -352,6 +377,13 @@ pub fn emit(model: &Model) -> String {
         );
     }
     add(Res::Trail, trail(&model.trail, model));
+    // Retain on delete and on replacement: the evidence stays when the stack goes (cfn-lint I3011).
+    for res in &model.retained {
+        if let Some(Value::Object(r)) = resources.get_mut(logical_id(*res)) {
+            r.insert("DeletionPolicy".into(), json!("Retain"));
+            r.insert("UpdateReplacePolicy".into(), json!("Retain"));
+        }
+    }
 
     let mut template = Map::new();
     template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));

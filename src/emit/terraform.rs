@@ -9,6 +9,7 @@ use super::{fields, pretty};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
 use crate::policy::{Policy, Principal};
+use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
 
 /// The resource type and name of each model resource, as `type.name`.
@@ -121,6 +122,11 @@ impl Blocks {
         if let Value::Object(m) = entry {
             m.insert(name.to_string(), body);
         }
+    }
+
+    fn get_mut(&mut self, address: &str) -> Option<&mut Value> {
+        let (kind, name) = address.split_once('.')?;
+        self.0.get_mut(kind)?.get_mut(name)
     }
 
     /// Adds a resource under its `type.name` address.
@@ -243,27 +249,51 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
     );
 }
 
+/// The trail's selectors as `event_selector` or `advanced_event_selector`.
+fn selectors(s: &Selectors) -> (&'static str, Value) {
+    match s {
+        Selectors::Basic(list) => {
+            let items = list.iter().map(|s| {
+                let resources: Vec<Value> = s
+                    .data_resources
+                    .iter()
+                    .map(|r| json!({"type": r.resource_type, "values": r.values.iter().map(expr).collect::<Vec<_>>()}))
+                    .collect();
+                Value::Object(fields(vec![
+                    ("read_write_type", Some(json!(s.read_write))),
+                    ("include_management_events", Some(json!(s.include_management_events))),
+                    ("exclude_management_event_sources", (!s.exclude_management_sources.is_empty()).then(|| json!(s.exclude_management_sources))),
+                    ("data_resource", (!resources.is_empty()).then(|| json!(resources))),
+                ]))
+            });
+            ("event_selector", Value::Array(items.collect()))
+        }
+        Selectors::Advanced(list) => {
+            let items = list.iter().map(|a| {
+                let conditions: Vec<Value> = a
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut m = Map::new();
+                        m.insert("field".into(), json!(f.field));
+                        for (op, values) in &f.conditions {
+                            m.insert(
+                                op.snake().to_string(),
+                                Value::Array(values.iter().map(expr).collect()),
+                            );
+                        }
+                        Value::Object(m)
+                    })
+                    .collect();
+                json!({"name": a.name, "field_selector": conditions})
+            });
+            ("advanced_event_selector", Value::Array(items.collect()))
+        }
+    }
+}
+
 fn trail(t: &Trail, model: &Model) -> Value {
-    let selectors: Vec<Value> = t
-        .event_selectors
-        .iter()
-        .map(|s| {
-            let mut m = fields(vec![
-                ("read_write_type", Some(json!(s.read_write))),
-                (
-                    "include_management_events",
-                    Some(json!(s.include_management_events)),
-                ),
-            ]);
-            if !s.exclude_management_sources.is_empty() {
-                m.insert(
-                    "exclude_management_event_sources".into(),
-                    json!(s.exclude_management_sources),
-                );
-            }
-            Value::Object(m)
-        })
-        .collect();
+    let (selector_key, selector_list) = selectors(&t.selectors);
     let insights: Vec<Value> = t
         .insights
         .iter()
@@ -296,7 +326,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
             Some(json!(t.log_file_validation)),
         ),
         ("is_organization_trail", Some(json!(t.organization))),
-        ("event_selector", Some(json!(selectors))),
+        (selector_key, Some(selector_list)),
         (
             "insight_selector",
             (!insights.is_empty()).then(|| json!(insights)),
@@ -388,6 +418,12 @@ pub fn emit(model: &Model) -> String {
         );
     }
     resources.resource(address(Res::Trail), trail(&model.trail, model));
+    // Terraform has no "retain": refusing to destroy is its way to keep the evidence.
+    for res in &model.retained {
+        if let Some(Value::Object(body)) = resources.get_mut(address(*res)) {
+            body.insert("lifecycle".into(), json!({"prevent_destroy": true}));
+        }
+    }
 
     let mut config = Map::new();
     config.insert(

@@ -4,6 +4,7 @@
 //! stops after a stage that found errors, because later stages need what it guarantees. It must
 //! not print or read files.
 
+pub mod events;
 pub mod names;
 pub mod rules;
 pub mod schema;
@@ -54,7 +55,12 @@ pub fn check(text: &str) -> Checked {
             )
         }
     };
-    let found = rules::check(&spec);
+    let mut found = rules::check(&spec);
+    if !has_errors(&found) {
+        // Limits span entries and depend on the selector form, so the planner checks them.
+        let bucket = crate::model::trail_bucket_arn(&spec.bucket);
+        found.extend(crate::selectors::plan(&spec.events, &bucket).diagnostics);
+    }
     let spec = (!has_errors(&found)).then_some(spec);
     finish(&doc, found, spec)
 }

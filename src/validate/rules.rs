@@ -5,10 +5,7 @@
 
 use super::names;
 use crate::diag::Diagnostic;
-use crate::spec::{Insight, Management, ManagementPreset, ReadWrite, Spec, Toggle};
-
-/// Management event sources a trail can leave out ("Logging management events": only these two).
-pub const EXCLUDABLE_SOURCES: [&str; 2] = ["kms.amazonaws.com", "rdsdata.amazonaws.com"];
+use crate::spec::{Spec, Toggle};
 
 /// Every rule finding for `spec`, in document order of the rules.
 pub fn check(spec: &Spec) -> Vec<Diagnostic> {
@@ -18,7 +15,7 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
     kms(spec, &mut out);
     sns(spec, &mut out);
     logs(spec, &mut out);
-    events(spec, &mut out);
+    super::events::check(&spec.events, &mut out);
     for (key, value) in &spec.tags {
         let path = format!("/tags/{}", crate::source::escape_segment(key));
         if let Err(message) = names::tag_key(key) {
@@ -35,7 +32,7 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
     out
 }
 
-fn rule(
+pub(super) fn rule(
     out: &mut Vec<Diagnostic>,
     code: &'static str,
     path: &str,
@@ -181,7 +178,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
 }
 
 /// A list that names the same thing twice is a slip; the second entry is the one to remove.
-fn no_duplicates<T: PartialEq>(items: &[T], base: &str, out: &mut Vec<Diagnostic>) {
+pub(super) fn no_duplicates<T: PartialEq>(items: &[T], base: &str, out: &mut Vec<Diagnostic>) {
     for (i, item) in items.iter().enumerate() {
         if let Some(first) = items[..i].iter().position(|x| x == item) {
             out.push(
@@ -373,58 +370,4 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             Some("for example arn:aws:iam::111122223333:role/CloudTrailToCloudWatchLogs"),
         );
     }
-}
-
-fn events(spec: &Spec, out: &mut Vec<Diagnostic>) {
-    let e = &spec.events;
-    let read_write = match &e.management {
-        Management::Preset(ManagementPreset::None) => None,
-        Management::Preset(ManagementPreset::All) => Some(ReadWrite::All),
-        Management::Preset(ManagementPreset::ReadOnly) => Some(ReadWrite::ReadOnly),
-        Management::Preset(ManagementPreset::WriteOnly) => Some(ReadWrite::WriteOnly),
-        Management::Detailed(d) => {
-            for (i, source) in d.exclude_sources.iter().enumerate() {
-                let path = format!("/events/management/exclude_sources/{i}");
-                if !EXCLUDABLE_SOURCES.contains(&source.as_str()) {
-                    out.push(
-                        Diagnostic::error(
-                            "exclude-source",
-                            path.clone(),
-                            format!("a trail cannot leave out management events of `{source}`"),
-                        )
-                        .hint(format!(
-                            "only {} can be left out",
-                            EXCLUDABLE_SOURCES.join(" and ")
-                        )),
-                    );
-                }
-            }
-            no_duplicates(
-                &d.exclude_sources,
-                "/events/management/exclude_sources",
-                out,
-            );
-            Some(d.read_write)
-        }
-    };
-    match read_write {
-        None if !e.insights.is_empty() => out.push(
-            Diagnostic::error("insights-need-management-events", "/events/insights", "Insights analyse management events, but this trail records none")
-                .hint("record management events (`management: all`), or remove `insights`"),
-        ),
-        None => out.push(
-            Diagnostic::warning("records-nothing", "/events/management", "this trail records no events at all")
-                .hint("record management events, or data events once they are configured"),
-        ),
-        Some(ReadWrite::ReadOnly) if e.insights.contains(&Insight::ApiCallRate) => out.push(
-            Diagnostic::warning(
-                "insights-without-write-events",
-                "/events/insights",
-                "API call rate Insights measure write management events, which this trail does not record",
-            )
-            .hint("use `management: all` or `write_only`"),
-        ),
-        Some(_) => {}
-    }
-    no_duplicates(&e.insights, "/events/insights", out);
 }

@@ -5,6 +5,10 @@
 //! more than a shape (those live in `validate`) nor resolve defaults into resources (that is
 //! `model`). Doc comments here become the schema's descriptions, which editors show on hover.
 
+mod events;
+
+pub use events::*;
+
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -184,71 +188,6 @@ pub struct CloudwatchLogs {
     pub role_arn: Option<String>,
 }
 
-/// What the trail records.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Events {
-    /// Management events: `all` (default), `read_only`, `write_only`, `none`, or a detailed form.
-    #[serde(default)]
-    pub management: Management,
-    /// CloudTrail Insights on management events.
-    #[serde(default)]
-    pub insights: Vec<Insight>,
-}
-
-/// Management events.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Management {
-    Preset(ManagementPreset),
-    Detailed(ManagementDetail),
-}
-
-impl Default for Management {
-    fn default() -> Self {
-        Management::Preset(ManagementPreset::All)
-    }
-}
-
-/// A management events preset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ManagementPreset {
-    All,
-    ReadOnly,
-    WriteOnly,
-    None,
-}
-
-/// Management events with sources left out.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ManagementDetail {
-    /// Which management events (default all).
-    #[serde(default = "all")]
-    pub read_write: ReadWrite,
-    /// Event sources to leave out: only `kms.amazonaws.com` and `rdsdata.amazonaws.com` can be.
-    #[serde(default)]
-    pub exclude_sources: Vec<String>,
-}
-
-/// Read, write or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReadWrite {
-    All,
-    ReadOnly,
-    WriteOnly,
-}
-
-/// An Insights type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Insight {
-    ApiCallRate,
-    ApiErrorRate,
-}
-
 /// `false` to turn a part off, `true` for its defaults, or a mapping of settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -292,10 +231,6 @@ impl<T: JsonSchema> JsonSchema for Toggle<T> {
 
 fn yes() -> bool {
     true
-}
-
-fn all() -> ReadWrite {
-    ReadWrite::All
 }
 
 /// The spec's JSON Schema as committed under `schemas/` (pretty JSON, trailing newline).

@@ -1,0 +1,252 @@
+//! The `events` section: what a trail records, as the user means it.
+//!
+//! Owns the intent: management events, data events by resource type and scope, network activity,
+//! Insights, and raw advanced selectors as an escape hatch. Choosing basic or advanced selectors
+//! and enforcing AWS limits is `selectors`'s job, not this module's.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// What the trail records.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Events {
+    /// Management events: `all` (default), `read_only`, `write_only`, `none`, or a detailed form.
+    #[serde(default)]
+    pub management: Management,
+    /// Data events: operations on resources, such as S3 object reads and writes or Lambda
+    /// invocations. Billed per event.
+    #[serde(default)]
+    pub data: Vec<DataEvents>,
+    /// Network activity events: calls through VPC endpoints. Billed per event.
+    #[serde(default)]
+    pub network_activity: Vec<NetworkActivity>,
+    /// CloudTrail Insights on management events.
+    #[serde(default)]
+    pub insights: Vec<Insight>,
+    /// Raw advanced event selectors, recorded as written, for what the forms above cannot say.
+    #[serde(default)]
+    pub advanced: Vec<AdvancedSelector>,
+    /// `auto` (default): basic event selectors when they can say it all, advanced otherwise.
+    #[serde(default)]
+    pub selector_style: SelectorStyle,
+}
+
+/// Data events of one resource type.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataEvents {
+    /// The resource type (`resources.type`), such as `AWS::S3::Object`, `AWS::Lambda::Function`
+    /// or `AWS::DynamoDB::Table`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// Every resource of the type in the account (and, for S3, every bucket).
+    #[serde(default)]
+    pub all: bool,
+    /// S3 only: buckets, or `bucket/prefix` for the objects under a prefix.
+    #[serde(default)]
+    pub buckets: Vec<String>,
+    /// Resources by exact ARN.
+    #[serde(default)]
+    pub arns: Vec<String>,
+    /// Resources whose ARN starts with one of these.
+    #[serde(default)]
+    pub arn_prefixes: Vec<String>,
+    /// Which operations (default all).
+    #[serde(default = "all")]
+    pub read_write: ReadWrite,
+    /// Record only these API operations, or all but these.
+    #[serde(default)]
+    pub event_names: Option<EventNames>,
+    /// With `all: true` on `AWS::S3::Object`: also record the trail's own bucket. Off by default,
+    /// because each delivery would be recorded and delivered again.
+    #[serde(default)]
+    pub include_trail_bucket: bool,
+}
+
+/// API operations (`eventName`) to keep or leave out.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventNames {
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// Network activity events of one service.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkActivity {
+    /// The service whose VPC endpoint calls are recorded.
+    pub source: NetworkSource,
+    /// Record only calls a VPC endpoint policy denied (`errorCode` VpceAccessDenied).
+    #[serde(default)]
+    pub vpce_access_denied_only: bool,
+    /// Only calls through these VPC endpoints (`vpce-...`).
+    #[serde(default)]
+    pub vpc_endpoint_ids: Vec<String>,
+}
+
+/// The services that emit network activity events ("Logging network activity events").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum NetworkSource {
+    #[serde(rename = "cloudtrail.amazonaws.com")]
+    Cloudtrail,
+    #[serde(rename = "ec2.amazonaws.com")]
+    Ec2,
+    #[serde(rename = "kms.amazonaws.com")]
+    Kms,
+    #[serde(rename = "secretsmanager.amazonaws.com")]
+    SecretsManager,
+}
+
+impl NetworkSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkSource::Cloudtrail => "cloudtrail.amazonaws.com",
+            NetworkSource::Ec2 => "ec2.amazonaws.com",
+            NetworkSource::Kms => "kms.amazonaws.com",
+            NetworkSource::SecretsManager => "secretsmanager.amazonaws.com",
+        }
+    }
+}
+
+/// An advanced event selector as the CloudTrail API takes it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdvancedSelector {
+    /// A name for people reading the trail.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Conditions that must all hold.
+    pub field_selectors: Vec<FieldSelector>,
+}
+
+/// One condition of an advanced event selector.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSelector {
+    /// `eventCategory`, `eventSource`, `eventName`, `eventType`, `readOnly`, `resources.type`,
+    /// `resources.ARN`, `errorCode`, `sessionCredentialFromConsole`, `userIdentity.arn` or
+    /// `vpcEndpointId`.
+    pub field: String,
+    #[serde(default)]
+    pub equals: Vec<String>,
+    #[serde(default)]
+    pub not_equals: Vec<String>,
+    #[serde(default)]
+    pub starts_with: Vec<String>,
+    #[serde(default)]
+    pub not_starts_with: Vec<String>,
+    #[serde(default)]
+    pub ends_with: Vec<String>,
+    #[serde(default)]
+    pub not_ends_with: Vec<String>,
+}
+
+impl FieldSelector {
+    /// The six operators with their values, in the API's order.
+    pub fn operators(&self) -> [(Operator, &[String]); 6] {
+        [
+            (Operator::Equals, &self.equals),
+            (Operator::NotEquals, &self.not_equals),
+            (Operator::StartsWith, &self.starts_with),
+            (Operator::NotStartsWith, &self.not_starts_with),
+            (Operator::EndsWith, &self.ends_with),
+            (Operator::NotEndsWith, &self.not_ends_with),
+        ]
+    }
+}
+
+/// A field selector operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Operator {
+    Equals,
+    NotEquals,
+    StartsWith,
+    NotStartsWith,
+    EndsWith,
+    NotEndsWith,
+}
+
+impl Operator {
+    /// The spec's (and Terraform's) snake_case name.
+    pub fn snake(self) -> &'static str {
+        match self {
+            Operator::Equals => "equals",
+            Operator::NotEquals => "not_equals",
+            Operator::StartsWith => "starts_with",
+            Operator::NotStartsWith => "not_starts_with",
+            Operator::EndsWith => "ends_with",
+            Operator::NotEndsWith => "not_ends_with",
+        }
+    }
+}
+
+/// How the trail's event selectors are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectorStyle {
+    #[default]
+    Auto,
+    Basic,
+    Advanced,
+}
+
+/// Management events.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Management {
+    Preset(ManagementPreset),
+    Detailed(ManagementDetail),
+}
+
+impl Default for Management {
+    fn default() -> Self {
+        Management::Preset(ManagementPreset::All)
+    }
+}
+
+/// A management events preset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ManagementPreset {
+    All,
+    ReadOnly,
+    WriteOnly,
+    None,
+}
+
+/// Management events with sources left out.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagementDetail {
+    /// Which management events (default all).
+    #[serde(default = "all")]
+    pub read_write: ReadWrite,
+    /// Event sources to leave out: only `kms.amazonaws.com` and `rdsdata.amazonaws.com` can be.
+    #[serde(default)]
+    pub exclude_sources: Vec<String>,
+}
+
+/// Read, write or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadWrite {
+    All,
+    ReadOnly,
+    WriteOnly,
+}
+
+/// An Insights type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Insight {
+    ApiCallRate,
+    ApiErrorRate,
+}
+
+fn all() -> ReadWrite {
+    ReadWrite::All
+}

@@ -1,0 +1,554 @@
+//! Rules for the `events` section, entry by entry: management sources, data event scopes,
+//! network activity and raw advanced selectors field by field ("Filtering data events by using
+//! advanced event selectors", AdvancedFieldSelector in the CloudTrail API reference).
+//!
+//! Owns what each entry may say on its own. Limits across entries and the choice of selector form
+//! belong to `selectors`, which runs after these rules pass.
+
+use super::names;
+use super::rules::{no_duplicates, rule};
+use crate::diag::Diagnostic;
+use crate::spec::{
+    AdvancedSelector, DataEvents, Events, Insight, Management, ManagementPreset, NetworkSource,
+    Operator, ReadWrite,
+};
+
+/// Management event sources a trail can leave out ("Logging management events": only these two).
+pub const EXCLUDABLE_SOURCES: [&str; 2] = ["kms.amazonaws.com", "rdsdata.amazonaws.com"];
+
+/// Fields an advanced event selector may test, with whether they accept `equals` only.
+const FIELDS: [(&str, bool); 11] = [
+    ("eventCategory", true),
+    ("eventSource", false),
+    ("eventName", false),
+    ("eventType", false),
+    ("readOnly", true),
+    ("resources.type", true),
+    ("resources.ARN", false),
+    ("errorCode", false),
+    ("sessionCredentialFromConsole", false),
+    ("userIdentity.arn", false),
+    ("vpcEndpointId", false),
+];
+
+/// `resources.type` values of the CloudTrail API model (2024-09, plus S3 Tables). The list grows,
+/// so an unknown but well-formed type is a warning, not an error.
+const RESOURCE_TYPES: [&str; 76] = [
+    "AWS::DynamoDB::Table",
+    "AWS::Lambda::Function",
+    "AWS::S3::Object",
+    "AWS::AppConfig::Configuration",
+    "AWS::B2BI::Transformer",
+    "AWS::Bedrock::AgentAlias",
+    "AWS::Bedrock::FlowAlias",
+    "AWS::Bedrock::Guardrail",
+    "AWS::Bedrock::KnowledgeBase",
+    "AWS::Cassandra::Table",
+    "AWS::CloudFront::KeyValueStore",
+    "AWS::CloudTrail::Channel",
+    "AWS::CloudWatch::Metric",
+    "AWS::CodeWhisperer::Customization",
+    "AWS::CodeWhisperer::Profile",
+    "AWS::Cognito::IdentityPool",
+    "AWS::DynamoDB::Stream",
+    "AWS::EC2::Snapshot",
+    "AWS::EMRWAL::Workspace",
+    "AWS::FinSpace::Environment",
+    "AWS::Glue::Table",
+    "AWS::GreengrassV2::ComponentVersion",
+    "AWS::GreengrassV2::Deployment",
+    "AWS::GuardDuty::Detector",
+    "AWS::IoT::Certificate",
+    "AWS::IoT::Thing",
+    "AWS::IoTSiteWise::Asset",
+    "AWS::IoTSiteWise::TimeSeries",
+    "AWS::IoTTwinMaker::Entity",
+    "AWS::IoTTwinMaker::Workspace",
+    "AWS::KendraRanking::ExecutionPlan",
+    "AWS::Kinesis::Stream",
+    "AWS::Kinesis::StreamConsumer",
+    "AWS::KinesisVideo::Stream",
+    "AWS::MachineLearning::MlModel",
+    "AWS::ManagedBlockchain::Network",
+    "AWS::ManagedBlockchain::Node",
+    "AWS::MedicalImaging::Datastore",
+    "AWS::NeptuneGraph::Graph",
+    "AWS::One::UKey",
+    "AWS::One::User",
+    "AWS::PCAConnectorAD::Connector",
+    "AWS::PCAConnectorSCEP::Connector",
+    "AWS::PaymentCryptography::Alias",
+    "AWS::PaymentCryptography::Key",
+    "AWS::QBusiness::Application",
+    "AWS::QBusiness::DataSource",
+    "AWS::QBusiness::Index",
+    "AWS::QBusiness::WebExperience",
+    "AWS::RDS::DBCluster",
+    "AWS::RUM::AppMonitor",
+    "AWS::S3::AccessPoint",
+    "AWS::S3Express::Object",
+    "AWS::S3ObjectLambda::AccessPoint",
+    "AWS::S3Outposts::Object",
+    "AWS::SCN::Instance",
+    "AWS::SNS::PlatformEndpoint",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::SSM::ManagedNode",
+    "AWS::SSMMessages::ControlChannel",
+    "AWS::SWF::Domain",
+    "AWS::SageMaker::Endpoint",
+    "AWS::SageMaker::ExperimentTrialComponent",
+    "AWS::SageMaker::FeatureGroup",
+    "AWS::ServiceDiscovery::Namespace",
+    "AWS::ServiceDiscovery::Service",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::ThinClient::Device",
+    "AWS::ThinClient::Environment",
+    "AWS::Timestream::Database",
+    "AWS::Timestream::Table",
+    "AWS::VerifiedPermissions::PolicyStore",
+    "AWS::XRay::Trace",
+    "AWS::S3Tables::Table",
+    "AWS::S3Tables::TableBucket",
+];
+
+pub fn check(e: &Events, out: &mut Vec<Diagnostic>) {
+    let read_write = management(&e.management, out);
+    let records_something = read_write.is_some()
+        || !e.data.is_empty()
+        || !e.network_activity.is_empty()
+        || !e.advanced.is_empty();
+    match read_write {
+        None if !e.insights.is_empty() => out.push(
+            Diagnostic::error(
+                "insights-need-management-events",
+                "/events/insights",
+                "Insights analyse management events, but this trail records none",
+            )
+            .hint("record management events (`management: all`), or remove `insights`"),
+        ),
+        None if !records_something => out.push(
+            Diagnostic::warning("records-nothing", "/events/management", "this trail records no events at all")
+                .hint("record management events, or data or network activity events"),
+        ),
+        Some(ReadWrite::ReadOnly) if e.insights.contains(&Insight::ApiCallRate) => out.push(
+            Diagnostic::warning(
+                "insights-without-write-events",
+                "/events/insights",
+                "API call rate Insights measure write management events, which this trail does not record",
+            )
+            .hint("use `management: all` or `write_only`"),
+        ),
+        _ => {}
+    }
+    no_duplicates(&e.insights, "/events/insights", out);
+    for (i, d) in e.data.iter().enumerate() {
+        data(d, &format!("/events/data/{i}"), out);
+    }
+    for (i, n) in e.network_activity.iter().enumerate() {
+        let base = format!("/events/network_activity/{i}");
+        for (j, id) in n.vpc_endpoint_ids.iter().enumerate() {
+            let hex = id.strip_prefix("vpce-").unwrap_or("");
+            let ok = hex.len() >= 8
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+            if !ok {
+                out.push(
+                    Diagnostic::error(
+                        "vpc-endpoint-id",
+                        format!("{base}/vpc_endpoint_ids/{j}"),
+                        format!("`{id}` is not a VPC endpoint id"),
+                    )
+                    .hint("VPC endpoint ids look like `vpce-0123456789abcdef0`"),
+                );
+            }
+        }
+        no_duplicates(
+            &n.vpc_endpoint_ids,
+            &format!("{base}/vpc_endpoint_ids"),
+            out,
+        );
+    }
+    for (i, a) in e.advanced.iter().enumerate() {
+        advanced(a, &format!("/events/advanced/{i}"), out);
+    }
+}
+
+/// Management events asked for, if any, after checking the left-out sources.
+fn management(m: &Management, out: &mut Vec<Diagnostic>) -> Option<ReadWrite> {
+    match m {
+        Management::Preset(ManagementPreset::None) => None,
+        Management::Preset(ManagementPreset::All) => Some(ReadWrite::All),
+        Management::Preset(ManagementPreset::ReadOnly) => Some(ReadWrite::ReadOnly),
+        Management::Preset(ManagementPreset::WriteOnly) => Some(ReadWrite::WriteOnly),
+        Management::Detailed(d) => {
+            for (i, source) in d.exclude_sources.iter().enumerate() {
+                if !EXCLUDABLE_SOURCES.contains(&source.as_str()) {
+                    out.push(
+                        Diagnostic::error(
+                            "exclude-source",
+                            format!("/events/management/exclude_sources/{i}"),
+                            format!("a trail cannot leave out management events of `{source}`"),
+                        )
+                        .hint(format!(
+                            "only {} can be left out",
+                            EXCLUDABLE_SOURCES.join(" and ")
+                        )),
+                    );
+                }
+            }
+            no_duplicates(
+                &d.exclude_sources,
+                "/events/management/exclude_sources",
+                out,
+            );
+            Some(d.read_write)
+        }
+    }
+}
+
+/// `AWS::Service::Type`, and whether AWS's list has it.
+fn resource_type(value: &str, path: &str, out: &mut Vec<Diagnostic>) {
+    let parts: Vec<&str> = value.split("::").collect();
+    let well_formed = parts.len() == 3
+        && parts[0] == "AWS"
+        && parts[1..]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !well_formed {
+        out.push(
+            Diagnostic::error(
+                "resource-type",
+                path,
+                format!("`{value}` is not a resource type"),
+            )
+            .hint("resource types look like `AWS::S3::Object` or `AWS::Lambda::Function`"),
+        );
+    } else if !RESOURCE_TYPES.contains(&value) {
+        out.push(
+            Diagnostic::warning("unknown-resource-type", path, format!("`{value}` is not among the resource types trailsmith knows"))
+                .hint("check the spelling against \"AdvancedFieldSelector\" in the CloudTrail API reference; new types are accepted"),
+        );
+    }
+}
+
+fn no_wildcards(values: &[String], base: &str, out: &mut Vec<Diagnostic>) {
+    for (j, v) in values.iter().enumerate() {
+        if v.contains('*') {
+            out.push(
+                Diagnostic::error(
+                    "wildcard",
+                    format!("{base}/{j}"),
+                    format!("`{v}`: event selectors do not support wildcards"),
+                )
+                .hint("use a prefix (`arn_prefixes`, `starts_with`) instead of `*`"),
+            );
+        }
+    }
+}
+
+fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
+    resource_type(&d.resource_type, &format!("{base}/type"), out);
+    let s3 = d.resource_type == "AWS::S3::Object";
+    let scopes: Vec<&str> = [
+        ("all", d.all),
+        ("buckets", !d.buckets.is_empty()),
+        ("arns", !d.arns.is_empty()),
+        ("arn_prefixes", !d.arn_prefixes.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect();
+    match scopes.as_slice() {
+        [] => out.push(
+            Diagnostic::error("data-scope", base, "say which resources to record").hint(
+                "add `all: true`, `arns: [...]`, `arn_prefixes: [...]`, or for S3 `buckets: [...]`",
+            ),
+        ),
+        [_] => {}
+        [_, second, ..] => out.push(
+            Diagnostic::error(
+                "data-scope",
+                format!("{base}/{second}"),
+                format!("choose one scope: {} are given", scopes.join(" and ")),
+            )
+            .hint("split the entry in two, one per scope"),
+        ),
+    }
+    if !d.buckets.is_empty() && !s3 {
+        out.push(
+            Diagnostic::error(
+                "buckets-only-for-s3",
+                format!("{base}/buckets"),
+                "`buckets` names S3 objects; this entry is not `AWS::S3::Object`",
+            )
+            .hint("use `arns` or `arn_prefixes` for other types"),
+        );
+    }
+    for (j, b) in d.buckets.iter().enumerate() {
+        let name = b.split('/').next().unwrap_or_default();
+        rule(
+            out,
+            "bucket-name",
+            &format!("{base}/buckets/{j}"),
+            names::bucket_name(name),
+            Some("write `bucket` or `bucket/prefix`"),
+        );
+    }
+    for (field, list) in [
+        ("buckets", &d.buckets),
+        ("arns", &d.arns),
+        ("arn_prefixes", &d.arn_prefixes),
+    ] {
+        no_wildcards(list, &format!("{base}/{field}"), out);
+        no_duplicates(list, &format!("{base}/{field}"), out);
+    }
+    for (field, list) in [("arns", &d.arns), ("arn_prefixes", &d.arn_prefixes)] {
+        for (j, arn) in list.iter().enumerate() {
+            if !arn.starts_with("arn:") {
+                out.push(
+                    Diagnostic::error("data-arn", format!("{base}/{field}/{j}"), format!("`{arn}` is not an ARN"))
+                        .hint("ARNs start with `arn:`, such as arn:aws:lambda:eu-west-1:111122223333:function:payments"),
+                );
+            }
+        }
+    }
+    if let Some(names) = &d.event_names {
+        let path = format!("{base}/event_names");
+        match (names.include.is_empty(), names.exclude.is_empty()) {
+            (true, true) => out.push(Diagnostic::error(
+                "event-names",
+                path.clone(),
+                "list the event names to `include` or to `exclude`",
+            )),
+            (false, false) => out.push(
+                Diagnostic::error(
+                    "event-names",
+                    path.clone(),
+                    "`include` and `exclude` together say the same thing twice",
+                )
+                .hint("keep one of the two"),
+            ),
+            _ => {}
+        }
+        no_wildcards(&names.include, &format!("{path}/include"), out);
+        no_wildcards(&names.exclude, &format!("{path}/exclude"), out);
+    }
+    if d.include_trail_bucket && !(s3 && d.all) {
+        out.push(
+            Diagnostic::error(
+                "include-trail-bucket",
+                format!("{base}/include_trail_bucket"),
+                "`include_trail_bucket` only matters with `all: true` on `AWS::S3::Object`",
+            )
+            .hint("remove it"),
+        );
+    }
+}
+
+fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
+    if a.field_selectors.is_empty() {
+        out.push(Diagnostic::error(
+            "advanced-selector",
+            format!("{base}/field_selectors"),
+            "an advanced selector needs at least one field selector",
+        ));
+        return;
+    }
+    let mut category = None;
+    let mut types = 0;
+    for (k, f) in a.field_selectors.iter().enumerate() {
+        let path = format!("{base}/field_selectors/{k}");
+        let Some((_, equals_only)) = FIELDS.iter().find(|(name, _)| *name == f.field) else {
+            let known: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
+            out.push(
+                Diagnostic::error(
+                    "advanced-field",
+                    format!("{path}/field"),
+                    format!("`{}` is not a field advanced selectors can test", f.field),
+                )
+                .hint(format!("fields: {}", known.join(", "))),
+            );
+            continue;
+        };
+        let used: Vec<(Operator, &[String])> = f
+            .operators()
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        if used.is_empty() {
+            out.push(Diagnostic::error(
+                "advanced-condition",
+                path.clone(),
+                "a field selector needs values for at least one operator",
+            ));
+        }
+        for (op, values) in &used {
+            let at = format!("{path}/{}", op.snake());
+            if *equals_only && *op != Operator::Equals {
+                out.push(
+                    Diagnostic::error(
+                        "equals-only",
+                        at.clone(),
+                        format!("`{}` accepts `equals` only", f.field),
+                    )
+                    .hint("write the values under `equals`"),
+                );
+            }
+            no_wildcards(values, &at, out);
+        }
+        match f.field.as_str() {
+            "eventCategory" => {
+                for (j, v) in f.equals.iter().enumerate() {
+                    if !["Management", "Data", "NetworkActivity"].contains(&v.as_str()) {
+                        out.push(
+                            Diagnostic::error(
+                                "advanced-value",
+                                format!("{path}/equals/{j}"),
+                                format!("`{v}` is not an event category"),
+                            )
+                            .hint("use Management, Data or NetworkActivity"),
+                        );
+                    }
+                }
+                if f.equals.len() == 1 {
+                    category = Some(f.equals[0].as_str());
+                }
+            }
+            "readOnly" => {
+                for (j, v) in f.equals.iter().enumerate() {
+                    if v != "true" && v != "false" {
+                        out.push(Diagnostic::error(
+                            "advanced-value",
+                            format!("{path}/equals/{j}"),
+                            "`readOnly` is \"true\" or \"false\"",
+                        ));
+                    }
+                }
+            }
+            "resources.type" => {
+                types += 1;
+                if f.equals.len() != 1 {
+                    out.push(
+                        Diagnostic::error(
+                            "one-resource-type",
+                            format!("{path}/equals"),
+                            "a data selector tests exactly one `resources.type`",
+                        )
+                        .hint("write one selector per resource type"),
+                    );
+                }
+                for (j, v) in f.equals.iter().enumerate() {
+                    resource_type(v, &format!("{path}/equals/{j}"), out);
+                }
+            }
+            "errorCode" => {
+                for (j, v) in f.equals.iter().enumerate() {
+                    if v != "VpceAccessDenied" {
+                        out.push(Diagnostic::error(
+                            "advanced-value",
+                            format!("{path}/equals/{j}"),
+                            "`errorCode` accepts only VpceAccessDenied",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    category_rules(a, category, types, base, out);
+}
+
+/// What each event category allows ("Filtering management events", "Logging network activity
+/// events", "Filtering data events by using advanced event selectors").
+fn category_rules(
+    a: &AdvancedSelector,
+    category: Option<&str>,
+    types: usize,
+    base: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let fields = format!("{base}/field_selectors");
+    match category {
+        None => out.push(
+            Diagnostic::error(
+                "advanced-category",
+                fields,
+                "an advanced selector needs `eventCategory` equal to one category",
+            )
+            .hint(
+                "add `{ field: eventCategory, equals: [Data] }` (or Management, NetworkActivity)",
+            ),
+        ),
+        Some("Data") if types != 1 => out.push(
+            Diagnostic::error(
+                "one-resource-type",
+                fields,
+                "a data selector tests exactly one `resources.type`",
+            )
+            .hint(
+                "add `{ field: resources.type, equals: [AWS::S3::Object] }`, one selector per type",
+            ),
+        ),
+        Some("Management") => {
+            for (k, f) in a.field_selectors.iter().enumerate() {
+                let path = format!("{fields}/{k}");
+                let allowed = match f.field.as_str() {
+                    "eventCategory" | "readOnly" => true,
+                    "eventSource" => {
+                        let only_not_equals = f
+                            .operators()
+                            .iter()
+                            .all(|(op, v)| v.is_empty() || *op == Operator::NotEquals);
+                        only_not_equals
+                            && f.not_equals
+                                .iter()
+                                .all(|s| EXCLUDABLE_SOURCES.contains(&s.as_str()))
+                    }
+                    _ => false,
+                };
+                if !allowed {
+                    out.push(
+                        Diagnostic::error(
+                            "management-selector",
+                            path,
+                            format!(
+                                "management selectors on a trail cannot test `{}` this way",
+                                f.field
+                            ),
+                        )
+                        .hint(format!(
+                            "they test eventCategory and readOnly, and may leave out ({}) {}",
+                            "not_equals",
+                            EXCLUDABLE_SOURCES.join(" or ")
+                        )),
+                    );
+                }
+            }
+        }
+        Some("NetworkActivity") => {
+            let sources: Vec<&String> = a
+                .field_selectors
+                .iter()
+                .filter(|f| f.field == "eventSource")
+                .flat_map(|f| &f.equals)
+                .collect();
+            let known = [
+                NetworkSource::Cloudtrail,
+                NetworkSource::Ec2,
+                NetworkSource::Kms,
+                NetworkSource::SecretsManager,
+            ];
+            let ok = sources.len() == 1 && known.iter().any(|k| k.as_str() == sources[0]);
+            if !ok {
+                let names: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
+                out.push(
+                    Diagnostic::error("network-source", fields, "a network activity selector needs `eventSource` equal to exactly one supported service")
+                        .hint(format!("one of {}", names.join(", "))),
+                );
+            }
+        }
+        _ => {}
+    }
+}
