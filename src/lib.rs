@@ -4,6 +4,7 @@
 //! rules) -> `model` (resolved resources, references as `expr`, policies from `policy`) -> `emit`
 //! (one writer per target). Only `cli` reads, writes or prints.
 
+pub mod cis;
 pub mod cli;
 pub mod diag;
 pub mod emit;

@@ -5,8 +5,10 @@
 //! more than a shape (those live in `validate`) nor resolve defaults into resources (that is
 //! `model`). Doc comments here become the schema's descriptions, which editors show on hover.
 
+mod alarms;
 mod events;
 
+pub use alarms::*;
 pub use events::*;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -43,6 +45,9 @@ pub struct Spec {
     /// What the trail records.
     #[serde(default)]
     pub events: Events,
+    /// What the trail watches: metric filters on its CloudWatch Logs group, each with an alarm.
+    #[serde(default)]
+    pub alarms: Option<Alarms>,
     /// Tags put on every resource that accepts them.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
