@@ -12,6 +12,9 @@ pub enum Res {
     KeyAlias,
     Topic,
     TopicPolicy,
+    /// The new topic that receives CloudWatch alarms, and its policy.
+    AlertsTopic,
+    AlertsTopicPolicy,
     LogGroup,
     /// The delivery role together with its permissions policy.
     LogsRole,

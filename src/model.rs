@@ -3,12 +3,16 @@
 //!
 //! Owns every decision both targets share (which resources exist, their settings and names), so
 //! the emitters only translate. It must not know target syntax and cannot fail: `validate` has
-//! already refused what would not deploy.
+//! already refused what would not deploy. What the trail watches is resolved in `alarms`.
+
+pub mod alarms;
 
 use crate::expr::{Attr, Expr, Res};
 use crate::policy::{self, Context, KeyUsers, Policy};
 use crate::selectors::{self, Selectors};
 use crate::spec::{self, Insight, Spec};
+
+pub use alarms::{Alarm, AlertsTopic, MetricFilter, Subscription};
 
 /// Defaults where the spec is silent; chosen to satisfy CIS and Security Hub controls.
 pub const DEFAULT_RETENTION_DAYS: u32 = 365;
@@ -30,6 +34,10 @@ pub struct Model {
     pub log_group: Option<LogGroup>,
     pub logs_role: Option<Role>,
     pub trail: Trail,
+    /// Metric filters on the trail's log group, each with the alarm in `alarms` of the same key.
+    pub metric_filters: Vec<MetricFilter>,
+    pub alarms: Vec<Alarm>,
+    pub alerts_topic: Option<AlertsTopic>,
     pub outputs: Vec<Output>,
     /// Stores of audit evidence that outlive the stack or configuration that made them: the log
     /// bucket, the key without which logs cannot be read, and the log group.
@@ -119,6 +127,13 @@ fn dashed(name: &str) -> String {
     name.replace('.', "-")
 }
 
+/// The name of a new delivery topic: `<trail>-delivery` unless named.
+pub fn delivery_topic_name(trail: &str, sns: &spec::Sns) -> String {
+    sns.topic_name
+        .clone()
+        .unwrap_or_else(|| format!("{}-delivery", dashed(trail)))
+}
+
 pub fn lower(spec: &Spec) -> Model {
     let name = spec.trail.name.clone();
     let ctx = Context {
@@ -144,17 +159,15 @@ pub fn lower(spec: &Spec) -> Model {
         _ => Expr::Attr(Res::Bucket, Attr::Name),
     };
 
+    let watch = alarms::lower(spec);
     let sns = spec.sns.settings();
     let topic = sns.as_ref().filter(|s| s.topic_arn.is_none()).map(|s| {
         depends_on.push(Res::TopicPolicy);
         Topic {
-            name: s
-                .topic_name
-                .clone()
-                .unwrap_or_else(|| format!("{}-delivery", dashed(&name))),
+            name: delivery_topic_name(&name, s),
             // Only a key whose policy we write: it must let CloudTrail publish to the topic.
             kms_key: new_key.map(|_| Expr::Attr(Res::Key, Attr::Arn)),
-            policy: policy::topic_policy(&ctx),
+            policy: policy::topic_policy(&ctx, watch.to_delivery_topic),
         }
     });
     let sns_topic = sns.map(|s| match s.topic_arn {
@@ -213,6 +226,7 @@ pub fn lower(spec: &Spec) -> Model {
                 .as_ref()
                 .filter(|t| t.kms_key.is_some())
                 .map(|t| t.name.clone()),
+            alarm_topic: watch.encrypted_topic.clone(),
         };
         Key {
             description: format!("Encrypts the log files of CloudTrail trail {name}"),
@@ -245,7 +259,14 @@ pub fn lower(spec: &Spec) -> Model {
         insights: insights(&spec.events.insights),
         depends_on,
     };
-    let outputs = outputs(&trail, key.is_some(), topic.is_some(), log_group.is_some());
+    let mut outputs = outputs(&trail, key.is_some(), topic.is_some(), log_group.is_some());
+    if watch.topic.is_some() {
+        outputs.push(Output {
+            name: "alerts_topic_arn",
+            description: "Topic that receives the CloudWatch alarms",
+            value: Expr::Attr(Res::AlertsTopic, Attr::Arn),
+        });
+    }
     let retained = [
         (Res::Bucket, bucket.is_some()),
         (Res::Key, key.is_some()),
@@ -268,6 +289,9 @@ pub fn lower(spec: &Spec) -> Model {
         log_group,
         logs_role,
         trail,
+        metric_filters: watch.filters,
+        alarms: watch.alarms,
+        alerts_topic: watch.topic,
         outputs,
         retained,
     }

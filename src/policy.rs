@@ -1,7 +1,7 @@
 //! The one place where bucket, key, topic and delivery-role policy documents are written.
 //!
 //! Owns every statement, its Sid, principal, actions, resources and conditions, following the AWS
-//! CloudTrail User Guide pages cited on each function. Both targets serialize these documents, so
+//! CloudTrail, Amazon SNS and CloudWatch pages cited on each function. Both targets serialize these documents, so
 //! they cannot drift apart. Every statement that lets a service act on our resources is scoped with
 //! `aws:SourceArn` (confused deputy protection) or an encryption context. It must not know target
 //! syntax, and must not reference the trail resource itself: the trail ARN is built from its name,
@@ -69,9 +69,25 @@ pub struct Context {
 }
 
 const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
+const CLOUDWATCH: &str = "cloudwatch.amazonaws.com";
 
 fn cloudtrail() -> Principal {
     Principal::Service(Expr::lit(CLOUDTRAIL))
+}
+
+fn cloudwatch() -> Principal {
+    Principal::Service(Expr::lit(CLOUDWATCH))
+}
+
+/// `arn:P:sns:R:A:NAME`, known before the topic exists: a key that encrypts the topic must not
+/// refer to it, since the topic refers to the key.
+fn topic_arn(name: &str) -> Expr {
+    Expr::arn(
+        "sns",
+        Some(Expr::Region),
+        Some(Expr::Account),
+        Expr::lit(name),
+    )
 }
 
 fn cond(test: &'static str, key: &str, values: Vec<Expr>) -> Condition {
@@ -241,6 +257,9 @@ pub struct KeyUsers {
     pub log_group: Option<String>,
     /// Name of the SNS topic encrypted with this key (a literal, for the same reason).
     pub topic: Option<String>,
+    /// Name of the topic encrypted with this key that receives CloudWatch alarms (the delivery
+    /// topic or the alerts topic; a literal, for the same reason).
+    pub alarm_topic: Option<String>,
 }
 
 /// Key administration actions of the "default key policy" page, without kms:Encrypt/Decrypt.
@@ -369,12 +388,6 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
         // SNS makes the KMS call with the topic as encryption context (`aws:sns:topicArn`, as in
         // "Set up an SNS topic with server-side encryption" for GameLift); that, not
         // aws:SourceArn, is what the request is documented to carry.
-        let topic_arn = Expr::arn(
-            "sns",
-            Some(Expr::Region),
-            Some(Expr::Account),
-            Expr::lit(topic),
-        );
         statements.push(
             allow(
                 "AllowCloudTrailEncryptedTopic",
@@ -385,24 +398,72 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
             .when(cond(
                 "StringEquals",
                 "kms:EncryptionContext:aws:sns:topicArn",
-                vec![topic_arn],
+                vec![topic_arn(topic)],
+            )),
+        );
+    }
+    if let Some(topic) = &users.alarm_topic {
+        // "Key management" (Amazon SNS Developer Guide), "Enable compatibility between event
+        // sources from AWS services and encrypted topics": CloudWatch needs both actions to
+        // publish alarms to an encrypted topic; scoped to that one topic as above.
+        statements.push(
+            allow(
+                "AllowCloudWatchAlarmsEncryptedTopic",
+                cloudwatch(),
+                &["kms:GenerateDataKey*", "kms:Decrypt"],
+                any(),
+            )
+            .when(cond(
+                "StringEquals",
+                "kms:EncryptionContext:aws:sns:topicArn",
+                vec![topic_arn(topic)],
             )),
         );
     }
     Policy { statements }
 }
 
-/// "Amazon SNS topic policy for CloudTrail".
-pub fn topic_policy(ctx: &Context) -> Policy {
-    Policy {
-        statements: vec![allow(
-            "AWSCloudTrailSNSPolicy",
-            cloudtrail(),
-            &["sns:Publish"],
-            vec![Expr::Attr(Res::Topic, Attr::Arn)],
-        )
-        .when(ctx.source_is_trail())],
+/// "Amazon SNS topic policy for CloudTrail"; with `alarms`, the topic also receives CloudWatch
+/// alarms.
+pub fn topic_policy(ctx: &Context, alarms: bool) -> Policy {
+    let topic = Expr::Attr(Res::Topic, Attr::Arn);
+    let mut statements = vec![allow(
+        "AWSCloudTrailSNSPolicy",
+        cloudtrail(),
+        &["sns:Publish"],
+        vec![topic.clone()],
+    )
+    .when(ctx.source_is_trail())];
+    if alarms {
+        statements.push(alarms_publish(topic));
     }
+    Policy { statements }
+}
+
+/// The topic that receives the trail's CloudWatch alarms.
+pub fn alerts_topic_policy() -> Policy {
+    Policy {
+        statements: vec![alarms_publish(Expr::Attr(Res::AlertsTopic, Attr::Arn))],
+    }
+}
+
+/// "Using Amazon CloudWatch alarms" (actions on SNS topics) and "Amazon SNS topic policy for
+/// CloudTrail": CloudWatch publishes as itself, on behalf of an alarm of this account and region
+/// (aws:SourceArn, confused deputy protection).
+fn alarms_publish(topic: Expr) -> Statement {
+    let alarms = Expr::arn(
+        "cloudwatch",
+        Some(Expr::Region),
+        Some(Expr::Account),
+        Expr::lit("alarm:*"),
+    );
+    allow(
+        "AllowCloudWatchAlarmsPublish",
+        cloudwatch(),
+        &["sns:Publish"],
+        vec![topic],
+    )
+    .when(cond("ArnLike", "aws:SourceArn", vec![alarms]))
 }
 
 /// "Sending events to CloudWatch Logs": the role CloudTrail assumes, only for this trail.
@@ -443,122 +504,4 @@ pub fn logs_role_policy(ctx: &Context, group_arn: &Expr) -> Policy {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ctx() -> Context {
-        Context {
-            trail_name: "audit".into(),
-            organization_id: None,
-            prefix: Some("logs".into()),
-            writer_accounts: Vec::new(),
-        }
-    }
-
-    fn sids(p: &Policy) -> Vec<&str> {
-        p.statements.iter().map(|s| s.sid).collect()
-    }
-
-    #[test]
-    fn every_cloudtrail_statement_is_scoped_to_the_trail_or_an_encryption_context() {
-        let mut c = ctx();
-        c.organization_id = Some("o-a1b2c3d4e5".into());
-        c.writer_accounts = vec!["111122223333".into()];
-        let users = KeyUsers {
-            log_group: Some("g".into()),
-            topic: Some("t".into()),
-            ..KeyUsers::default()
-        };
-        for policy in [
-            bucket_policy(&c),
-            key_policy(&c, &users),
-            topic_policy(&c),
-            logs_role_trust(&c),
-        ] {
-            for s in &policy.statements {
-                if s.principal == cloudtrail() {
-                    assert!(
-                        s.conditions.iter().any(|c| c.key == "aws:SourceArn"
-                            || c.key.starts_with("kms:EncryptionContext:")),
-                        "{} is not scoped",
-                        s.sid
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn bucket_policy_has_the_documented_statements() {
-        assert_eq!(
-            sids(&bucket_policy(&ctx())),
-            [
-                "AWSCloudTrailAclCheck",
-                "AWSCloudTrailWrite",
-                "DenyInsecureTransport"
-            ]
-        );
-        let write = &bucket_policy(&ctx()).statements[1];
-        assert_eq!(
-            write.resources[0],
-            Expr::Join(vec![
-                Expr::Attr(Res::Bucket, Attr::Arn),
-                Expr::lit("/logs/AWSLogs/"),
-                Expr::Account,
-                Expr::lit("/*")
-            ])
-        );
-        let mut org = ctx();
-        org.organization_id = Some("o-a1b2c3d4e5".into());
-        org.prefix = None;
-        let p = bucket_policy(&org);
-        assert_eq!(p.statements[2].sid, "AWSCloudTrailOrganizationWrite");
-        assert_eq!(
-            p.statements[2].resources[0].parts()[1],
-            Expr::lit("/AWSLogs/o-a1b2c3d4e5/*")
-        );
-    }
-
-    #[test]
-    fn key_policy_grants_only_what_is_used() {
-        assert_eq!(
-            sids(&key_policy(&ctx(), &KeyUsers::default())),
-            [
-                "EnableRootAccess",
-                "AllowCloudTrailEncrypt",
-                "AllowCloudTrailDescribe"
-            ]
-        );
-        let users = KeyUsers {
-            admins: vec!["arn:aws:iam::111122223333:role/Admin".into()],
-            decrypt_principals: vec!["arn:aws:iam::111122223333:role/Audit".into()],
-            log_group: Some("CloudTrail/audit".into()),
-            topic: Some("audit-delivery".into()),
-        };
-        assert_eq!(
-            sids(&key_policy(&ctx(), &users)),
-            [
-                "EnableRootAccess",
-                "KeyAdministrators",
-                "AllowCloudTrailEncrypt",
-                "AllowCloudTrailDescribe",
-                "AllowLogFileDecryption",
-                "AllowCloudWatchLogs",
-                "AllowCloudTrailEncryptedTopic"
-            ]
-        );
-    }
-
-    #[test]
-    fn organization_streams_are_allowed() {
-        let mut c = ctx();
-        c.organization_id = Some("o-a1b2c3d4e5".into());
-        let group = Expr::lit("arn:aws:logs:eu-west-1:111122223333:log-group:g");
-        let p = logs_role_policy(&c, &group);
-        assert_eq!(p.statements[0].resources.len(), 2);
-        assert_eq!(
-            p.statements[0].resources[1],
-            Expr::lit("arn:aws:logs:eu-west-1:111122223333:log-group:g:log-stream:o-a1b2c3d4e5_*")
-        );
-    }
-}
+mod tests;

@@ -2,6 +2,9 @@
 //!
 //! Owns logical ids and CloudFormation syntax: `Ref`, `Fn::GetAtt`, `Fn::Sub`, pseudo parameters,
 //! `DependsOn`, `Rules`. It makes no decisions and cannot fail; every setting comes from `model`.
+//! The alarms and their topic are written by `alarms`.
+
+mod alarms;
 
 use super::{document, fields, pascal_case};
 use crate::expr::{Attr, Expr, Res};
@@ -19,6 +22,8 @@ pub fn logical_id(res: Res) -> &'static str {
         Res::KeyAlias => "TrailKeyAlias",
         Res::Topic => "TrailTopic",
         Res::TopicPolicy => "TrailTopicPolicy",
+        Res::AlertsTopic => "AlertsTopic",
+        Res::AlertsTopicPolicy => "AlertsTopicPolicy",
         Res::LogGroup => "TrailLogGroup",
         Res::LogsRole => "TrailLogsRole",
         Res::Trail => "Trail",
@@ -31,8 +36,8 @@ fn sub_ref(res: Res, attr: Attr) -> String {
     match (res, attr) {
         // Ref of a topic is its ARN; GetAtt of a log group's Arn ends in `:*`, which the model's
         // `Arn` (as AWS prints it) does not.
-        (Res::Topic, Attr::Arn) => format!("${{{id}}}"),
-        (Res::Topic, Attr::Name) => format!("${{{id}.TopicName}}"),
+        (Res::Topic | Res::AlertsTopic, Attr::Arn) => format!("${{{id}}}"),
+        (Res::Topic | Res::AlertsTopic, Attr::Name) => format!("${{{id}.TopicName}}"),
         (Res::LogGroup, Attr::Arn) => {
             format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{id}}}")
         }
@@ -377,6 +382,7 @@ pub fn emit(model: &Model) -> String {
         );
     }
     add(Res::Trail, trail(&model.trail, model));
+    alarms::add(model, &mut resources);
     // Retain on delete and on replacement: the evidence stays when the stack goes (cfn-lint I3011).
     for res in &model.retained {
         if let Some(Value::Object(r)) = resources.get_mut(logical_id(*res)) {

@@ -82,6 +82,17 @@ pub fn fields(pairs: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
         .collect()
 }
 
+/// A JSON number, written without a fraction when it has none (`1`, not `1.0`), as people write
+/// thresholds.
+pub fn number(x: f64) -> Value {
+    // Whole numbers within 2^53 convert to i64 exactly.
+    if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
 /// `trail_arn` to `TrailArn`.
 pub fn pascal_case(snake: &str) -> String {
     snake

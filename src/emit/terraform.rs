@@ -3,7 +3,10 @@
 //! Owns resource addresses and Terraform syntax: `${...}` interpolation, data sources for
 //! account, partition and region, the split S3 resources of provider v4+, `depends_on`, policies as
 //! `aws_iam_policy_document` data sources (readable in review and by checkov, unlike
-//! `jsonencode`). It makes no decisions and cannot fail; every setting comes from `model`.
+//! `jsonencode`). It makes no decisions and cannot fail; every setting comes from `model`. The
+//! alarms and their topic are written by `alarms`.
+
+mod alarms;
 
 use super::{fields, pretty};
 use crate::expr::{Attr, Expr, Res};
@@ -21,6 +24,8 @@ pub fn address(res: Res) -> &'static str {
         Res::KeyAlias => "aws_kms_alias.trail",
         Res::Topic => "aws_sns_topic.trail",
         Res::TopicPolicy => "aws_sns_topic_policy.trail",
+        Res::AlertsTopic => "aws_sns_topic.alerts",
+        Res::AlertsTopicPolicy => "aws_sns_topic_policy.alerts",
         Res::LogGroup => "aws_cloudwatch_log_group.trail",
         // The role is usable once its permissions are attached, so waiting means the policy.
         Res::LogsRole => "aws_iam_role_policy.trail_logs",
@@ -418,6 +423,7 @@ pub fn emit(model: &Model) -> String {
         );
     }
     resources.resource(address(Res::Trail), trail(&model.trail, model));
+    alarms::add(model, &mut resources, &mut data);
     // Terraform has no "retain": refusing to destroy is its way to keep the evidence.
     for res in &model.retained {
         if let Some(Value::Object(body)) = resources.get_mut(address(*res)) {

@@ -1,0 +1,96 @@
+//! The model's metric filters, alarms and alerts topic as Terraform resources.
+//!
+//! Owns their addresses (`aws_cloudwatch_log_metric_filter.<key>`,
+//! `aws_cloudwatch_metric_alarm.<key>`, `aws_sns_topic.alerts`, `aws_sns_topic_policy.alerts`,
+//! `aws_sns_topic_subscription.alerts_<key>`) and argument names, checked against the provider
+//! schema by the golden test. Like its parent, it makes no decisions.
+
+use super::{address, expr, with_tags, Blocks};
+use crate::emit::{fields, number};
+use crate::expr::{Attr, Expr, Res};
+use crate::model::Model;
+use serde_json::{json, Value};
+
+/// A literal the user wrote, escaped so that Terraform reads no template in it.
+fn text(s: &str) -> Value {
+    expr(&Expr::lit(s))
+}
+
+pub(super) fn add(model: &Model, resources: &mut Blocks, data: &mut Blocks) {
+    if let Some(t) = &model.alerts_topic {
+        let body = fields(vec![
+            ("name", Some(json!(t.name))),
+            ("kms_master_key_id", t.kms_key.as_ref().map(expr)),
+        ]);
+        resources.resource(address(Res::AlertsTopic), with_tags(body, model));
+        let topic = expr(&Expr::Attr(Res::AlertsTopic, Attr::Arn));
+        let policy = data.policy("alerts_topic", &t.policy);
+        resources.resource(
+            address(Res::AlertsTopicPolicy),
+            json!({"arn": topic, "policy": policy}),
+        );
+        for s in &t.subscriptions {
+            resources.add(
+                "aws_sns_topic_subscription",
+                &format!("alerts_{}", s.key),
+                json!({"topic_arn": topic, "protocol": s.protocol, "endpoint": text(&s.endpoint)}),
+            );
+        }
+    }
+    for f in &model.metric_filters {
+        resources.add(
+            "aws_cloudwatch_log_metric_filter",
+            &f.key,
+            json!({
+                "name": f.name,
+                "pattern": text(&f.pattern),
+                "log_group_name": expr(&f.log_group_name),
+                "metric_transformation": {
+                    "name": text(&f.metric),
+                    "namespace": text(&f.namespace),
+                    "value": f.value
+                }
+            }),
+        );
+    }
+    for a in &model.alarms {
+        let body = fields(vec![
+            ("alarm_name", Some(json!(a.name))),
+            ("alarm_description", Some(text(&a.description))),
+            ("metric_name", Some(text(&a.metric))),
+            ("namespace", Some(text(&a.namespace))),
+            ("statistic", Some(json!(a.statistic))),
+            ("period", Some(json!(a.period))),
+            ("evaluation_periods", Some(json!(a.evaluation_periods))),
+            ("threshold", Some(number(a.threshold))),
+            ("comparison_operator", Some(json!(a.comparison))),
+            ("treat_missing_data", Some(json!(a.treat_missing_data))),
+            (
+                "alarm_actions",
+                Some(Value::Array(a.actions.iter().map(expr).collect())),
+            ),
+        ]);
+        resources.add(
+            "aws_cloudwatch_metric_alarm",
+            &a.key,
+            with_tags(body, model),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_cannot_start_a_template() {
+        assert_eq!(
+            text(r#"{ $.user = "${x}" && $.y = "%{z}" }"#),
+            json!(r#"{ $.user = "$${x}" && $.y = "%%{z}" }"#)
+        );
+        assert_eq!(
+            expr(&Expr::Attr(Res::AlertsTopic, Attr::Arn)),
+            json!("${aws_sns_topic.alerts.arn}")
+        );
+    }
+}

@@ -1,0 +1,434 @@
+//! The `alarms` section resolved: a metric filter and an alarm for each CIS control and custom
+//! entry, the topic the alarms notify, and what that asks of the trail's own topic and key.
+//!
+//! Owns the derived names (alarm, filter, metric, resource keys), the defaults and the choice of
+//! destination; `validate::alarms` asks the same functions, so checks and output agree. It must not
+//! write policy statements (that is `policy`) nor know target syntax.
+
+use crate::expr::{Attr, Expr, Res};
+use crate::policy::{self, Policy};
+use crate::spec::{Alarms, CisAlarms, CisId, Comparison, CustomAlarm, Notify, Protocol, Spec};
+
+/// CIS AWS Foundations Benchmark section 4 and most anchors use this namespace.
+pub const DEFAULT_NAMESPACE: &str = "CloudTrailMetrics";
+/// The CIS alarm settings ("aws-cloudtrail-facts" §4), also the defaults of custom alarms.
+pub const DEFAULT_PERIOD: u32 = 300;
+pub const DEFAULT_EVALUATION_PERIODS: u32 = 1;
+pub const DEFAULT_THRESHOLD: f64 = 1.0;
+/// Each matching event counts one.
+pub const METRIC_VALUE: &str = "1";
+/// A metric filter publishes nothing in a period without a matching event. For an alarm on too
+/// many events that is the normal state, not a reason to alarm or to report INSUFFICIENT_DATA
+/// ("Configuring how CloudWatch alarms treat missing data").
+pub const TREAT_MISSING_DATA: &str = "notBreaching";
+/// For an alarm on too few events, a period without any is the very thing to alarm on.
+pub const TREAT_MISSING_DATA_BELOW: &str = "breaching";
+
+/// A CloudWatch Logs metric filter on the trail's log group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricFilter {
+    /// snake_case, unique in the model: names the resource in both targets.
+    pub key: String,
+    pub name: String,
+    pub log_group_name: Expr,
+    pub pattern: String,
+    pub metric: String,
+    pub namespace: String,
+    pub value: &'static str,
+}
+
+/// A CloudWatch alarm on a filter's metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarm {
+    /// The key of its metric filter.
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub metric: String,
+    pub namespace: String,
+    pub statistic: &'static str,
+    pub period: u32,
+    pub evaluation_periods: u32,
+    pub threshold: f64,
+    pub comparison: &'static str,
+    pub treat_missing_data: &'static str,
+    pub actions: Vec<Expr>,
+}
+
+/// A new topic that receives the alarms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertsTopic {
+    pub name: String,
+    pub kms_key: Option<Expr>,
+    pub policy: Policy,
+    pub subscriptions: Vec<Subscription>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subscription {
+    /// snake_case, unique among the topic's subscriptions: names the resource in both targets.
+    pub key: String,
+    pub protocol: &'static str,
+    pub endpoint: String,
+}
+
+/// What the alarms section adds, and what it asks of the trail's own topic and key.
+#[derive(Debug, Clone, Default)]
+pub struct Lowered {
+    pub filters: Vec<MetricFilter>,
+    pub alarms: Vec<Alarm>,
+    pub topic: Option<AlertsTopic>,
+    /// Alarms go to the trail's new delivery topic, whose policy must let CloudWatch publish.
+    pub to_delivery_topic: bool,
+    /// Name of the topic receiving alarms when the trail's new key encrypts it: the key policy
+    /// must let CloudWatch use the key for that topic.
+    pub encrypted_topic: Option<String>,
+}
+
+/// The CIS controls asked for, once each, in benchmark order.
+pub fn cis_ids(cis: &CisAlarms) -> Vec<CisId> {
+    let mut ids: Vec<CisId> = match cis {
+        CisAlarms::All(_) => crate::cis::CONTROLS.iter().map(|c| c.id).collect(),
+        CisAlarms::Some(list) => list.clone(),
+    };
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+pub fn namespace(a: &Alarms) -> String {
+    a.namespace
+        .clone()
+        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string())
+}
+
+/// `unauthorized_api_calls` or `bucket-deleted` to `UnauthorizedApiCalls`, `BucketDeleted`.
+pub fn pascal(name: &str) -> String {
+    name.split(['_', '-'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Names that differ only in case, `-` and `_` give the same CloudFormation logical id.
+pub fn collision_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+pub fn custom_metric(c: &CustomAlarm) -> String {
+    c.metric.clone().unwrap_or_else(|| pascal(&c.name))
+}
+
+/// `<trail>-alarms` unless named; `.` is not allowed in topic names.
+pub fn alerts_topic_name(trail: &str, n: &Notify) -> String {
+    n.topic_name
+        .clone()
+        .unwrap_or_else(|| format!("{}-alarms", super::dashed(trail)))
+}
+
+/// The group the filters watch: the new one by reference, an existing one by the name in its ARN.
+fn log_group_name(spec: &Spec) -> Option<Expr> {
+    let c = spec.cloudwatch_logs.settings()?;
+    Some(match &c.log_group_arn {
+        None => Expr::Attr(Res::LogGroup, Attr::Name),
+        Some(arn) => {
+            let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
+            let name = resource
+                .strip_prefix("log-group")
+                .and_then(|r| r.get(1..))
+                .unwrap_or_default();
+            Expr::lit(name.split(':').next().unwrap_or_default())
+        }
+    })
+}
+
+/// Resolves the section; empty when there is none or it asks for no alarm.
+pub fn lower(spec: &Spec) -> Lowered {
+    let (Some(a), Some(group)) = (&spec.alarms, log_group_name(spec)) else {
+        return Lowered::default();
+    };
+    let cis = cis_ids(&a.cis);
+    if cis.is_empty() && a.custom.is_empty() {
+        return Lowered::default();
+    }
+    let trail = &spec.trail.name;
+    let new_key = spec.kms.settings().is_some_and(|k| k.key_arn.is_none());
+    let mut out = Lowered::default();
+    let n = &a.notify;
+    let action = if n.delivery_topic {
+        let sns = spec.sns.settings().unwrap_or_default();
+        match sns.topic_arn {
+            Some(arn) => Expr::lit(arn),
+            None => {
+                out.to_delivery_topic = true;
+                // A new delivery topic is encrypted exactly when the key is new (see `lower`).
+                out.encrypted_topic = new_key.then(|| super::delivery_topic_name(trail, &sns));
+                Expr::Attr(Res::Topic, Attr::Arn)
+            }
+        }
+    } else if let Some(arn) = &n.topic_arn {
+        Expr::lit(arn)
+    } else {
+        let name = alerts_topic_name(trail, n);
+        // Only the trail's new key: its policy is ours to extend for CloudWatch, and a topic under
+        // the AWS managed key (alias/aws/sns) cannot receive alarms at all.
+        let encrypted = new_key && n.encrypted.unwrap_or(true);
+        out.encrypted_topic = encrypted.then(|| name.clone());
+        out.topic = Some(AlertsTopic {
+            kms_key: encrypted.then_some(Expr::Attr(Res::Key, Attr::Arn)),
+            policy: policy::alerts_topic_policy(),
+            subscriptions: subscriptions(n),
+            name,
+        });
+        Expr::Attr(Res::AlertsTopic, Attr::Arn)
+    };
+
+    let namespace = namespace(a);
+    let filter = |key: &str, name: &str, pattern: &str, metric: &str, ns: &str| MetricFilter {
+        key: key.to_string(),
+        name: name.to_string(),
+        log_group_name: group.clone(),
+        pattern: pattern.to_string(),
+        metric: metric.to_string(),
+        namespace: ns.to_string(),
+        value: METRIC_VALUE,
+    };
+    for id in cis {
+        let c = crate::cis::control(id);
+        let name = format!("{trail}-{}", c.name.replace('_', "-"));
+        let metric = pascal(c.name);
+        out.filters
+            .push(filter(c.name, &name, c.pattern, &metric, &namespace));
+        out.alarms.push(Alarm {
+            key: c.name.to_string(),
+            name,
+            description: crate::cis::description(c),
+            metric,
+            namespace: namespace.clone(),
+            statistic: "Sum",
+            period: DEFAULT_PERIOD,
+            evaluation_periods: DEFAULT_EVALUATION_PERIODS,
+            threshold: DEFAULT_THRESHOLD,
+            comparison: "GreaterThanOrEqualToThreshold",
+            treat_missing_data: TREAT_MISSING_DATA,
+            actions: vec![action.clone()],
+        });
+    }
+    for c in &a.custom {
+        let key = c.name.replace('-', "_");
+        let name = format!("{trail}-{}", c.name);
+        let metric = custom_metric(c);
+        let ns = c.namespace.clone().unwrap_or_else(|| namespace.clone());
+        out.filters
+            .push(filter(&key, &name, &c.pattern, &metric, &ns));
+        out.alarms.push(Alarm {
+            key,
+            description: c.description.clone().unwrap_or_else(|| {
+                format!("Custom alarm on the metric filter {name} of CloudTrail trail {trail}")
+            }),
+            name,
+            metric,
+            namespace: ns,
+            statistic: c.statistic.as_str(),
+            period: c.period.unwrap_or(DEFAULT_PERIOD),
+            evaluation_periods: c.evaluation_periods.unwrap_or(DEFAULT_EVALUATION_PERIODS),
+            threshold: c.threshold.unwrap_or(DEFAULT_THRESHOLD),
+            comparison: c.comparison.as_str(),
+            treat_missing_data: match c.comparison {
+                Comparison::LessThanThreshold | Comparison::LessThanOrEqualToThreshold => {
+                    TREAT_MISSING_DATA_BELOW
+                }
+                _ => TREAT_MISSING_DATA,
+            },
+            actions: vec![action.clone()],
+        });
+    }
+    out
+}
+
+/// `email` entries first, then `subscriptions`, each keyed by protocol and endpoint so that
+/// reordering the list does not replace resources.
+fn subscriptions(n: &Notify) -> Vec<Subscription> {
+    let entries = n.email.iter().map(|e| (Protocol::Email, e.as_str())).chain(
+        n.subscriptions
+            .iter()
+            .map(|s| (s.protocol, s.endpoint.as_str())),
+    );
+    let mut out: Vec<Subscription> = Vec::new();
+    for (protocol, endpoint) in entries {
+        let base = subscription_key(protocol, endpoint);
+        let mut key = base.clone();
+        let mut n = 1;
+        while out
+            .iter()
+            .any(|s| collision_key(&s.key) == collision_key(&key))
+        {
+            n += 1;
+            key = format!("{base}_{n}");
+        }
+        out.push(Subscription {
+            key,
+            protocol: protocol.as_str(),
+            endpoint: endpoint.to_string(),
+        });
+    }
+    out
+}
+
+/// `email_secops_example_com`, `lambda_notify` (an ARN's last part), `https_hooks_example_com`.
+fn subscription_key(protocol: Protocol, endpoint: &str) -> String {
+    let readable = match protocol {
+        Protocol::Sqs | Protocol::Lambda => endpoint.rsplit(':').next().unwrap_or(endpoint),
+        Protocol::Https | Protocol::Http => endpoint
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or(endpoint),
+        _ => endpoint,
+    };
+    let mut key = format!("{}_", protocol.as_str().replace('-', "_"));
+    for c in readable.chars().take(48) {
+        let c = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        };
+        if c != '_' || !key.ends_with('_') {
+            key.push(c);
+        }
+    }
+    key.trim_end_matches('_').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lowered(text: &str) -> Lowered {
+        let checked = crate::validate::check(text);
+        let spec = checked
+            .spec
+            .unwrap_or_else(|| panic!("{:?}", checked.diagnostics));
+        lower(&spec)
+    }
+
+    #[test]
+    fn cis_all_gives_fifteen_filters_and_alarms_with_actions() {
+        let l = lowered("version: 1\ntrail: {name: org.audit}\nalarms: {cis: all}\n");
+        assert_eq!((l.filters.len(), l.alarms.len()), (15, 15));
+        let first = &l.alarms[0];
+        assert_eq!(first.name, "org.audit-unauthorized-api-calls");
+        assert_eq!(first.metric, "UnauthorizedApiCalls");
+        assert_eq!(first.namespace, "CloudTrailMetrics");
+        assert_eq!(
+            (first.statistic, first.period, first.evaluation_periods),
+            ("Sum", 300, 1)
+        );
+        assert_eq!(first.threshold, 1.0);
+        assert_eq!(first.comparison, "GreaterThanOrEqualToThreshold");
+        assert_eq!(first.treat_missing_data, "notBreaching");
+        assert!(l
+            .alarms
+            .iter()
+            .all(|a| a.actions == vec![Expr::Attr(Res::AlertsTopic, Attr::Arn)]));
+        assert!(l
+            .filters
+            .iter()
+            .all(|f| f.log_group_name == Expr::Attr(Res::LogGroup, Attr::Name) && f.value == "1"));
+        let topic = l.topic.expect("a new alerts topic by default");
+        assert_eq!(topic.name, "org-audit-alarms");
+        assert_eq!(topic.kms_key, Some(Expr::Attr(Res::Key, Attr::Arn)));
+        assert_eq!(l.encrypted_topic.as_deref(), Some("org-audit-alarms"));
+    }
+
+    #[test]
+    fn the_delivery_topic_can_receive_alarms() {
+        let l = lowered(
+            "version: 1\ntrail: {name: audit}\nalarms: {cis: [vpc_changes], notify: {delivery_topic: true}}\n",
+        );
+        assert!(l.topic.is_none() && l.to_delivery_topic);
+        assert_eq!(l.encrypted_topic.as_deref(), Some("audit-delivery"));
+        assert_eq!(l.alarms[0].actions, vec![Expr::Attr(Res::Topic, Attr::Arn)]);
+        let l = lowered(
+            "version: 1\ntrail: {name: audit}\nkms: false\nsns: {topic_arn: 'arn:aws:sns:eu-west-1:111122223333:t'}\nalarms: {cis: [vpc_changes], notify: {delivery_topic: true}}\n",
+        );
+        assert!(!l.to_delivery_topic && l.encrypted_topic.is_none());
+        assert_eq!(
+            l.alarms[0].actions,
+            vec![Expr::lit("arn:aws:sns:eu-west-1:111122223333:t")]
+        );
+    }
+
+    #[test]
+    fn custom_alarms_take_their_settings_and_an_existing_group() {
+        let l = lowered(
+            "version: 1\ntrail: {name: audit}\nkms: false\n\
+             cloudwatch_logs: {log_group_arn: 'arn:aws:logs:eu-west-1:111122223333:log-group:Central/trail:*'}\n\
+             alarms:\n  namespace: Sec\n  notify: {email: [a@example.com, b@example.com], subscriptions: [{protocol: lambda, endpoint: 'arn:aws:lambda:eu-west-1:111122223333:function:notify'}]}\n\
+             \x20 custom:\n    - {name: bucket-deleted, pattern: '{ $.eventName = DeleteBucket }', threshold: 2.5, period: 60, evaluation_periods: 3, statistic: Maximum, comparison: GreaterThanThreshold}\n",
+        );
+        let (f, a) = (&l.filters[0], &l.alarms[0]);
+        assert_eq!(f.log_group_name, Expr::lit("Central/trail"));
+        assert_eq!(
+            (f.key.as_str(), f.name.as_str()),
+            ("bucket_deleted", "audit-bucket-deleted")
+        );
+        assert_eq!(
+            (a.metric.as_str(), a.namespace.as_str()),
+            ("BucketDeleted", "Sec")
+        );
+        assert_eq!((a.threshold, a.period, a.evaluation_periods), (2.5, 60, 3));
+        assert_eq!(
+            (a.statistic, a.comparison),
+            ("Maximum", "GreaterThanThreshold")
+        );
+        assert_eq!(a.treat_missing_data, "notBreaching");
+        let topic = l.topic.expect("topic");
+        assert!(topic.kms_key.is_none() && l.encrypted_topic.is_none());
+        let keys: Vec<&str> = topic.subscriptions.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "email_a_example_com",
+                "email_b_example_com",
+                "lambda_notify"
+            ]
+        );
+    }
+
+    #[test]
+    fn silence_breaches_an_alarm_on_too_few_events() {
+        let l = lowered(
+            "version: 1\ntrail: {name: audit}\nalarms:\n  notify: {email: [a@example.com]}\n  custom:\n    - {name: quiet, pattern: x, comparison: LessThanThreshold}\n    - {name: loud, pattern: x, comparison: GreaterThanThreshold}\n",
+        );
+        let missing: Vec<&str> = l.alarms.iter().map(|a| a.treat_missing_data).collect();
+        assert_eq!(missing, ["breaching", "notBreaching"]);
+    }
+
+    #[test]
+    fn subscription_keys_stay_unique() {
+        let n = Notify {
+            email: vec!["a.b@x.io".into(), "a_b@x.io".into(), "ab@x.io".into()],
+            ..Notify::default()
+        };
+        let keys: Vec<String> = subscriptions(&n).into_iter().map(|s| s.key).collect();
+        assert_eq!(
+            keys,
+            ["email_a_b_x_io", "email_a_b_x_io_2", "email_ab_x_io_3"]
+        );
+    }
+
+    #[test]
+    fn no_alarms_means_nothing_is_created() {
+        let l = lowered(
+            "version: 1\ntrail: {name: audit}\nalarms: {notify: {email: [a@example.com]}}\n",
+        );
+        assert!(l.filters.is_empty() && l.alarms.is_empty() && l.topic.is_none());
+    }
+}
