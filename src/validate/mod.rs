@@ -4,6 +4,7 @@
 //! stops after a stage that found errors, because later stages need what it guarantees. It must
 //! not print or read files.
 
+pub mod alarms;
 pub mod events;
 pub mod names;
 pub mod rules;

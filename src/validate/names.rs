@@ -235,6 +235,83 @@ pub fn arn(value: &str, service: &str, kinds: &[&str]) -> Check {
     }
 }
 
+/// "MetricTransformation" in the CloudWatch Logs API reference: metricName and metricNamespace
+/// are at most 255 characters of `[^:*$]`; "Namespaces" (CloudWatch User Guide) reserves `AWS/`.
+pub fn metric_name(name: &str) -> Check {
+    length(name, "a metric name", 1, 255)?;
+    charset(
+        name,
+        "a metric name",
+        "ASCII characters other than `:`, `*` and `$`",
+        metric_char,
+    )
+}
+
+pub fn metric_namespace(namespace: &str) -> Check {
+    length(namespace, "a metric namespace", 1, 255)?;
+    charset(
+        namespace,
+        "a metric namespace",
+        "ASCII characters other than `:`, `*` and `$`",
+        metric_char,
+    )?;
+    if namespace.starts_with("AWS/") {
+        return Err("namespaces starting with `AWS/` are reserved for AWS services".into());
+    }
+    Ok(())
+}
+
+fn metric_char(c: char) -> bool {
+    c.is_ascii() && !c.is_ascii_control() && !matches!(c, ':' | '*' | '$')
+}
+
+/// "PutMetricFilter" API reference: a filter pattern is at most 1024 characters. Its braces and
+/// parentheses must pair up ("Filter pattern syntax for metric filters"); quoted text is skipped.
+pub fn filter_pattern(pattern: &str) -> Check {
+    let n = pattern.chars().count();
+    if n > 1024 {
+        return Err(format!(
+            "a filter pattern can be at most 1024 characters long, this one has {n}"
+        ));
+    }
+    let mut open: Vec<char> = Vec::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in pattern.chars() {
+        if quoted {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            '{' | '(' => open.push(c),
+            '}' | ')' => {
+                let want = if c == '}' { '{' } else { '(' };
+                if open.pop() != Some(want) {
+                    return Err(format!(
+                        "the filter pattern has a `{c}` that closes nothing"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if quoted {
+        return Err("the filter pattern has a `\"` that is never closed".into());
+    }
+    match open.last() {
+        Some(c) => Err(format!(
+            "the filter pattern has a `{c}` that is never closed"
+        )),
+        None => Ok(()),
+    }
+}
+
 const TAG_CHARS: &str = "letters, digits, spaces and `_ . : / = + - @`";
 
 fn tag_char(c: char) -> bool {
@@ -379,6 +456,34 @@ mod tests {
             &["role"]
         )
         .is_err());
+    }
+
+    #[test]
+    fn metrics_and_patterns() {
+        assert!(metric_name("UnauthorizedApiCalls").is_ok());
+        assert!(metric_name("a:b").is_err() && metric_name("").is_err());
+        assert!(metric_name(&"m".repeat(256)).is_err());
+        assert!(metric_namespace("CloudTrailMetrics").is_ok());
+        assert!(metric_namespace("Security/Trail").is_ok());
+        assert!(metric_namespace("AWS/CloudTrail").is_err());
+        assert!(metric_namespace("a$b").is_err());
+        for good in [
+            "{ $.eventName = DeleteBucket }",
+            r#"{ ($.a = "x)(") && ($.b = "\"}") }"#,
+            "ERROR",
+            "",
+        ] {
+            assert!(filter_pattern(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "{ $.eventName = DeleteBucket",
+            "{ ($.a = 1) }}",
+            "{ ($.a = 1 }",
+            r#"{ $.a = "x }"#,
+        ] {
+            assert!(filter_pattern(bad).is_err(), "{bad}");
+        }
+        assert!(filter_pattern(&"x".repeat(1025)).is_err());
     }
 
     #[test]

@@ -1,0 +1,592 @@
+//! Rules for the `alarms` section: that there is a log group to watch, custom alarms that
+//! CloudWatch accepts ("PutMetricFilter" and "PutMetricAlarm" in the API references), names that
+//! stay unique once derived, and one reachable destination for the alarms.
+//!
+//! Owns what the section may say and what it must say about the topics it points at. It must not
+//! derive the names itself: it asks `model::alarms`, so the check and the output cannot disagree.
+
+use super::names;
+use super::rules::rule;
+use crate::diag::Diagnostic;
+use crate::model::alarms as derived;
+use crate::spec::{Alarms, CisId, CustomAlarm, Notify, Protocol, Spec};
+
+/// "PutMetricAlarm": an alarm looks back at most one day when its period is under an hour, and at
+/// most seven days otherwise.
+const MAX_WINDOW_SHORT_PERIODS: u64 = 86_400;
+const MAX_WINDOW: u64 = 604_800;
+/// "PutMetricAlarm": AlarmDescription is at most 1024 characters.
+const MAX_DESCRIPTION: usize = 1024;
+
+pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let Some(a) = &spec.alarms else { return };
+    if spec.cloudwatch_logs.settings().is_none() {
+        out.push(
+            Diagnostic::error(
+                "alarms-need-cloudwatch-logs",
+                "/alarms",
+                "alarms count events in the trail's CloudWatch Logs group, but `cloudwatch_logs: false` turns delivery to CloudWatch Logs off",
+            )
+            .hint("remove `cloudwatch_logs: false`, or remove `alarms`"),
+        );
+    }
+    if let crate::spec::CisAlarms::Some(list) = &a.cis {
+        super::rules::no_duplicates(list, "/alarms/cis", out);
+    }
+    let cis = derived::cis_ids(&a.cis);
+    let any = !cis.is_empty() || !a.custom.is_empty();
+    if !any {
+        out.push(
+            Diagnostic::warning(
+                "no-alarms",
+                "/alarms",
+                "the alarms section asks for no alarm, so nothing is created",
+            )
+            .hint("add `cis: all`, or `custom:` alarms"),
+        );
+    }
+    if let Some(ns) = &a.namespace {
+        rule(
+            out,
+            "metric-namespace",
+            "/alarms/namespace",
+            names::metric_namespace(ns),
+            Some("for example `CloudTrailMetrics` or `Security/CloudTrail`"),
+        );
+    }
+    custom_alarms(a, &cis, out);
+    notify(spec, &a.notify, any, out);
+}
+
+fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
+    let namespace = derived::namespace(a);
+    // (namespace, metric, where) of every filter so far, CIS first: two filters feeding one
+    // metric would count matching events into it together.
+    let mut metrics: Vec<(String, String, String)> = cis
+        .iter()
+        .map(|id| {
+            let c = crate::cis::control(*id);
+            let name = derived::pascal(c.name);
+            (
+                namespace.clone(),
+                name,
+                format!("the CIS alarm `{}`", c.name),
+            )
+        })
+        .collect();
+    let mut taken: Vec<(String, String)> = cis
+        .iter()
+        .map(|id| {
+            let name = crate::cis::control(*id).name;
+            (
+                derived::collision_key(name),
+                format!("the CIS alarm `{name}`"),
+            )
+        })
+        .collect();
+    for (i, c) in a.custom.iter().enumerate() {
+        let base = format!("/alarms/custom/{i}");
+        let name_ok = custom_name(&c.name, &format!("{base}/name"), out);
+        let key = derived::collision_key(&c.name);
+        let mut clash = false;
+        if let Some((_, other)) = taken.iter().find(|(k, _)| name_ok && *k == key) {
+            clash = true;
+            out.push(
+                Diagnostic::error(
+                    "duplicate-alarm",
+                    format!("{base}/name"),
+                    format!("`{}` gives the same alarm and resource names as {other}", c.name),
+                )
+                .hint("names that differ only in `-` and `_` name the same resources; choose another name"),
+            );
+        }
+        taken.push((key, format!("/alarms/custom/{i} (`{}`)", c.name)));
+        rule(
+            out,
+            "filter-pattern",
+            &format!("{base}/pattern"),
+            names::filter_pattern(&c.pattern),
+            Some("see \"Filter pattern syntax for metric filters\" in the CloudWatch Logs User Guide, e.g. `{ $.eventName = DeleteBucket }`"),
+        );
+        if let Some(m) = &c.metric {
+            rule(
+                out,
+                "metric-name",
+                &format!("{base}/metric"),
+                names::metric_name(m),
+                Some("for example `BucketDeleted`"),
+            );
+        }
+        if let Some(ns) = &c.namespace {
+            rule(
+                out,
+                "metric-namespace",
+                &format!("{base}/namespace"),
+                names::metric_namespace(ns),
+                Some("for example `CloudTrailMetrics` or `Security/CloudTrail`"),
+            );
+        }
+        timing(c, &base, out);
+        if let Some(d) = &c.description {
+            let n = d.chars().count();
+            if n > MAX_DESCRIPTION {
+                out.push(Diagnostic::error(
+                    "alarm-description",
+                    format!("{base}/description"),
+                    format!("an alarm description can be at most {MAX_DESCRIPTION} characters long, this one has {n}"),
+                ));
+            }
+        }
+        let metric_path = match c.metric {
+            Some(_) => format!("{base}/metric"),
+            None => format!("{base}/name"),
+        };
+        let ns = c.namespace.clone().unwrap_or_else(|| namespace.clone());
+        let metric = derived::custom_metric(c);
+        if !clash && name_ok {
+            if let Some((_, _, other)) = metrics.iter().find(|(n, m, _)| *n == ns && *m == metric) {
+                out.push(
+                    Diagnostic::error(
+                        "shared-metric",
+                        metric_path,
+                        format!("this alarm's filter and {other} would both publish to the metric {ns}/{metric}, counting events into it together"),
+                    )
+                    .hint("give this alarm its own `metric`"),
+                );
+            }
+        }
+        metrics.push((ns, metric, format!("/alarms/custom/{i}")));
+    }
+}
+
+/// Names become `<trail>-<name>` alarm and filter names, metric names and resource names in both
+/// targets, so they keep to what every one of those accepts.
+fn custom_name(name: &str, path: &str, out: &mut Vec<Diagnostic>) -> bool {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    let starts = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    let problem = if name.is_empty() || name.chars().count() > 64 {
+        Some(format!(
+            "an alarm name must be 1 to 64 characters long, this one has {}",
+            name.chars().count()
+        ))
+    } else if !ok_chars || !starts {
+        Some("an alarm name may only contain lowercase letters, digits, `-` and `_`, and must start with a letter".to_string())
+    } else {
+        None
+    };
+    match problem {
+        Some(message) => {
+            out.push(
+                Diagnostic::error("alarm-name", path, message)
+                    .hint("for example `bucket-deleted`; the alarm is named `<trail name>-<name>`"),
+            );
+            false
+        }
+        None => true,
+    }
+}
+
+/// Period and evaluation window ("PutMetricAlarm"; cfn-lint's check of Period agrees).
+fn timing(c: &CustomAlarm, base: &str, out: &mut Vec<Diagnostic>) {
+    let period = c.period.unwrap_or(derived::DEFAULT_PERIOD);
+    let evaluations = c
+        .evaluation_periods
+        .unwrap_or(derived::DEFAULT_EVALUATION_PERIODS);
+    if c.period.is_some() {
+        let path = format!("{base}/period");
+        if !(period == 10 || period == 30 || period % 60 == 0) {
+            let nearest = ((period + 30) / 60).max(1) * 60;
+            out.push(
+                Diagnostic::error(
+                    "alarm-period",
+                    path,
+                    format!("CloudWatch alarms take a period of 10, 30 or a multiple of 60 seconds, not {period}"),
+                )
+                .hint(format!("for example {nearest}")),
+            );
+        } else if period < 60 {
+            out.push(
+                Diagnostic::warning(
+                    "high-resolution-period",
+                    path,
+                    format!("metric filters publish one data point a minute, so most {period}-second periods find no data; the alarm is also billed as high-resolution"),
+                )
+                .hint("use 60 seconds or a multiple of 60"),
+            );
+        }
+    }
+    let window = u64::from(period) * u64::from(evaluations);
+    let limit = if period < 3600 {
+        MAX_WINDOW_SHORT_PERIODS
+    } else {
+        MAX_WINDOW
+    };
+    if window > limit {
+        let path = match (c.evaluation_periods, c.period) {
+            (Some(_), _) | (None, None) => format!("{base}/evaluation_periods"),
+            (None, Some(_)) => format!("{base}/period"),
+        };
+        out.push(
+            Diagnostic::error(
+                "alarm-window",
+                path,
+                format!("the alarm would look back {window} seconds ({evaluations} periods of {period}); CloudWatch allows at most {limit}"),
+            )
+            .hint("periods under an hour may span one day in total, longer periods seven days"),
+        );
+    }
+}
+
+fn notify(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
+    let base = "/alarms/notify";
+    let targets: Vec<&str> = [
+        ("delivery_topic", n.delivery_topic),
+        ("topic_name", n.topic_name.is_some()),
+        ("topic_arn", n.topic_arn.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(field, set)| set.then_some(field))
+    .collect();
+    if let [first, second, ..] = targets.as_slice() {
+        out.push(
+            Diagnostic::error(
+                "notify-target",
+                format!("{base}/{second}"),
+                format!("alarms go to one topic: `{first}` and `{second}` are both given"),
+            )
+            .hint("keep one: `delivery_topic: true`, `topic_name` (a new topic) or `topic_arn` (an existing one)"),
+        );
+    }
+    if let Some(name) = &n.topic_name {
+        rule(
+            out,
+            "topic-name",
+            &format!("{base}/topic_name"),
+            names::topic_name(name),
+            Some("for example `org-audit-alarms`"),
+        );
+    }
+    if let Some(arn) = &n.topic_arn {
+        rule(
+            out,
+            "topic-arn",
+            &format!("{base}/topic_arn"),
+            names::arn(arn, "sns", &[]),
+            Some("for example arn:aws:sns:eu-west-1:111122223333:security-alerts"),
+        );
+        out.push(existing_topic_note(&format!("{base}/topic_arn"), "topic"));
+    }
+    if n.delivery_topic {
+        match spec.sns.settings() {
+            None => out.push(
+                Diagnostic::error(
+                    "delivery-topic-off",
+                    format!("{base}/delivery_topic"),
+                    "`delivery_topic: true` sends alarms to the trail's SNS topic, but `sns: false` turns that topic off",
+                )
+                .hint("remove `sns: false`, or remove `delivery_topic` to get a new alerts topic"),
+            ),
+            Some(s) if s.topic_arn.is_some() => out.push(existing_topic_note(
+                &format!("{base}/delivery_topic"),
+                "delivery topic",
+            )),
+            Some(_) => {}
+        }
+    }
+    let existing = if n.delivery_topic {
+        Some("delivery_topic")
+    } else if n.topic_arn.is_some() {
+        Some("topic_arn")
+    } else {
+        None
+    };
+    match existing {
+        Some(target) => {
+            for (field, set) in [
+                ("email", !n.email.is_empty()),
+                ("subscriptions", !n.subscriptions.is_empty()),
+                ("encrypted", n.encrypted.is_some()),
+            ] {
+                if set {
+                    out.push(
+                        Diagnostic::error(
+                            "notify-setting",
+                            format!("{base}/{field}"),
+                            format!("`{field}` configures a new alerts topic; it cannot be combined with `{target}`"),
+                        )
+                        .hint(format!("remove `{field}`, or remove `{target}` to create an alerts topic")),
+                    );
+                }
+            }
+        }
+        None => new_topic(spec, n, any, out),
+    }
+}
+
+fn existing_topic_note(path: &str, what: &str) -> Diagnostic {
+    Diagnostic::note(
+        "existing-alerts-topic-policy",
+        path,
+        format!("the existing {what}'s policy must let cloudwatch.amazonaws.com publish (sns:Publish), and a key encrypting it must let cloudwatch.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt"),
+    )
+    .hint("scope the topic statement with ArnLike aws:SourceArn arn:aws:cloudwatch:REGION:ACCOUNT:alarm:*; see \"Key management\" in the Amazon SNS Developer Guide")
+}
+
+fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
+    let base = "/alarms/notify";
+    let name = derived::alerts_topic_name(&spec.trail.name, n);
+    let delivery = spec
+        .sns
+        .settings()
+        .filter(|s| s.topic_arn.is_none())
+        .map(|s| crate::model::delivery_topic_name(&spec.trail.name, &s));
+    if delivery.as_deref() == Some(name.as_str()) {
+        // Point at the name the user wrote: theirs for alarms, else the delivery topic's.
+        let path = match n.topic_name {
+            Some(_) => format!("{base}/topic_name"),
+            None => "/sns/topic_name".to_string(),
+        };
+        out.push(
+            Diagnostic::error(
+                "alerts-topic-name-taken",
+                path,
+                format!("the trail's delivery topic is already named `{name}`"),
+            )
+            .hint(
+                "use `delivery_topic: true` to send alarms there, or choose another `topic_name`",
+            ),
+        );
+    }
+    let new_key = spec.kms.settings().is_some_and(|k| k.key_arn.is_none());
+    if n.encrypted == Some(true) && !new_key {
+        let why = if spec.kms.settings().is_none() {
+            "`kms: false` creates no key to encrypt it with"
+        } else {
+            "an existing key's policy is managed elsewhere and may not let CloudWatch use it"
+        };
+        out.push(
+            Diagnostic::error(
+                "alerts-topic-encryption",
+                format!("{base}/encrypted"),
+                format!(
+                    "the alerts topic can only be encrypted with a key trailsmith creates: {why}"
+                ),
+            )
+            .hint("remove `encrypted: true`, or let trailsmith create the trail's key"),
+        );
+    }
+    if any && n.email.is_empty() && n.subscriptions.is_empty() {
+        out.push(
+            Diagnostic::warning(
+                "alerts-without-subscribers",
+                base,
+                format!(
+                    "the new alerts topic `{name}` has no subscription, so alarms reach no one"
+                ),
+            )
+            .hint("add `email: [secops@example.com]` or `subscriptions:` under `alarms.notify`"),
+        );
+    }
+    let mut seen: Vec<(Protocol, &str, String)> = Vec::new();
+    let entries = n
+        .email
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (Protocol::Email, e.as_str(), format!("{base}/email/{i}")))
+        .chain(n.subscriptions.iter().enumerate().map(|(i, s)| {
+            (
+                s.protocol,
+                s.endpoint.as_str(),
+                format!("{base}/subscriptions/{i}/endpoint"),
+            )
+        }));
+    for (protocol, endpoint, path) in entries {
+        rule(
+            out,
+            "subscription-endpoint",
+            &path,
+            endpoint_rule(protocol, endpoint),
+            Some(endpoint_hint(protocol)),
+        );
+        if let Some((_, _, first)) = seen
+            .iter()
+            .find(|(p, e, _)| *p == protocol && *e == endpoint)
+        {
+            out.push(
+                Diagnostic::error(
+                    "duplicate",
+                    path.clone(),
+                    format!("this subscription repeats {first}"),
+                )
+                .hint("remove this entry"),
+            );
+        }
+        let who = match protocol {
+            Protocol::Sqs => Some("the queue's policy must let sns.amazonaws.com send messages (sqs:SendMessage) from the alerts topic"),
+            Protocol::Lambda => Some("the function's resource policy must let sns.amazonaws.com invoke it (lambda:InvokeFunction) for the alerts topic"),
+            _ => None,
+        };
+        if let Some(message) = who {
+            out.push(
+                Diagnostic::note("subscriber-permission", path.clone(), message)
+                    .hint("scope it with aws:SourceArn set to the alerts topic ARN (output `alerts_topic_arn`)"),
+            );
+        }
+        seen.push((protocol, endpoint, path));
+    }
+}
+
+/// What SNS accepts as an endpoint of each protocol ("Subscribe" in the Amazon SNS API reference).
+fn endpoint_rule(protocol: Protocol, endpoint: &str) -> Result<(), String> {
+    let ok = match protocol {
+        Protocol::Email | Protocol::EmailJson => {
+            endpoint.split_once('@').is_some_and(|(user, domain)| {
+                !user.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !endpoint.contains(char::is_whitespace)
+                    && !domain.contains('@')
+            })
+        }
+        Protocol::Https => url_rest(endpoint, "https://"),
+        Protocol::Http => url_rest(endpoint, "http://"),
+        Protocol::Sqs => names::arn(endpoint, "sqs", &[]).is_ok(),
+        Protocol::Lambda => names::arn(endpoint, "lambda", &["function"]).is_ok(),
+        Protocol::Sms => endpoint.strip_prefix('+').is_some_and(|digits| {
+            (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+        }),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{endpoint}` is not a valid `{}` endpoint",
+            protocol.as_str()
+        ))
+    }
+}
+
+fn url_rest(endpoint: &str, scheme: &str) -> bool {
+    endpoint
+        .strip_prefix(scheme)
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+}
+
+fn endpoint_hint(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Email | Protocol::EmailJson => "an email address such as secops@example.com",
+        Protocol::Https => "a URL starting with https://",
+        Protocol::Http => "a URL starting with http://",
+        Protocol::Sqs => "a queue ARN such as arn:aws:sqs:eu-west-1:111122223333:alerts",
+        Protocol::Lambda => {
+            "a function ARN such as arn:aws:lambda:eu-west-1:111122223333:function:notify"
+        }
+        Protocol::Sms => "a phone number in E.164 form, such as +14155550100",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_fit_their_protocol() {
+        for (p, good) in [
+            (Protocol::Email, "secops@example.com"),
+            (Protocol::EmailJson, "a.b+c@mail.example.org"),
+            (Protocol::Https, "https://hooks.example.com/alarms"),
+            (Protocol::Http, "http://10.0.0.1/x"),
+            (Protocol::Sqs, "arn:aws:sqs:eu-west-1:111122223333:alerts"),
+            (
+                Protocol::Lambda,
+                "arn:aws:lambda:eu-west-1:111122223333:function:notify",
+            ),
+            (Protocol::Sms, "+14155550100"),
+        ] {
+            assert!(endpoint_rule(p, good).is_ok(), "{good}");
+        }
+        for (p, bad) in [
+            (Protocol::Email, "secops"),
+            (Protocol::Email, "secops@localhost"),
+            (Protocol::Email, "sec ops@example.com"),
+            (Protocol::Https, "http://hooks.example.com"),
+            (Protocol::Http, "https://hooks.example.com"),
+            (Protocol::Https, "https://"),
+            (Protocol::Sqs, "arn:aws:sns:eu-west-1:111122223333:alerts"),
+            (
+                Protocol::Lambda,
+                "arn:aws:lambda:eu-west-1:111122223333:layer:x",
+            ),
+            (Protocol::Sms, "4155550100"),
+            (Protocol::Sms, "+1-415-555"),
+        ] {
+            assert!(endpoint_rule(p, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_cis_pattern_passes_the_pattern_rule() {
+        for c in &crate::cis::CONTROLS {
+            assert!(names::filter_pattern(c.pattern).is_ok(), "{}", c.name);
+        }
+    }
+
+    fn codes(text: &str) -> Vec<(&'static str, String)> {
+        crate::validate::check(text)
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.path))
+            .collect()
+    }
+
+    #[test]
+    fn a_quiet_alarms_section_is_valid() {
+        let got = codes(
+            "version: 1\ntrail: {name: audit}\nalarms:\n  cis: all\n  notify: {email: [secops@example.com]}\n",
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn derived_names_must_stay_unique() {
+        let got = codes(
+            "version: 1\ntrail: {name: audit}\nalarms:\n  cis: [root_account_usage]\n  notify: {email: [a@example.com]}\n  custom:\n    - {name: root-account-usage, pattern: '{ $.a = 1 }'}\n    - {name: b-1, pattern: '{ $.a = 1 }'}\n    - {name: b1, pattern: '{ $.a = 1 }'}\n    - {name: c, pattern: '{ $.a = 1 }', metric: RootAccountUsage}\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("duplicate-alarm", "/alarms/custom/0/name".to_string()),
+                ("duplicate-alarm", "/alarms/custom/2/name".to_string()),
+                ("shared-metric", "/alarms/custom/3/metric".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn periods_and_windows() {
+        let got = codes(
+            "version: 1\ntrail: {name: audit}\nalarms:\n  notify: {email: [a@example.com]}\n  custom:\n    - {name: a, pattern: x, period: 90}\n    - {name: b, pattern: x, period: 30}\n    - {name: c, pattern: x, evaluation_periods: 289}\n    - {name: d, pattern: x, period: 3600, evaluation_periods: 168}\n    - {name: e, pattern: x, period: 3600, evaluation_periods: 169}\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("alarm-period", "/alarms/custom/0/period".to_string()),
+                (
+                    "high-resolution-period",
+                    "/alarms/custom/1/period".to_string()
+                ),
+                (
+                    "alarm-window",
+                    "/alarms/custom/2/evaluation_periods".to_string()
+                ),
+                (
+                    "alarm-window",
+                    "/alarms/custom/4/evaluation_periods".to_string()
+                ),
+            ]
+        );
+    }
+}
