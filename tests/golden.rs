@@ -1,12 +1,17 @@
 //! Every shipped example compiled to both targets and compared with reviewed golden files, checked
 //! offline against the Terraform AWS provider schema, compiled twice for byte-identical output,
-//! and read back to prove both targets carry the same policy statements.
+//! and read back to prove both targets carry the same policy statements, event selectors, metric
+//! filters and alarms.
 //!
 //! `TRAILSMITH_BLESS=1 cargo test --test golden` rewrites the golden files; review the diff line by
 //! line before committing it.
 
 #[path = "support/tf_schema.rs"]
 mod tf_schema;
+
+/// Metric filters and alarms compared across targets (kept apart to keep this file short).
+#[path = "support/alarm_parity.rs"]
+mod alarm_parity;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -143,7 +148,7 @@ type Canon = BTreeMap<String, String>;
 
 /// Placeholders of each target mapped to one neutral spelling. Written by hand from the
 /// CloudFormation and Terraform documentation, not taken from the emitters.
-const CFN_NAMES: [(&str, &str); 11] = [
+const CFN_NAMES: [(&str, &str); 12] = [
     ("${AWS::Partition}", "{partition}"),
     ("${AWS::AccountId}", "{account}"),
     ("${AWS::Region}", "{region}"),
@@ -151,12 +156,13 @@ const CFN_NAMES: [(&str, &str); 11] = [
     ("${TrailBucket}", "{bucket.name}"),
     ("${TrailTopic}", "{topic.arn}"),
     ("${TrailTopic.TopicName}", "{topic.name}"),
+    ("${AlertsTopic}", "{alerts_topic.arn}"),
     ("${TrailKey.Arn}", "{key.arn}"),
     ("${TrailLogGroup}", "{log_group.name}"),
     ("${TrailLogsRole.Arn}", "{role.arn}"),
     ("${Trail.Arn}", "{trail.arn}"),
 ];
-const TF_NAMES: [(&str, &str); 10] = [
+const TF_NAMES: [(&str, &str); 11] = [
     ("${data.aws_partition.current.partition}", "{partition}"),
     (
         "${data.aws_caller_identity.current.account_id}",
@@ -167,6 +173,7 @@ const TF_NAMES: [(&str, &str); 10] = [
     ("${aws_s3_bucket.trail.id}", "{bucket.name}"),
     ("${aws_sns_topic.trail.arn}", "{topic.arn}"),
     ("${aws_sns_topic.trail.name}", "{topic.name}"),
+    ("${aws_sns_topic.alerts.arn}", "{alerts_topic.arn}"),
     ("${aws_kms_key.trail.arn}", "{key.arn}"),
     ("${aws_cloudwatch_log_group.trail.name}", "{log_group.name}"),
     ("${aws_iam_role.trail_logs.arn}", "{role.arn}"),
@@ -332,6 +339,10 @@ fn cfn_policies(template: &Value) -> BTreeMap<&'static str, Vec<Canon>> {
         &r["TrailTopicPolicy"]["Properties"]["PolicyDocument"],
     );
     put(
+        "alerts_topic",
+        &r["AlertsTopicPolicy"]["Properties"]["PolicyDocument"],
+    );
+    put(
         "logs_trust",
         &r["TrailLogsRole"]["Properties"]["AssumeRolePolicyDocument"],
     );
@@ -350,6 +361,10 @@ fn tf_policies(config: &Value) -> BTreeMap<&'static str, Vec<Canon>> {
         ("bucket", &r["aws_s3_bucket_policy"]["trail"]["policy"]),
         ("key", &r["aws_kms_key"]["trail"]["policy"]),
         ("topic", &r["aws_sns_topic_policy"]["trail"]["policy"]),
+        (
+            "alerts_topic",
+            &r["aws_sns_topic_policy"]["alerts"]["policy"],
+        ),
         (
             "logs_trust",
             &r["aws_iam_role"]["trail_logs"]["assume_role_policy"],
