@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: `source` (text to value with positions) -> `validate` (schema and AWS
 //! rules) -> `model` (resolved resources, references as `expr`, policies from `policy`) -> `emit`
-//! (one writer per target). Only `cli` reads, writes or prints.
+//! (one writer per target). Only `cli` reads, writes or prints. `cis` is data: the CIS monitoring
+//! controls the `alarms` section can ask for.
 
 pub mod cis;
 pub mod cli;

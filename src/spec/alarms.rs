@@ -216,3 +216,59 @@ impl Protocol {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cis_is_all_or_a_list_and_nothing_by_default() {
+        let all: Alarms = serde_json::from_value(json!({"cis": "all"})).expect("all");
+        assert!(matches!(all.cis, CisAlarms::All(AllKeyword::All)));
+        let some: Alarms =
+            serde_json::from_value(json!({"cis": ["vpc_changes", "root_account_usage"]}))
+                .expect("list");
+        assert!(
+            matches!(some.cis, CisAlarms::Some(ref ids) if ids == &[CisId::VpcChanges, CisId::RootAccountUsage])
+        );
+        let none: Alarms = serde_json::from_value(json!({})).expect("empty");
+        assert!(matches!(none.cis, CisAlarms::Some(ref ids) if ids.is_empty()));
+        assert!(serde_json::from_value::<Alarms>(json!({"cis": "some"})).is_err());
+    }
+
+    #[test]
+    fn aws_spellings_round_trip() {
+        for p in [
+            Protocol::Email,
+            Protocol::EmailJson,
+            Protocol::Https,
+            Protocol::Http,
+            Protocol::Sqs,
+            Protocol::Lambda,
+            Protocol::Sms,
+        ] {
+            let parsed: Protocol = serde_json::from_value(json!(p.as_str())).expect("protocol");
+            assert_eq!(parsed, p);
+        }
+        for s in [
+            Statistic::Sum,
+            Statistic::Average,
+            Statistic::Minimum,
+            Statistic::Maximum,
+            Statistic::SampleCount,
+        ] {
+            let parsed: Statistic = serde_json::from_value(json!(s.as_str())).expect("statistic");
+            assert_eq!(parsed, s);
+        }
+        for c in [
+            Comparison::GreaterThanOrEqualToThreshold,
+            Comparison::GreaterThanThreshold,
+            Comparison::LessThanThreshold,
+            Comparison::LessThanOrEqualToThreshold,
+        ] {
+            let parsed: Comparison = serde_json::from_value(json!(c.as_str())).expect("comparison");
+            assert_eq!(parsed, c);
+        }
+    }
+}
