@@ -67,6 +67,7 @@ APPLIES = {
     "bucket_policy_organization_write": lambda e: e.org_id is not None,
     "bucket_policy_denies_insecure_transport": lambda e: not e.bucket_existing,
     "bucket_public_access_blocked": lambda e: not e.bucket_existing,
+    "cloudwatch_statements_scoped": lambda e: e.alerts_topic in ("new", "delivery"),
     "cloudtrail_statements_scoped": lambda e: (
         not e.bucket_existing
         or e.kms == "new"
@@ -353,6 +354,13 @@ def drop_topic_source_arn(t):
         block.pop("aws:SourceArn", None)
 
 
+def drop_cloudwatch_publish_condition(t):
+    for policy in (r for r in t["Resources"].values() if r["Type"] == "AWS::SNS::TopicPolicy"):
+        for s in _as_list(policy["Properties"]["PolicyDocument"]["Statement"]):
+            if s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}:
+                s.pop("Condition", None)
+
+
 def drop_key_encrypt_conditions(t):
     s = _statement(
         _statements(t, "AWS::KMS::Key", "KeyPolicy"),
@@ -419,6 +427,8 @@ VARIANTS = [
     ("trail not logging", "minimal", logging_off, {"trail_is_logging"}),
     ("topic policy without aws:SourceArn", "minimal", drop_topic_source_arn,
      {"cloudtrail_statements_scoped", "topic_policy_present"}),
+    ("alarm publish statement without aws:SourceArn", "alarms-cis-all", drop_cloudwatch_publish_condition,
+     {"cloudwatch_statements_scoped"}),
     ("key policy encrypt statement without conditions", "minimal", drop_key_encrypt_conditions,
      {"cloudtrail_statements_scoped", "kms_key_policy_lets_cloudtrail_in"}),
     ("delivery role trust policy without aws:SourceArn", "minimal", drop_trust_condition,

@@ -7,6 +7,7 @@ check says so with a line starting `SKIPPED terraform:` and the offline schema t
 import copy
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import harness
 from harness import load_json, short, write_json
@@ -38,10 +39,13 @@ def run(ctx):
         missing = "terraform" if ctx.tools["terraform"] is None else "the hashicorp/aws provider mirror"
         ctx.report.skip("terraform", f"{missing} not found: terraform validate not run, the offline schema test in cargo test still checks every output")
         return
-    for case in (c for c in ctx.cases if c.tf_dir is not None):
-        scratch = ctx.work / "terraform-validate" / case.name
-        shutil.copytree(case.tf_dir, scratch)
-        ok, detail = validate(ctx, scratch)
+    cases = [c for c in ctx.cases if c.tf_dir is not None]
+    for case in cases:
+        shutil.copytree(case.tf_dir, ctx.work / "terraform-validate" / case.name)
+    # init and validate mostly wait on the provider plugin starting; run a few at once.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda c: validate(ctx, ctx.work / "terraform-validate" / c.name), cases))
+    for case, (ok, detail) in zip(cases, results):
         ctx.report.check(f"terraform validate {case.name}", ok, detail)
     base = next((c for c in ctx.cases if c.name == "minimal"), ctx.cases[0])
     config = copy.deepcopy(load_json(base.tf_dir / "main.tf.json"))

@@ -46,6 +46,9 @@ class Expect:
     exclude_sources: list = field(default_factory=list)
     insights: list = field(default_factory=list)
     tags: dict = field(default_factory=dict)
+    alarms: bool = False
+    alerts_topic: str = "none"  # none | new | existing | delivery: where alarms go
+    alerts_encrypted: bool = False  # a new alerts topic encrypted with the trail's key
 
 
 def expect(spec):
@@ -107,4 +110,16 @@ def expect(spec):
     kinds = {"api_call_rate": "ApiCallRateInsight", "api_error_rate": "ApiErrorRateInsight"}
     e.insights = sorted(kinds[i] for i in (spec.get("events") or {}).get("insights", []))
     e.tags = dict(spec.get("tags") or {})
+
+    a = spec.get("alarms")
+    if a is not None:
+        e.alarms = True
+        n = a.get("notify") or {}
+        if n.get("delivery_topic"):
+            e.alerts_topic = "delivery"
+        elif n.get("topic_arn"):
+            e.alerts_topic = "existing"
+        else:
+            e.alerts_topic = "new"
+            e.alerts_encrypted = n.get("encrypted", e.kms == "new")
     return e
