@@ -1,15 +1,15 @@
 //! Rules for the `alarms` section: that there is a log group to watch, custom alarms that
-//! CloudWatch accepts ("PutMetricFilter" and "PutMetricAlarm" in the API references), names that
-//! stay unique once derived, and one reachable destination for the alarms.
+//! CloudWatch accepts ("PutMetricFilter" and "PutMetricAlarm" in the API references) and names
+//! that stay unique once derived. Where alarms go is checked by `notify`.
 //!
-//! Owns what the section may say and what it must say about the topics it points at. It must not
-//! derive the names itself: it asks `model::alarms`, so the check and the output cannot disagree.
+//! Owns what the alarm entries may say. It must not derive the names itself: it asks
+//! `model::alarms`, so the check and the output cannot disagree.
 
 use super::names;
 use super::rules::rule;
 use crate::diag::Diagnostic;
 use crate::model::alarms as derived;
-use crate::spec::{Alarms, CisId, CustomAlarm, Notify, Protocol, Spec};
+use crate::spec::{Alarms, CisId, CustomAlarm, Spec};
 
 /// "PutMetricAlarm": an alarm looks back at most one day when its period is under an hour, and at
 /// most seven days otherwise.
@@ -55,7 +55,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
         );
     }
     custom_alarms(a, &cis, out);
-    notify(spec, &a.notify, any, out);
+    super::notify::check(spec, &a.notify, any, out);
 }
 
 fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
@@ -239,293 +239,9 @@ fn timing(c: &CustomAlarm, base: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn notify(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
-    let base = "/alarms/notify";
-    let targets: Vec<&str> = [
-        ("delivery_topic", n.delivery_topic),
-        ("topic_name", n.topic_name.is_some()),
-        ("topic_arn", n.topic_arn.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(field, set)| set.then_some(field))
-    .collect();
-    if let [first, second, ..] = targets.as_slice() {
-        out.push(
-            Diagnostic::error(
-                "notify-target",
-                format!("{base}/{second}"),
-                format!("alarms go to one topic: `{first}` and `{second}` are both given"),
-            )
-            .hint("keep one: `delivery_topic: true`, `topic_name` (a new topic) or `topic_arn` (an existing one)"),
-        );
-    }
-    if let Some(name) = &n.topic_name {
-        rule(
-            out,
-            "topic-name",
-            &format!("{base}/topic_name"),
-            names::topic_name(name),
-            Some("for example `org-audit-alarms`"),
-        );
-    }
-    if let Some(arn) = &n.topic_arn {
-        rule(
-            out,
-            "topic-arn",
-            &format!("{base}/topic_arn"),
-            names::arn(arn, "sns", &[]),
-            Some("for example arn:aws:sns:eu-west-1:111122223333:security-alerts"),
-        );
-        out.push(existing_topic_note(&format!("{base}/topic_arn"), "topic"));
-    }
-    if n.delivery_topic {
-        match spec.sns.settings() {
-            None => out.push(
-                Diagnostic::error(
-                    "delivery-topic-off",
-                    format!("{base}/delivery_topic"),
-                    "`delivery_topic: true` sends alarms to the trail's SNS topic, but `sns: false` turns that topic off",
-                )
-                .hint("remove `sns: false`, or remove `delivery_topic` to get a new alerts topic"),
-            ),
-            Some(s) if s.topic_arn.is_some() => out.push(existing_topic_note(
-                &format!("{base}/delivery_topic"),
-                "delivery topic",
-            )),
-            Some(_) => {}
-        }
-    }
-    let existing = if n.delivery_topic {
-        Some("delivery_topic")
-    } else if n.topic_arn.is_some() {
-        Some("topic_arn")
-    } else {
-        None
-    };
-    match existing {
-        Some(target) => {
-            for (field, set) in [
-                ("email", !n.email.is_empty()),
-                ("subscriptions", !n.subscriptions.is_empty()),
-                ("encrypted", n.encrypted.is_some()),
-            ] {
-                if set {
-                    out.push(
-                        Diagnostic::error(
-                            "notify-setting",
-                            format!("{base}/{field}"),
-                            format!("`{field}` configures a new alerts topic; it cannot be combined with `{target}`"),
-                        )
-                        .hint(format!("remove `{field}`, or remove `{target}` to create an alerts topic")),
-                    );
-                }
-            }
-        }
-        None => new_topic(spec, n, any, out),
-    }
-}
-
-fn existing_topic_note(path: &str, what: &str) -> Diagnostic {
-    Diagnostic::note(
-        "existing-alerts-topic-policy",
-        path,
-        format!("the existing {what}'s policy must let cloudwatch.amazonaws.com publish (sns:Publish), and a key encrypting it must let cloudwatch.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt"),
-    )
-    .hint("scope the topic statement with ArnLike aws:SourceArn arn:aws:cloudwatch:REGION:ACCOUNT:alarm:*; see \"Key management\" in the Amazon SNS Developer Guide")
-}
-
-fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
-    let base = "/alarms/notify";
-    let name = derived::alerts_topic_name(&spec.trail.name, n);
-    let delivery = spec
-        .sns
-        .settings()
-        .filter(|s| s.topic_arn.is_none())
-        .map(|s| crate::model::delivery_topic_name(&spec.trail.name, &s));
-    if delivery.as_deref() == Some(name.as_str()) {
-        // Point at the name the user wrote: theirs for alarms, else the delivery topic's.
-        let path = match n.topic_name {
-            Some(_) => format!("{base}/topic_name"),
-            None => "/sns/topic_name".to_string(),
-        };
-        out.push(
-            Diagnostic::error(
-                "alerts-topic-name-taken",
-                path,
-                format!("the trail's delivery topic is already named `{name}`"),
-            )
-            .hint(
-                "use `delivery_topic: true` to send alarms there, or choose another `topic_name`",
-            ),
-        );
-    }
-    let new_key = spec.kms.settings().is_some_and(|k| k.key_arn.is_none());
-    if n.encrypted == Some(true) && !new_key {
-        let why = if spec.kms.settings().is_none() {
-            "`kms: false` creates no key to encrypt it with"
-        } else {
-            "an existing key's policy is managed elsewhere and may not let CloudWatch use it"
-        };
-        out.push(
-            Diagnostic::error(
-                "alerts-topic-encryption",
-                format!("{base}/encrypted"),
-                format!(
-                    "the alerts topic can only be encrypted with a key trailsmith creates: {why}"
-                ),
-            )
-            .hint("remove `encrypted: true`, or let trailsmith create the trail's key"),
-        );
-    }
-    if any && n.email.is_empty() && n.subscriptions.is_empty() {
-        out.push(
-            Diagnostic::warning(
-                "alerts-without-subscribers",
-                base,
-                format!(
-                    "the new alerts topic `{name}` has no subscription, so alarms reach no one"
-                ),
-            )
-            .hint("add `email: [secops@example.com]` or `subscriptions:` under `alarms.notify`"),
-        );
-    }
-    let mut seen: Vec<(Protocol, &str, String)> = Vec::new();
-    let entries = n
-        .email
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (Protocol::Email, e.as_str(), format!("{base}/email/{i}")))
-        .chain(n.subscriptions.iter().enumerate().map(|(i, s)| {
-            (
-                s.protocol,
-                s.endpoint.as_str(),
-                format!("{base}/subscriptions/{i}/endpoint"),
-            )
-        }));
-    for (protocol, endpoint, path) in entries {
-        rule(
-            out,
-            "subscription-endpoint",
-            &path,
-            endpoint_rule(protocol, endpoint),
-            Some(endpoint_hint(protocol)),
-        );
-        if let Some((_, _, first)) = seen
-            .iter()
-            .find(|(p, e, _)| *p == protocol && *e == endpoint)
-        {
-            out.push(
-                Diagnostic::error(
-                    "duplicate",
-                    path.clone(),
-                    format!("this subscription repeats {first}"),
-                )
-                .hint("remove this entry"),
-            );
-        }
-        let who = match protocol {
-            Protocol::Sqs => Some("the queue's policy must let sns.amazonaws.com send messages (sqs:SendMessage) from the alerts topic"),
-            Protocol::Lambda => Some("the function's resource policy must let sns.amazonaws.com invoke it (lambda:InvokeFunction) for the alerts topic"),
-            _ => None,
-        };
-        if let Some(message) = who {
-            out.push(
-                Diagnostic::note("subscriber-permission", path.clone(), message)
-                    .hint("scope it with aws:SourceArn set to the alerts topic ARN (output `alerts_topic_arn`)"),
-            );
-        }
-        seen.push((protocol, endpoint, path));
-    }
-}
-
-/// What SNS accepts as an endpoint of each protocol ("Subscribe" in the Amazon SNS API reference).
-fn endpoint_rule(protocol: Protocol, endpoint: &str) -> Result<(), String> {
-    let ok = match protocol {
-        Protocol::Email | Protocol::EmailJson => {
-            endpoint.split_once('@').is_some_and(|(user, domain)| {
-                !user.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !endpoint.contains(char::is_whitespace)
-                    && !domain.contains('@')
-            })
-        }
-        Protocol::Https => url_rest(endpoint, "https://"),
-        Protocol::Http => url_rest(endpoint, "http://"),
-        Protocol::Sqs => names::arn(endpoint, "sqs", &[]).is_ok(),
-        Protocol::Lambda => names::arn(endpoint, "lambda", &["function"]).is_ok(),
-        Protocol::Sms => endpoint.strip_prefix('+').is_some_and(|digits| {
-            (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-        }),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{endpoint}` is not a valid `{}` endpoint",
-            protocol.as_str()
-        ))
-    }
-}
-
-fn url_rest(endpoint: &str, scheme: &str) -> bool {
-    endpoint
-        .strip_prefix(scheme)
-        .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
-}
-
-fn endpoint_hint(protocol: Protocol) -> &'static str {
-    match protocol {
-        Protocol::Email | Protocol::EmailJson => "an email address such as secops@example.com",
-        Protocol::Https => "a URL starting with https://",
-        Protocol::Http => "a URL starting with http://",
-        Protocol::Sqs => "a queue ARN such as arn:aws:sqs:eu-west-1:111122223333:alerts",
-        Protocol::Lambda => {
-            "a function ARN such as arn:aws:lambda:eu-west-1:111122223333:function:notify"
-        }
-        Protocol::Sms => "a phone number in E.164 form, such as +14155550100",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn endpoints_fit_their_protocol() {
-        for (p, good) in [
-            (Protocol::Email, "secops@example.com"),
-            (Protocol::EmailJson, "a.b+c@mail.example.org"),
-            (Protocol::Https, "https://hooks.example.com/alarms"),
-            (Protocol::Http, "http://10.0.0.1/x"),
-            (Protocol::Sqs, "arn:aws:sqs:eu-west-1:111122223333:alerts"),
-            (
-                Protocol::Lambda,
-                "arn:aws:lambda:eu-west-1:111122223333:function:notify",
-            ),
-            (Protocol::Sms, "+14155550100"),
-        ] {
-            assert!(endpoint_rule(p, good).is_ok(), "{good}");
-        }
-        for (p, bad) in [
-            (Protocol::Email, "secops"),
-            (Protocol::Email, "secops@localhost"),
-            (Protocol::Email, "sec ops@example.com"),
-            (Protocol::Https, "http://hooks.example.com"),
-            (Protocol::Http, "https://hooks.example.com"),
-            (Protocol::Https, "https://"),
-            (Protocol::Sqs, "arn:aws:sns:eu-west-1:111122223333:alerts"),
-            (
-                Protocol::Lambda,
-                "arn:aws:lambda:eu-west-1:111122223333:layer:x",
-            ),
-            (Protocol::Sms, "4155550100"),
-            (Protocol::Sms, "+1-415-555"),
-        ] {
-            assert!(endpoint_rule(p, bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn every_cis_pattern_passes_the_pattern_rule() {

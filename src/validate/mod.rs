@@ -7,6 +7,7 @@
 pub mod alarms;
 pub mod events;
 pub mod names;
+pub mod notify;
 pub mod rules;
 pub mod schema;
 
