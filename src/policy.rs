@@ -262,6 +262,22 @@ pub struct KeyUsers {
     pub alarm_topic: Option<String>,
 }
 
+/// What a publisher needs of the key of an encrypted topic: both actions, for that one topic
+/// (its encryption context), named by ARN built from its name because the topic refers to the key.
+fn publish_to_encrypted_topic(sid: &'static str, publisher: Principal, topic: &str) -> Statement {
+    allow(
+        sid,
+        publisher,
+        &["kms:GenerateDataKey*", "kms:Decrypt"],
+        vec![Expr::lit("*")],
+    )
+    .when(cond(
+        "StringEquals",
+        "kms:EncryptionContext:aws:sns:topicArn",
+        vec![topic_arn(topic)],
+    ))
+}
+
 /// Key administration actions of the "default key policy" page, without kms:Encrypt/Decrypt.
 const KEY_ADMIN_ACTIONS: [&str; 15] = [
     "kms:CancelKeyDeletion",
@@ -388,37 +404,21 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
         // SNS makes the KMS call with the topic as encryption context (`aws:sns:topicArn`, as in
         // "Set up an SNS topic with server-side encryption" for GameLift); that, not
         // aws:SourceArn, is what the request is documented to carry.
-        statements.push(
-            allow(
-                "AllowCloudTrailEncryptedTopic",
-                cloudtrail(),
-                &["kms:GenerateDataKey*", "kms:Decrypt"],
-                any(),
-            )
-            .when(cond(
-                "StringEquals",
-                "kms:EncryptionContext:aws:sns:topicArn",
-                vec![topic_arn(topic)],
-            )),
-        );
+        statements.push(publish_to_encrypted_topic(
+            "AllowCloudTrailEncryptedTopic",
+            cloudtrail(),
+            topic,
+        ));
     }
     if let Some(topic) = &users.alarm_topic {
         // "Key management" (Amazon SNS Developer Guide), "Enable compatibility between event
         // sources from AWS services and encrypted topics": CloudWatch needs both actions to
         // publish alarms to an encrypted topic; scoped to that one topic as above.
-        statements.push(
-            allow(
-                "AllowCloudWatchAlarmsEncryptedTopic",
-                cloudwatch(),
-                &["kms:GenerateDataKey*", "kms:Decrypt"],
-                any(),
-            )
-            .when(cond(
-                "StringEquals",
-                "kms:EncryptionContext:aws:sns:topicArn",
-                vec![topic_arn(topic)],
-            )),
-        );
+        statements.push(publish_to_encrypted_topic(
+            "AllowCloudWatchAlarmsEncryptedTopic",
+            cloudwatch(),
+            topic,
+        ));
     }
     Policy { statements }
 }

@@ -93,18 +93,8 @@ pub fn number(x: f64) -> Value {
     }
 }
 
-/// `trail_arn` to `TrailArn`.
-pub fn pascal_case(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
+/// `trail_arn` to `TrailArn`; one spelling rule for logical ids, outputs and metric names.
+pub use crate::model::alarms::pascal as pascal_case;
 
 /// Two-space indented JSON with a trailing newline; key order is insertion order.
 pub fn pretty(value: &Value) -> String {
