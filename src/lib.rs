@@ -5,6 +5,7 @@
 //! (one writer per target). Only `cli` reads, writes or prints. `cis` is data: the CIS monitoring
 //! controls the `alarms` section can ask for.
 
+pub mod blueprint;
 pub mod cis;
 pub mod cli;
 pub mod diag;

@@ -1,0 +1,491 @@
+//! Blueprints: handlebars templates of specs, with a header comment that declares them.
+//!
+//! Owns the header format, the catalog (shipped blueprints embedded in the binary, plus an
+//! organization's own, which override by name), and rendering with strict variables. Every
+//! parameter value reaches the YAML as a double-quoted scalar (or, through `int`, `bool` and
+//! `list`, as a checked number, boolean or flow list of quoted strings), so no value can add or
+//! change keys. It must not read files (the CLI hands it texts) nor judge the rendered spec
+//! (that is `validate`).
+//!
+//! Header format, the template's leading `#` lines:
+//!
+//! ```text
+//! # blueprint: cis-baseline
+//! # description: everything CIS and Security Hub ask of a trail
+//! # param: trail_name (required) the trail's name
+//! # param: retention_days = 365 days CloudWatch Logs keeps events
+//! # param: kms_alias = "" optional; empty takes the default alias
+//! ```
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The blueprints shipped in the binary: (file name, text).
+const SHIPPED: &[(&str, &str)] = &[
+    (
+        "cis-baseline.yaml.hbs",
+        include_str!("../blueprints/cis-baseline.yaml.hbs"),
+    ),
+    (
+        "data-events-audit.yaml.hbs",
+        include_str!("../blueprints/data-events-audit.yaml.hbs"),
+    ),
+    (
+        "dev-single-region.yaml.hbs",
+        include_str!("../blueprints/dev-single-region.yaml.hbs"),
+    ),
+    (
+        "minimal.yaml.hbs",
+        include_str!("../blueprints/minimal.yaml.hbs"),
+    ),
+    (
+        "organization.yaml.hbs",
+        include_str!("../blueprints/organization.yaml.hbs"),
+    ),
+];
+
+/// One declared parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    /// `None` when the parameter is required.
+    pub default: Option<String>,
+    pub description: String,
+}
+
+/// A parsed blueprint.
+#[derive(Debug, Clone)]
+pub struct Blueprint {
+    pub name: String,
+    pub description: String,
+    pub params: Vec<Param>,
+    /// Where it came from: the file name for shipped ones, the path for an organization's.
+    pub file: String,
+    template: String,
+}
+
+/// A problem with a blueprint's text (its header or template), located in that file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// Why a blueprint could not be rendered with the given values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenderError {
+    /// A value for a parameter the blueprint does not declare.
+    Unknown { key: String, allowed: Vec<String> },
+    /// A required parameter without a value.
+    Missing { name: String, description: String },
+    /// The template failed (a variable it uses is not declared, a value `int` rejects, ...).
+    Template(FileError),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::Unknown { key, allowed } => write!(
+                f,
+                "unknown parameter `{key}`; allowed: {}",
+                if allowed.is_empty() {
+                    "none".to_string()
+                } else {
+                    allowed.join(", ")
+                }
+            ),
+            RenderError::Missing { name, description } => {
+                write!(f, "missing required parameter `{name}` ({description})")
+            }
+            RenderError::Template(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Quotes a value as a YAML double-quoted scalar. Backslash, quote and every control or
+/// line-breaking character are escaped, so the result is one scalar on one line whatever it holds
+/// (`: `, `#`, `{{`, newlines): a parameter can never add keys.
+pub fn yaml_quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // C0, DEL, C1, the Unicode line and paragraph separators and the BOM: YAML treats
+            // some as line breaks and forbids others, so none may appear raw.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Parses the header comment block of a blueprint text.
+pub fn parse_header(file: &str, text: &str) -> Result<(String, String, Vec<Param>), FileError> {
+    let err = |line: usize, message: String| FileError {
+        file: file.to_string(),
+        line,
+        column: 1,
+        message,
+    };
+    let (mut name, mut description, mut params) = (None, None, Vec::<Param>::new());
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let Some(comment) = line.strip_prefix('#') else {
+            break;
+        };
+        let comment = comment.trim();
+        if let Some(v) = comment.strip_prefix("blueprint:") {
+            name = Some(v.trim().to_string());
+        } else if let Some(v) = comment.strip_prefix("description:") {
+            description = Some(v.trim().to_string());
+        } else if let Some(v) = comment.strip_prefix("param:") {
+            let param = parse_param(v.trim()).map_err(|m| err(line_no, m))?;
+            if params.iter().any(|p| p.name == param.name) {
+                return Err(err(
+                    line_no,
+                    format!("parameter `{}` is declared twice", param.name),
+                ));
+            }
+            params.push(param);
+        }
+        // Other comment lines (an editor's schema hint, prose) are the blueprint's own notes.
+    }
+    let name = name.ok_or_else(|| err(1, "the header has no `# blueprint: NAME` line".into()))?;
+    if !valid_name(&name, true) {
+        return Err(err(
+            1,
+            format!("blueprint name `{name}`: use lowercase letters, digits, `-` and `_`"),
+        ));
+    }
+    let description =
+        description.ok_or_else(|| err(1, "the header has no `# description: ...` line".into()))?;
+    Ok((name, description, params))
+}
+
+fn valid_name(name: &str, dash: bool) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (dash && c == '-'))
+}
+
+/// `NAME (required) DESCRIPTION` or `NAME = DEFAULT DESCRIPTION`, DEFAULT being one word or a
+/// `"..."` string (so that it may be empty or hold spaces).
+fn parse_param(text: &str) -> Result<Param, String> {
+    let (name, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    if !valid_name(name, false) {
+        return Err(format!(
+            "parameter name `{name}`: use lowercase letters, digits and `_` (handlebars reads `-` as an operator)"
+        ));
+    }
+    let rest = rest.trim_start();
+    let (default, description) = if let Some(d) = rest.strip_prefix("(required)") {
+        (None, d)
+    } else if let Some(r) = rest.strip_prefix('=') {
+        let r = r.trim_start();
+        if let Some(q) = r.strip_prefix('"') {
+            let end = q
+                .find('"')
+                .ok_or_else(|| format!("parameter `{name}`: unclosed quote in its default"))?;
+            (Some(q[..end].to_string()), &q[end + 1..])
+        } else {
+            let (d, desc) = r.split_once(char::is_whitespace).unwrap_or((r, ""));
+            (Some(d.to_string()), desc)
+        }
+    } else {
+        return Err(format!(
+            "parameter `{name}`: write `{name} (required) DESCRIPTION` or `{name} = DEFAULT DESCRIPTION`"
+        ));
+    };
+    Ok(Param {
+        name: name.to_string(),
+        default,
+        description: description.trim().to_string(),
+    })
+}
+
+impl Blueprint {
+    /// Reads a blueprint text: its header, and a template that parses. `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Blueprint, FileError> {
+        let (name, description, params) = parse_header(file, text)?;
+        // Triple braces and `{{&` print a value unescaped, which would let it write YAML.
+        for (i, line) in text.lines().enumerate() {
+            if let Some(col) = line.find("{{{").or_else(|| line.find("{{&")) {
+                return Err(FileError {
+                    file: file.to_string(),
+                    line: i + 1,
+                    column: col + 1,
+                    message:
+                        "unescaped output (`{{{` or `{{&`) is not allowed: values must stay quoted"
+                            .into(),
+                });
+            }
+        }
+        let blueprint = Blueprint {
+            name,
+            description,
+            params,
+            file: file.to_string(),
+            template: text.to_string(),
+        };
+        // Compile once now so that a broken template is reported when it is loaded.
+        let mut hb = engine();
+        hb.register_template_string(&blueprint.file, text)
+            .map_err(|e| {
+                let (line, column) = e.pos().unwrap_or((1, 1));
+                FileError {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    message: e.reason().to_string(),
+                }
+            })?;
+        Ok(blueprint)
+    }
+
+    /// Names of the declared parameters, in header order.
+    pub fn param_names(&self) -> Vec<String> {
+        self.params.iter().map(|p| p.name.clone()).collect()
+    }
+
+    /// Renders with the given values (others take their defaults). All problems with the values
+    /// are reported at once; a template error is reported alone.
+    pub fn render(&self, values: &BTreeMap<String, String>) -> Result<String, Vec<RenderError>> {
+        let mut problems = Vec::new();
+        for key in values.keys() {
+            if !self.params.iter().any(|p| &p.name == key) {
+                problems.push(RenderError::Unknown {
+                    key: key.clone(),
+                    allowed: self.param_names(),
+                });
+            }
+        }
+        let mut data = Map::new();
+        for p in &self.params {
+            match values.get(&p.name).or(p.default.as_ref()) {
+                Some(v) => {
+                    data.insert(p.name.clone(), Value::String(v.clone()));
+                }
+                None => problems.push(RenderError::Missing {
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let hb = engine();
+        hb.render_template(&self.template, &Value::Object(data))
+            .map_err(|e| {
+                let message = match e.reason() {
+                    RenderErrorReason::MissingVariable(Some(v)) => format!(
+                        "the template uses `{v}`, which its header does not declare as a parameter"
+                    ),
+                    other => other.to_string(),
+                };
+                vec![RenderError::Template(FileError {
+                    file: self.file.clone(),
+                    line: e.line_no.unwrap_or(1),
+                    column: e.column_no.unwrap_or(1),
+                    message,
+                })]
+            })
+    }
+}
+
+/// The handlebars engine every blueprint renders with: strict variables, values quoted.
+fn engine() -> Handlebars<'static> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(yaml_quote);
+    hb.register_helper("int", Box::new(int_helper));
+    hb.register_helper("bool", Box::new(bool_helper));
+    hb.register_helper("list", Box::new(list_helper));
+    hb.register_helper("cat", Box::new(cat_helper));
+    hb
+}
+
+/// The string value of a helper's parameter, and the parameter's name for messages.
+fn param_text(h: &Helper<'_>, helper: &'static str) -> Result<(String, String), RenderErrorReason> {
+    let p = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(helper, 0))?;
+    let name = p.relative_path().cloned().unwrap_or_else(|| "value".into());
+    let text = match p.value() {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok((name, text))
+}
+
+/// `{{int x}}`: the value as a bare integer, refused unless it is one.
+fn int_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let (name, text) = param_text(h, "int")?;
+    let digits = text.strip_prefix('-').unwrap_or(&text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 18 {
+        return Err(RenderErrorReason::Other(format!(
+            "parameter `{name}` must be an integer, not {}",
+            yaml_quote(&text)
+        ))
+        .into());
+    }
+    out.write(&text)?;
+    Ok(())
+}
+
+/// `{{bool x}}`: `true` or `false`, refused otherwise.
+fn bool_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let (name, text) = param_text(h, "bool")?;
+    if text != "true" && text != "false" {
+        return Err(RenderErrorReason::Other(format!(
+            "parameter `{name}` must be true or false, not {}",
+            yaml_quote(&text)
+        ))
+        .into());
+    }
+    out.write(&text)?;
+    Ok(())
+}
+
+/// `{{list x}}`: a comma-separated value as a flow list of quoted strings (`[]` when empty).
+fn list_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let (_, text) = param_text(h, "list")?;
+    let items: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(yaml_quote)
+        .collect();
+    out.write(&format!("[{}]", items.join(", ")))?;
+    Ok(())
+}
+
+/// `{{cat "CloudTrail/" name}}`: the parameters joined, as one quoted scalar.
+fn cat_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let joined: String = h
+        .params()
+        .iter()
+        .map(|p| match p.value() {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    out.write(&yaml_quote(&joined))?;
+    Ok(())
+}
+
+/// The blueprints a run can use, sorted by name.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    blueprints: Vec<Blueprint>,
+}
+
+impl Catalog {
+    /// The blueprints shipped in the binary.
+    pub fn shipped() -> Catalog {
+        let mut catalog = Catalog {
+            blueprints: Vec::new(),
+        };
+        for (file, text) in SHIPPED {
+            // Shipped blueprints are ours and tested (`every_shipped_blueprint_parses`); one that
+            // does not parse is left out rather than crashing a user's run.
+            if let Ok(b) = Blueprint::parse(file, text) {
+                catalog.insert(b);
+            }
+        }
+        catalog
+    }
+
+    /// Adds (or, by name, replaces) a blueprint.
+    pub fn insert(&mut self, blueprint: Blueprint) {
+        self.blueprints.retain(|b| b.name != blueprint.name);
+        self.blueprints.push(blueprint);
+        self.blueprints.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Blueprint> {
+        self.blueprints.iter().find(|b| b.name == name)
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.blueprints.iter().map(|b| b.name.clone()).collect()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Blueprint> {
+        self.blueprints.iter()
+    }
+
+    /// The listing `trailsmith blueprints` prints: one line per blueprint, its parameters below.
+    pub fn listing(&self) -> String {
+        let width = self
+            .blueprints
+            .iter()
+            .map(|b| b.name.len())
+            .max()
+            .unwrap_or(0);
+        let mut out = String::new();
+        for b in &self.blueprints {
+            out.push_str(&format!("{:width$}  {}\n", b.name, b.description));
+            for p in &b.params {
+                let how = match &p.default {
+                    None => "(required)".to_string(),
+                    Some(d) => format!("= {}", yaml_quote(d)),
+                };
+                out.push_str(&format!("    {} {how}  {}\n", p.name, p.description));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;
