@@ -4,10 +4,12 @@
 //! invalid or `--check` found stale output, 2 usage error or unreadable input. Nothing is written
 //! when any spec has errors, and files are replaced atomically (written beside, then renamed).
 
+use crate::blueprint::{Blueprint, Catalog, RenderError};
 use crate::diag::{has_errors, Diagnostic, Severity};
 use crate::source::Pos;
-use crate::{compile, Target};
+use crate::{compile_with, Target};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,6 +23,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A directory of your own blueprints (`*.yaml.hbs`); one named like a shipped blueprint
+    /// replaces it.
+    #[arg(long, global = true, value_name = "DIR")]
+    blueprints: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -52,6 +58,23 @@ enum Command {
     },
     /// Print the spec's JSON Schema.
     Schema,
+    /// Write a new spec from a blueprint, checked before it is written.
+    Init {
+        /// The blueprint to render (see `trailsmith blueprints`).
+        #[arg(long, value_name = "NAME")]
+        blueprint: String,
+        /// A parameter value, `KEY=VALUE`; repeat for several.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the blueprints with their descriptions and parameters.
+    Blueprints,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -82,17 +105,34 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let catalog = match load_catalog(cli.blueprints.as_deref()) {
+        Ok(catalog) => catalog,
+        Err(Usage(message)) => {
+            eprintln!("trailsmith: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let result = match cli.command {
-        Command::Validate { specs } => validate(&specs),
+        Command::Validate { specs } => validate(&specs, &catalog),
         Command::Synth {
             specs,
             target,
             output,
             out_dir,
             check,
-        } => synth(&specs, target.into(), output, out_dir, check),
+        } => synth(&specs, target.into(), output, out_dir, check, &catalog),
         Command::Schema => {
             print(&crate::spec::schema_text());
+            Ok(true)
+        }
+        Command::Init {
+            blueprint,
+            set,
+            output,
+            force,
+        } => init(&catalog, &blueprint, &set, output.as_deref(), force),
+        Command::Blueprints => {
+            print(&catalog.listing());
             Ok(true)
         }
     };
@@ -187,7 +227,11 @@ fn stdin_once(specs: &[PathBuf]) -> Result<(), Usage> {
 }
 
 /// Checks and compiles every spec; `None` for a spec with errors (already reported).
-fn compile_all(specs: &[PathBuf], target: Target) -> Result<Vec<Option<String>>, Usage> {
+fn compile_all(
+    specs: &[PathBuf],
+    target: Target,
+    catalog: &Catalog,
+) -> Result<Vec<Option<String>>, Usage> {
     let mut outputs = Vec::new();
     for path in specs {
         let file = display(path);
@@ -199,20 +243,20 @@ fn compile_all(specs: &[PathBuf], target: Target) -> Result<Vec<Option<String>>,
                 continue;
             }
         };
-        let (output, diagnostics) = compile(&text, target);
+        let (output, diagnostics) = compile_with(&text, target, catalog);
         report(&file, &diagnostics);
         outputs.push(output);
     }
     Ok(outputs)
 }
 
-fn validate(specs: &[PathBuf]) -> Result<bool, Usage> {
+fn validate(specs: &[PathBuf], catalog: &Catalog) -> Result<bool, Usage> {
     stdin_once(specs)?;
     let mut ok = true;
     for path in specs {
         let file = display(path);
         let diagnostics = match read(path)? {
-            Ok(text) => crate::validate::check(&text).diagnostics,
+            Ok(text) => crate::validate::check_with(&text, catalog).diagnostics,
             Err(d) => vec![d],
         };
         report(&file, &diagnostics);
@@ -256,6 +300,7 @@ fn synth(
     output: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     check: bool,
+    catalog: &Catalog,
 ) -> Result<bool, Usage> {
     stdin_once(specs)?;
     let files: Vec<PathBuf> = match (&output, &out_dir) {
@@ -283,7 +328,7 @@ fn synth(
             )));
         }
     }
-    let compiled = compile_all(specs, target)?;
+    let compiled = compile_all(specs, target, catalog)?;
     let Some(outputs) = compiled.into_iter().collect::<Option<Vec<String>>>() else {
         let verb = if check { "compared" } else { "written" };
         eprintln!("trailsmith: nothing {verb}: fix the errors above first");
@@ -316,6 +361,118 @@ fn synth(
     for (file, text) in files.iter().zip(&outputs) {
         write_atomic(file, text.as_bytes())
             .map_err(|e| Usage(format!("cannot write {}: {e}", file.display())))?;
+    }
+    Ok(true)
+}
+
+/// The shipped blueprints, then those of `--blueprints DIR` (sorted by file name), which replace
+/// shipped ones of the same name. A directory that cannot be read, or a blueprint that does not
+/// parse, is a usage error: running with half an organization's standard would mislead.
+fn load_catalog(dir: Option<&Path>) -> Result<Catalog, Usage> {
+    let mut catalog = Catalog::shipped();
+    let Some(dir) = dir else {
+        return Ok(catalog);
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Usage(format!(
+            "cannot read blueprints from {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".yaml.hbs"))
+        })
+        .collect();
+    files.sort();
+    for path in files {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Usage(format!("cannot read {file}: {e}")))?;
+        let blueprint = Blueprint::parse(&file, &text).map_err(|e| Usage(e.to_string()))?;
+        let stem = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".yaml.hbs"))
+            .unwrap_or_default();
+        // The file name is how people find a blueprint; a header saying otherwise is a mistake.
+        if blueprint.name != stem {
+            return Err(Usage(format!(
+                "{file}:1:1: the header names blueprint `{}`, the file `{stem}`: make them agree",
+                blueprint.name
+            )));
+        }
+        catalog.insert(blueprint);
+    }
+    Ok(catalog)
+}
+
+/// `init`: renders a blueprint, checks the result like any spec, and writes it only when valid.
+fn init(
+    catalog: &Catalog,
+    name: &str,
+    set: &[String],
+    output: Option<&Path>,
+    force: bool,
+) -> Result<bool, Usage> {
+    let blueprint = catalog.get(name).ok_or_else(|| {
+        Usage(format!(
+            "unknown blueprint `{name}`; known: {}",
+            catalog.names().join(", ")
+        ))
+    })?;
+    let mut values = BTreeMap::new();
+    for pair in set {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| Usage(format!("--set {pair}: write KEY=VALUE")))?;
+        if values.insert(key.to_string(), value.to_string()).is_some() {
+            return Err(Usage(format!("--set {key} is given twice")));
+        }
+    }
+    if let Some(path) = output {
+        if !force && std::fs::symlink_metadata(path).is_ok() {
+            return Err(Usage(format!(
+                "{} exists; pass --force to replace it",
+                path.display()
+            )));
+        }
+    }
+    let text = match blueprint.render(&values) {
+        Ok(text) => text,
+        Err(problems) => {
+            let mut usage = Vec::new();
+            for problem in &problems {
+                match problem {
+                    RenderError::Unknown { .. } => usage.push(format!("--set: {problem}")),
+                    RenderError::Missing { name: param, .. } => eprintln!(
+                        "error: blueprint `{name}`: {problem}\n   = hint: add --set {param}=VALUE"
+                    ),
+                    RenderError::Template(_) => eprintln!("error: {problem}"),
+                }
+            }
+            // A misspelt key is a usage mistake (exit 2); a missing value or a broken template
+            // means no spec could be made (exit 1).
+            if !usage.is_empty() {
+                return Err(Usage(usage.join("\ntrailsmith: ")));
+            }
+            eprintln!("trailsmith: nothing written");
+            return Ok(false);
+        }
+    };
+    let diagnostics = crate::validate::check_with(&text, catalog).diagnostics;
+    report(&format!("blueprint:{name}"), &diagnostics);
+    if has_errors(&diagnostics) {
+        eprintln!("trailsmith: nothing written: the rendered spec is invalid");
+        return Ok(false);
+    }
+    match output {
+        None => print(&text),
+        Some(path) => write_atomic(path, text.as_bytes())
+            .map_err(|e| Usage(format!("cannot write {}: {e}", path.display())))?,
     }
     Ok(true)
 }

@@ -31,7 +31,16 @@ pub enum Target {
 /// diagnostics (errors, warnings, notes) come back either way. What only one target cannot
 /// deploy is a warning in `validate` and an error when compiling for that target.
 pub fn compile(text: &str, target: Target) -> (Option<String>, Vec<Diagnostic>) {
-    let mut checked = validate::check(text);
+    compile_with(text, target, &blueprint::Catalog::shipped())
+}
+
+/// As `compile`, with the blueprints a spec's `extends` may name.
+pub fn compile_with(
+    text: &str,
+    target: Target,
+    catalog: &blueprint::Catalog,
+) -> (Option<String>, Vec<Diagnostic>) {
+    let mut checked = validate::check_with(text, catalog);
     if target == Target::Terraform {
         for d in checked
             .diagnostics

@@ -11,6 +11,7 @@ pub mod notify;
 pub mod rules;
 pub mod schema;
 
+use crate::blueprint::Catalog;
 use crate::diag::{has_errors, Diagnostic};
 use crate::source::{self, Document, Pos};
 use crate::spec::Spec;
@@ -24,8 +25,15 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks a spec text; `spec` is `Some` only when no error was found.
+/// Checks a spec text; `spec` is `Some` only when no error was found. `extends` may name the
+/// shipped blueprints.
 pub fn check(text: &str) -> Checked {
+    check_with(text, &Catalog::shipped())
+}
+
+/// Checks a spec text whose `extends` may name any blueprint of `catalog`.
+pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
+    let _ = catalog;
     let doc = match source::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
