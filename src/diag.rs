@@ -37,6 +37,9 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     /// The finding is about the key at `path` (an unknown field, a bad tag key), not its value.
     pub at_key: bool,
+    /// The text `pos` points into when it is not the spec file itself, such as
+    /// `blueprint:cis-baseline` for a value a spec's `extends` brought in.
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
@@ -70,6 +73,7 @@ impl Diagnostic {
             hint: None,
             pos: None,
             at_key: false,
+            file: None,
         }
     }
 
@@ -92,6 +96,7 @@ impl Diagnostic {
             self.message
         );
         let pos = self.pos.unwrap_or(Pos { line: 1, column: 1 });
+        let file = self.file.as_deref().unwrap_or(file);
         let _ = writeln!(out, "  --> {file}:{}:{}", pos.line, pos.column);
         let path = if self.path.is_empty() {
             "/"

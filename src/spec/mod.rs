@@ -24,6 +24,14 @@ pub struct Spec {
     /// The JSON Schema this file follows, for editors; ignored by trailsmith.
     #[serde(rename = "$schema", default)]
     pub schema: Option<String>,
+    /// A blueprint this spec starts from (`trailsmith blueprints` lists them). The rendered
+    /// blueprint is the base; every other field here overrides it (mappings merge key by key,
+    /// lists and scalars replace).
+    #[serde(default)]
+    pub extends: Option<String>,
+    /// Parameter values for the blueprint named by `extends`.
+    #[serde(default)]
+    pub with: BTreeMap<String, ParamValue>,
     /// Spec language version; only 1 exists.
     #[schemars(range(min = 1, max = 1))]
     pub version: u32,
@@ -51,6 +59,15 @@ pub struct Spec {
     /// Tags put on every resource that accepts them.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+}
+
+/// A blueprint parameter value; it reaches the blueprint as text.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Text(String),
+    Integer(i64),
+    Flag(bool),
 }
 
 /// The trail itself.

@@ -1,11 +1,13 @@
 //! Text to a checked spec: syntax, then shape (JSON Schema), then AWS rules, all findings located.
 //!
-//! Owns the order of the checks and mapping each finding's JSON path to a line and column. It
+//! Owns the order of the checks and mapping each finding's JSON path to a line and column (of the
+//! spec, or of the blueprint its `extends` names when the value came from there: `extends`). It
 //! stops after a stage that found errors, because later stages need what it guarantees. It must
 //! not print or read files.
 
 pub mod alarms;
 pub mod events;
+pub mod extends;
 pub mod names;
 pub mod notify;
 pub mod rules;
@@ -33,7 +35,6 @@ pub fn check(text: &str) -> Checked {
 
 /// Checks a spec text whose `extends` may name any blueprint of `catalog`.
 pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
-    let _ = catalog;
     let doc = match source::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -49,17 +50,25 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
             };
         }
     };
-    let shape = schema::check(&doc.value);
+    let (value, base) = match extends::resolve(&doc, catalog) {
+        extends::Resolved::Plain => (doc.value.clone(), None),
+        extends::Resolved::Merged(value, base) => (value, Some(base)),
+        extends::Resolved::Failed(found) => return finish(&doc, None, found, None),
+    };
+    let doc = &doc;
+    let base = base.as_deref();
+    let shape = schema::check(&value);
     if has_errors(&shape) {
-        return finish(&doc, shape, None);
+        return finish(doc, base, shape, None);
     }
-    let spec: Spec = match serde_json::from_value(doc.value.clone()) {
+    let spec: Spec = match serde_json::from_value(value) {
         Ok(spec) => spec,
         // The schema is generated from the same types, so this only happens on values the schema
         // cannot express (such as integers beyond u32).
         Err(e) => {
             return finish(
-                &doc,
+                doc,
+                base,
                 vec![Diagnostic::error("schema", "", e.to_string())],
                 None,
             )
@@ -72,19 +81,43 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
         found.extend(crate::selectors::plan(&spec.events, &bucket).diagnostics);
     }
     let spec = (!has_errors(&found)).then_some(spec);
-    finish(&doc, found, spec)
+    finish(doc, base, found, spec)
 }
 
-fn finish(doc: &Document, mut diagnostics: Vec<Diagnostic>, spec: Option<Spec>) -> Checked {
-    for d in &mut diagnostics {
+/// Locates each finding in the text its value came from: the spec, or the blueprint it extends
+/// (a finding already located, such as a blueprint's own template error, is left as it is).
+/// Findings in the spec come first, then those in the blueprint, each in source order.
+fn finish(
+    doc: &Document,
+    base: Option<&extends::Base>,
+    mut diagnostics: Vec<Diagnostic>,
+    spec: Option<Spec>,
+) -> Checked {
+    for d in diagnostics.iter_mut().filter(|d| d.pos.is_none()) {
+        let from = match base {
+            Some(base) if base.side(&d.path) == extends::Side::Base => {
+                d.file = Some(base.label.clone());
+                &base.doc
+            }
+            _ => doc,
+        };
         let pos = if d.at_key {
-            doc.key_pos(&d.path)
+            from.key_pos(&d.path)
         } else {
-            doc.value_pos(&d.path)
+            from.value_pos(&d.path)
         };
         d.pos = Some(pos);
     }
-    diagnostics.sort_by_key(|d| (d.pos.unwrap_or(Pos { line: 0, column: 0 }), d.severity));
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.file.clone(),
+                d.pos.unwrap_or(Pos { line: 0, column: 0 }),
+                d.severity,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
     Checked { spec, diagnostics }
 }
 

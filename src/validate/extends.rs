@@ -1,0 +1,276 @@
+//! `extends`: a spec on top of a rendered blueprint, and where each merged value came from.
+//!
+//! Owns rendering the blueprint a spec names with its `with` values, merging (the spec wins:
+//! mappings merge key by key, lists and scalars replace) and the provenance of every merged node,
+//! so that a finding about a value shows the file and line that value was written on: the spec or
+//! `blueprint:NAME`. It must not judge the merged spec (the rest of `validate` does, on the merged
+//! value) nor read blueprint files (the catalog holds their texts).
+
+use crate::blueprint::{Catalog, RenderError};
+use crate::diag::Diagnostic;
+use crate::source::{self, escape_segment, Document, Pos};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+/// Which text a merged node was taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Spec,
+    Base,
+}
+
+/// A rendered blueprint, kept to locate findings in it.
+#[derive(Debug)]
+pub struct Base {
+    /// `blueprint:NAME`, how diagnostics name the rendered text.
+    pub label: String,
+    pub doc: Document,
+    /// The side of each node the merge decided; a pointer not listed takes its nearest listed
+    /// ancestor's side (a subtree is taken whole from one side).
+    sides: HashMap<String, Side>,
+}
+
+impl Base {
+    /// The side a finding at `pointer` belongs to.
+    pub fn side(&self, pointer: &str) -> Side {
+        let mut current = pointer;
+        loop {
+            if let Some(side) = self.sides.get(current) {
+                return *side;
+            }
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => return Side::Spec,
+            }
+        }
+    }
+}
+
+/// What `resolve` made of a spec.
+pub enum Resolved {
+    /// No `extends` (or one the schema must first reject): check the spec as written.
+    Plain,
+    /// The merged value, with the blueprint it was built on.
+    Merged(Value, Box<Base>),
+    /// The blueprint could not be used; the findings are located.
+    Failed(Vec<Diagnostic>),
+}
+
+/// Renders and merges the blueprint `doc` extends, if any.
+pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
+    let Value::Object(spec) = &doc.value else {
+        return Resolved::Plain;
+    };
+    let with = spec.get("with");
+    let name = match spec.get("extends") {
+        Some(Value::String(name)) => name,
+        // A non-string `extends` is a shape error the schema reports.
+        Some(_) => return Resolved::Plain,
+        None if with.is_some() => {
+            return Resolved::Failed(vec![Diagnostic::error(
+                "with-without-extends",
+                "/with",
+                "`with` gives blueprint parameters, but the spec has no `extends`",
+            )
+            .at_key()
+            .hint("add `extends: NAME` (see `trailsmith blueprints`) or remove `with`")])
+        }
+        None => return Resolved::Plain,
+    };
+    let Some(blueprint) = catalog.get(name) else {
+        return Resolved::Failed(vec![Diagnostic::error(
+            "extends-unknown",
+            "/extends",
+            format!("there is no blueprint `{name}`"),
+        )
+        .hint(format!("known: {}", catalog.names().join(", ")))]);
+    };
+    let mut values = BTreeMap::new();
+    let mut found = Vec::new();
+    match with {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (key, value) in map {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    Value::Number(_) | Value::Bool(_) => value.to_string(),
+                    // A shape error the schema reports once merged; skip the value here.
+                    _ => continue,
+                };
+                values.insert(key.clone(), text);
+            }
+        }
+        Some(_) => return Resolved::Plain,
+    }
+    let text = match blueprint.render(&values) {
+        Ok(text) => text,
+        Err(problems) => {
+            for problem in problems {
+                found.push(match problem {
+                    RenderError::Unknown { key, allowed } => Diagnostic::error(
+                        "with-unknown",
+                        format!("/with/{}", escape_segment(&key)),
+                        format!("blueprint `{name}` has no parameter `{key}`"),
+                    )
+                    .at_key()
+                    .hint(format!("its parameters: {}", allowed.join(", "))),
+                    RenderError::Missing {
+                        name: param,
+                        description,
+                    } => Diagnostic::error(
+                        "with-missing",
+                        if with.is_some() { "/with" } else { "/extends" },
+                        format!("blueprint `{name}` needs the parameter `{param}` ({description})"),
+                    )
+                    .at_key()
+                    .hint(format!("add `{param}: ...` under `with`")),
+                    RenderError::Template(e) => located(
+                        Diagnostic::error("blueprint", "", e.message),
+                        format!("blueprint:{name}"),
+                        Pos {
+                            line: e.line,
+                            column: e.column,
+                        },
+                    ),
+                });
+            }
+            return Resolved::Failed(found);
+        }
+    };
+    let label = format!("blueprint:{name}");
+    let base = match source::parse(&text) {
+        Ok(base) => base,
+        Err(e) => {
+            return Resolved::Failed(vec![located(
+                Diagnostic::error(
+                    "syntax",
+                    "",
+                    format!("the rendered blueprint is not valid YAML: {}", e.message),
+                ),
+                label,
+                e.pos,
+            )])
+        }
+    };
+    if base.value.get("extends").is_some() {
+        return Resolved::Failed(vec![located(
+            Diagnostic::error(
+                "extends-chain",
+                "/extends",
+                "a blueprint cannot itself extend another",
+            ),
+            label,
+            base.key_pos("/extends"),
+        )]);
+    }
+    let mut sides = HashMap::new();
+    let value = merge(base.value.clone(), doc.value.clone(), "", &mut sides);
+    Resolved::Merged(
+        value,
+        Box::new(Base {
+            label,
+            doc: base,
+            sides,
+        }),
+    )
+}
+
+fn located(mut d: Diagnostic, file: String, pos: Pos) -> Diagnostic {
+    d.file = Some(file);
+    d.pos = Some(pos);
+    d
+}
+
+/// Merges `over` onto `base`: mappings key by key, anything else replaced whole. Records in
+/// `sides` the side of each node that was decided, so positions can be found later.
+pub fn merge(base: Value, over: Value, pointer: &str, sides: &mut HashMap<String, Side>) -> Value {
+    match (base, over) {
+        (Value::Object(mut base), Value::Object(over)) => {
+            sides.insert(pointer.to_string(), Side::Spec);
+            for key in base.keys() {
+                if !over.contains_key(key) {
+                    sides.insert(format!("{pointer}/{}", escape_segment(key)), Side::Base);
+                }
+            }
+            for (key, value) in over {
+                let child = format!("{pointer}/{}", escape_segment(&key));
+                let merged = match base.get_mut(&key) {
+                    Some(slot) => merge(slot.take(), value, &child, sides),
+                    None => {
+                        sides.insert(child, Side::Spec);
+                        value
+                    }
+                };
+                base.insert(key, merged);
+            }
+            Value::Object(base)
+        }
+        (_, over) => {
+            sides.insert(pointer.to_string(), Side::Spec);
+            over
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn maps_merge_and_everything_else_replaces() {
+        let base = json!({"trail": {"name": "a", "home_region": "eu-west-1"},
+                          "tags": {"team": "x", "env": "prod"}, "events": {"insights": ["api_call_rate"]}});
+        let over = json!({"trail": {"name": "b"}, "tags": {"team": "y"},
+                          "events": {"insights": []}, "kms": false});
+        let mut sides = HashMap::new();
+        let merged = merge(base, over, "", &mut sides);
+        assert_eq!(
+            merged,
+            json!({"trail": {"name": "b", "home_region": "eu-west-1"},
+                   "tags": {"team": "y", "env": "prod"}, "events": {"insights": []}, "kms": false})
+        );
+        let base = Base {
+            label: "blueprint:t".into(),
+            doc: source::parse("{}").unwrap(),
+            sides,
+        };
+        assert_eq!(base.side("/trail/name"), Side::Spec);
+        assert_eq!(base.side("/trail/home_region"), Side::Base);
+        assert_eq!(base.side("/tags/env"), Side::Base);
+        assert_eq!(base.side("/tags/team"), Side::Spec);
+        assert_eq!(base.side("/events/insights/0"), Side::Spec);
+        assert_eq!(base.side("/kms"), Side::Spec);
+        // A finding about a merged mapping is shown in the spec, which names it.
+        assert_eq!(base.side("/trail"), Side::Spec);
+    }
+
+    #[test]
+    fn a_list_replaces_a_map_and_a_map_replaces_a_scalar() {
+        let mut sides = HashMap::new();
+        let merged = merge(
+            json!({"kms": {"alias": "alias/x"}, "sns": false}),
+            json!({"kms": false, "sns": {"topic_name": "t"}}),
+            "",
+            &mut sides,
+        );
+        assert_eq!(merged, json!({"kms": false, "sns": {"topic_name": "t"}}));
+        assert_eq!(sides.get("/sns"), Some(&Side::Spec));
+    }
+
+    #[test]
+    fn the_spec_cannot_be_reached_through_with_values() {
+        let catalog = Catalog::shipped();
+        let doc = source::parse(
+            "extends: minimal\nwith:\n  trail_name: \"a\\nkms: false\"\nversion: 1\n",
+        )
+        .unwrap();
+        match resolve(&doc, &catalog) {
+            Resolved::Merged(value, _) => {
+                assert_eq!(value["trail"]["name"], "a\nkms: false");
+                assert!(value.get("kms").is_none());
+            }
+            _ => panic!("expected a merged spec"),
+        }
+    }
+}
