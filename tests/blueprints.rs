@@ -45,3 +45,40 @@ fn every_shipped_blueprint_renders_validates_and_compiles() {
         }
     }
 }
+
+/// The team specs of `examples/teams/` (kept out of the golden files, which cover `examples/`
+/// only) extend the CIS baseline and compile to both targets with its alarms and their own tags.
+#[test]
+fn team_examples_extend_the_baseline_and_compile() {
+    let mut teams: Vec<_> = std::fs::read_dir("examples/teams")
+        .expect("examples/teams/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    teams.sort();
+    assert_eq!(teams.len(), 3, "{teams:?}");
+    for path in teams {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let checked = validate::check(&text);
+        let spec = checked
+            .spec
+            .unwrap_or_else(|| panic!("{}: {:?}", path.display(), checked.diagnostics));
+        assert_eq!(spec.extends.as_deref(), Some("cis-baseline"));
+        assert!(!spec.events.data.is_empty(), "{}", path.display());
+        let team = spec.tags.get("team").expect("a team tag");
+        for target in [Target::CloudFormation, Target::Terraform] {
+            let (output, diagnostics) = compile(&text, target);
+            let output = output.unwrap_or_else(|| panic!("{}: {diagnostics:?}", path.display()));
+            assert!(
+                output.contains("UnauthorizedApiCalls"),
+                "{}",
+                path.display()
+            );
+            assert!(
+                output.contains(&format!("\"{team}\"")),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
