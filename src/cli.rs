@@ -226,28 +226,52 @@ fn stdin_once(specs: &[PathBuf]) -> Result<(), Usage> {
     Ok(())
 }
 
-/// Checks and compiles every spec; `None` for a spec with errors (already reported).
+/// Checks and compiles every spec; `None` for a spec with errors (already reported). Specs are
+/// read first (standard input can only be read here), compiled in parallel since they are
+/// independent, then reported in input order so that output stays deterministic.
 fn compile_all(
     specs: &[PathBuf],
     target: Target,
     catalog: &Catalog,
 ) -> Result<Vec<Option<String>>, Usage> {
+    let texts = specs
+        .iter()
+        .map(|path| read(path))
+        .collect::<Result<Vec<_>, Usage>>()?;
+    let results = parallel_map(&texts, |text| match text {
+        Ok(text) => compile_with(text, target, catalog),
+        Err(d) => (None, vec![d.clone()]),
+    });
     let mut outputs = Vec::new();
-    for path in specs {
-        let file = display(path);
-        let text = match read(path)? {
-            Ok(text) => text,
-            Err(d) => {
-                report(&file, &[d]);
-                outputs.push(None);
-                continue;
-            }
-        };
-        let (output, diagnostics) = compile_with(&text, target, catalog);
-        report(&file, &diagnostics);
+    for (path, (output, diagnostics)) in specs.iter().zip(results) {
+        report(&display(path), &diagnostics);
         outputs.push(output);
     }
     Ok(outputs)
+}
+
+/// `f` over `items` on up to one thread per core, each thread taking one contiguous chunk; the
+/// results come back in the order of `items`.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            // A panic in a worker is a bug of ours: let it surface as it would have unthreaded.
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 fn validate(specs: &[PathBuf], catalog: &Catalog) -> Result<bool, Usage> {
@@ -523,4 +547,20 @@ fn default_permissions(mut p: std::fs::Permissions) -> std::fs::Permissions {
 #[cfg(not(unix))]
 fn default_permissions(p: std::fs::Permissions) -> std::fs::Permissions {
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parallel_map;
+
+    #[test]
+    fn parallel_map_keeps_input_order() {
+        let items: Vec<usize> = (0..1000).collect();
+        assert_eq!(
+            parallel_map(&items, |i| i * 2),
+            (0..1000).map(|i| i * 2).collect::<Vec<_>>()
+        );
+        assert_eq!(parallel_map(&[] as &[usize], |i| *i), Vec::<usize>::new());
+        assert_eq!(parallel_map(&[7], |i| *i), vec![7]);
+    }
 }
