@@ -267,6 +267,11 @@ impl Blueprint {
         Ok(blueprint)
     }
 
+    /// The template text, header included.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
     /// Names of the declared parameters, in header order.
     pub fn param_names(&self) -> Vec<String> {
         self.params.iter().map(|p| p.name.clone()).collect()

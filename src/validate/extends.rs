@@ -28,9 +28,33 @@ pub struct Base {
     /// The side of each node the merge decided; a pointer not listed takes its nearest listed
     /// ancestor's side (a subtree is taken whole from one side).
     sides: HashMap<String, Side>,
+    /// Each `with` parameter's text, for telling where a bad blueprint value was chosen.
+    with: BTreeMap<String, String>,
+    /// The blueprint's template lines.
+    template: Vec<String>,
 }
 
 impl Base {
+    /// The `with` parameter that most likely put the value at `pointer` into the blueprint: its
+    /// text equals the value and the template line the value is on names it. A finding in the
+    /// blueprint caused by a spec's `with` is then also shown at the spec's line.
+    pub fn with_source(&self, pointer: &str, line: usize) -> Option<&str> {
+        let value = self.doc.value.pointer(pointer)?;
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Number(_) | Value::Bool(_) => value.to_string(),
+            _ => return None,
+        };
+        let template_line = self.template.get(line.checked_sub(1)?)?;
+        let mut candidates = self.with.iter().filter(|(key, v)| {
+            **v == text && template_line.contains("{{") && template_line.contains(key.as_str())
+        });
+        match (candidates.next(), candidates.next()) {
+            (Some((key, _)), None) => Some(key),
+            _ => None,
+        }
+    }
+
     /// The side a finding at `pointer` belongs to.
     pub fn side(&self, pointer: &str) -> Side {
         let mut current = pointer;
@@ -94,13 +118,27 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                 let text = match value {
                     Value::String(s) => s.clone(),
                     Value::Number(_) | Value::Bool(_) => value.to_string(),
-                    // A shape error the schema reports once merged; skip the value here.
-                    _ => continue,
+                    _ => {
+                        found.push(
+                            Diagnostic::error(
+                                "with-value",
+                                format!("/with/{}", escape_segment(key)),
+                                format!(
+                                    "parameter `{key}` must be a string, a number or a boolean"
+                                ),
+                            )
+                            .hint("a blueprint parameter is one value; lists are written `a, b`"),
+                        );
+                        continue;
+                    }
                 };
                 values.insert(key.clone(), text);
             }
         }
         Some(_) => return Resolved::Plain,
+    }
+    if !found.is_empty() {
+        return Resolved::Failed(found);
     }
     let text = match blueprint.render(&values) {
         Ok(text) => text,
@@ -171,6 +209,8 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
             label,
             doc: base,
             sides,
+            with: values,
+            template: blueprint.template().lines().map(str::to_string).collect(),
         }),
     )
 }
@@ -234,6 +274,8 @@ mod tests {
             label: "blueprint:t".into(),
             doc: source::parse("{}").unwrap(),
             sides,
+            with: BTreeMap::new(),
+            template: Vec::new(),
         };
         assert_eq!(base.side("/trail/name"), Side::Spec);
         assert_eq!(base.side("/trail/home_region"), Side::Base);
@@ -272,5 +314,45 @@ mod tests {
             }
             _ => panic!("expected a merged spec"),
         }
+    }
+
+    #[test]
+    fn with_values_must_be_scalars_and_with_needs_extends() {
+        let catalog = Catalog::shipped();
+        let doc = source::parse("extends: minimal\nwith:\n  trail_name: [a, b]\n").unwrap();
+        match resolve(&doc, &catalog) {
+            Resolved::Failed(found) => {
+                assert_eq!(found.len(), 1);
+                assert_eq!(
+                    (found[0].code, found[0].path.as_str()),
+                    ("with-value", "/with/trail_name")
+                );
+            }
+            _ => panic!("expected an error"),
+        }
+        let doc = source::parse("version: 1\nwith: {a: b}\n").unwrap();
+        match resolve(&doc, &catalog) {
+            Resolved::Failed(found) => assert_eq!(found[0].code, "with-without-extends"),
+            _ => panic!("expected an error"),
+        }
+    }
+
+    #[test]
+    fn a_blueprint_finding_caused_by_with_names_the_spec_line() {
+        let text = "version: 1\nextends: dev-single-region\nwith:\n  retention_days: 366\n";
+        let checked = crate::validate::check(text);
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "retention-days")
+            .expect("a retention finding");
+        assert_eq!(d.file.as_deref(), Some("blueprint:dev-single-region"));
+        assert!(
+            d.hint
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("the value is `with: retention_days` (line 4, column 19"),
+            "{d:?}"
+        );
     }
 }

@@ -107,6 +107,21 @@ fn finish(
             from.value_pos(&d.path)
         };
         d.pos = Some(pos);
+        // The blueprint line is where the value landed; the spec line is where it was chosen.
+        if let Some(key) = base
+            .filter(|_| d.file.is_some() && !d.at_key)
+            .and_then(|b| b.with_source(&d.path, pos.line))
+        {
+            let at = doc.value_pos(&format!("/with/{}", source::escape_segment(key)));
+            let origin = format!(
+                "the value is `with: {key}` (line {}, column {} of the spec)",
+                at.line, at.column
+            );
+            d.hint = Some(match d.hint.take() {
+                Some(hint) => format!("{origin}; {hint}"),
+                None => origin,
+            });
+        }
     }
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
