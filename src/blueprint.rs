@@ -52,6 +52,8 @@ const SHIPPED: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub name: String,
+    /// The header line declaring it.
+    pub line: usize,
     /// `None` when the parameter is required.
     pub default: Option<String>,
     pub description: String,
@@ -92,8 +94,13 @@ impl fmt::Display for FileError {
 pub enum RenderError {
     /// A value for a parameter the blueprint does not declare.
     Unknown { key: String, allowed: Vec<String> },
-    /// A required parameter without a value.
-    Missing { name: String, description: String },
+    /// A required parameter without a value, with where the blueprint declares it.
+    Missing {
+        name: String,
+        description: String,
+        file: String,
+        line: usize,
+    },
     /// The template failed (a variable it uses is not declared, a value `int` rejects, ...).
     Template(FileError),
 }
@@ -110,9 +117,15 @@ impl fmt::Display for RenderError {
                     allowed.join(", ")
                 }
             ),
-            RenderError::Missing { name, description } => {
-                write!(f, "missing required parameter `{name}` ({description})")
-            }
+            RenderError::Missing {
+                name,
+                description,
+                file,
+                line,
+            } => write!(
+                f,
+                "missing required parameter `{name}` ({description}), declared at {file}:{line}"
+            ),
             RenderError::Template(e) => write!(f, "{e}"),
         }
     }
@@ -163,7 +176,8 @@ pub fn parse_header(file: &str, text: &str) -> Result<(String, String, Vec<Param
         } else if let Some(v) = comment.strip_prefix("description:") {
             description = Some(v.trim().to_string());
         } else if let Some(v) = comment.strip_prefix("param:") {
-            let param = parse_param(v.trim()).map_err(|m| err(line_no, m))?;
+            let mut param = parse_param(v.trim()).map_err(|m| err(line_no, m))?;
+            param.line = line_no;
             if params.iter().any(|p| p.name == param.name) {
                 return Err(err(
                     line_no,
@@ -223,6 +237,7 @@ fn parse_param(text: &str) -> Result<Param, String> {
     };
     Ok(Param {
         name: name.to_string(),
+        line: 0,
         default,
         description: description.trim().to_string(),
     })
@@ -298,6 +313,8 @@ impl Blueprint {
                 None => problems.push(RenderError::Missing {
                     name: p.name.clone(),
                     description: p.description.clone(),
+                    file: self.file.clone(),
+                    line: p.line,
                 }),
             }
         }

@@ -4,15 +4,17 @@
 //! invalid or `--check` found stale output, 2 usage error or unreadable input. Nothing is written
 //! when any spec has errors, and files are replaced atomically (written beside, then renamed).
 
-use crate::blueprint::{Blueprint, Catalog, RenderError};
+use crate::blueprint::Catalog;
 use crate::diag::{has_errors, Diagnostic, Severity};
 use crate::source::Pos;
 use crate::{compile_with, Target};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod blueprints;
+use blueprints::{init, load_catalog};
 
 #[derive(Parser)]
 #[command(
@@ -95,7 +97,7 @@ impl From<TargetArg> for Target {
 }
 
 /// A failure that is not about a spec's content: exit code 2.
-struct Usage(String);
+pub(crate) struct Usage(pub(crate) String);
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -146,7 +148,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`trailsmith schema | head`) is not an error worth a panic.
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
@@ -193,7 +195,7 @@ fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
     }))
 }
 
-fn report(file: &str, diagnostics: &[Diagnostic]) {
+pub(crate) fn report(file: &str, diagnostics: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in diagnostics {
         let _ = write!(err, "{}", d.render(file));
@@ -389,124 +391,12 @@ fn synth(
     Ok(true)
 }
 
-/// The shipped blueprints, then those of `--blueprints DIR` (sorted by file name), which replace
-/// shipped ones of the same name. A directory that cannot be read, or a blueprint that does not
-/// parse, is a usage error: running with half an organization's standard would mislead.
-fn load_catalog(dir: Option<&Path>) -> Result<Catalog, Usage> {
-    let mut catalog = Catalog::shipped();
-    let Some(dir) = dir else {
-        return Ok(catalog);
-    };
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Usage(format!(
-            "cannot read blueprints from {}: {e}",
-            dir.display()
-        ))
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".yaml.hbs"))
-        })
-        .collect();
-    files.sort();
-    for path in files {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Usage(format!("cannot read {file}: {e}")))?;
-        let blueprint = Blueprint::parse(&file, &text).map_err(|e| Usage(e.to_string()))?;
-        let stem = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(".yaml.hbs"))
-            .unwrap_or_default();
-        // The file name is how people find a blueprint; a header saying otherwise is a mistake.
-        if blueprint.name != stem {
-            return Err(Usage(format!(
-                "{file}:1:1: the header names blueprint `{}`, the file `{stem}`: make them agree",
-                blueprint.name
-            )));
-        }
-        catalog.insert(blueprint);
-    }
-    Ok(catalog)
-}
-
-/// `init`: renders a blueprint, checks the result like any spec, and writes it only when valid.
-fn init(
-    catalog: &Catalog,
-    name: &str,
-    set: &[String],
-    output: Option<&Path>,
-    force: bool,
-) -> Result<bool, Usage> {
-    let blueprint = catalog.get(name).ok_or_else(|| {
-        Usage(format!(
-            "unknown blueprint `{name}`; known: {}",
-            catalog.names().join(", ")
-        ))
-    })?;
-    let mut values = BTreeMap::new();
-    for pair in set {
-        let (key, value) = pair
-            .split_once('=')
-            .ok_or_else(|| Usage(format!("--set {pair}: write KEY=VALUE")))?;
-        if values.insert(key.to_string(), value.to_string()).is_some() {
-            return Err(Usage(format!("--set {key} is given twice")));
-        }
-    }
-    if let Some(path) = output {
-        if !force && std::fs::symlink_metadata(path).is_ok() {
-            return Err(Usage(format!(
-                "{} exists; pass --force to replace it",
-                path.display()
-            )));
-        }
-    }
-    let text = match blueprint.render(&values) {
-        Ok(text) => text,
-        Err(problems) => {
-            let mut usage = Vec::new();
-            for problem in &problems {
-                match problem {
-                    RenderError::Unknown { .. } => usage.push(format!("--set: {problem}")),
-                    RenderError::Missing { name: param, .. } => eprintln!(
-                        "error: blueprint `{name}`: {problem}\n   = hint: add --set {param}=VALUE"
-                    ),
-                    RenderError::Template(_) => eprintln!("error: {problem}"),
-                }
-            }
-            // A misspelt key is a usage mistake (exit 2); a missing value or a broken template
-            // means no spec could be made (exit 1).
-            if !usage.is_empty() {
-                return Err(Usage(usage.join("\ntrailsmith: ")));
-            }
-            eprintln!("trailsmith: nothing written");
-            return Ok(false);
-        }
-    };
-    let diagnostics = crate::validate::check_with(&text, catalog).diagnostics;
-    report(&format!("blueprint:{name}"), &diagnostics);
-    if has_errors(&diagnostics) {
-        eprintln!("trailsmith: nothing written: the rendered spec is invalid");
-        return Ok(false);
-    }
-    match output {
-        None => print(&text),
-        Some(path) => write_atomic(path, text.as_bytes())
-            .map_err(|e| Usage(format!("cannot write {}: {e}", path.display())))?,
-    }
-    Ok(true)
-}
-
 /// Writes beside the destination, then renames over it: readers see the old or the new file,
 /// never half of one. A symlink is followed (its target is replaced, the link stays) and a file
 /// that is not a regular file (`/dev/stdout`, a pipe) is written in place, since it cannot be
 /// renamed over. A replaced file keeps its permissions; a new one is readable by all (0644), as
 /// templates are meant to be shared.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let target = match std::fs::canonicalize(path) {
         Ok(real) => real,
         Err(_) => path.to_path_buf(),

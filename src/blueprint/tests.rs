@@ -22,16 +22,19 @@ fn header_declares_name_description_and_params() {
         vec![
             Param {
                 name: "name".into(),
+                line: 3,
                 default: None,
                 description: "the name".into()
             },
             Param {
                 name: "days".into(),
+                line: 4,
                 default: Some("365".into()),
                 description: "days kept".into()
             },
             Param {
                 name: "team".into(),
+                line: 5,
                 default: Some(String::new()),
                 description: "the team tag".into()
             },
@@ -170,7 +173,9 @@ fn unknown_and_missing_params_are_all_named() {
             },
             RenderError::Missing {
                 name: "name".into(),
-                description: "the name".into()
+                description: "the name".into(),
+                file: "t.yaml.hbs".into(),
+                line: 3,
             },
         ]
     );

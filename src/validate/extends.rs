@@ -155,10 +155,14 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                     RenderError::Missing {
                         name: param,
                         description,
+                        file,
+                        line,
                     } => Diagnostic::error(
                         "with-missing",
                         if with.is_some() { "/with" } else { "/extends" },
-                        format!("blueprint `{name}` needs the parameter `{param}` ({description})"),
+                        format!(
+                            "blueprint `{name}` needs the parameter `{param}` ({description}, declared at {file}:{line})"
+                        ),
                     )
                     .at_key()
                     .hint(format!("add `{param}: ...` under `with`")),
