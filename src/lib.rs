@@ -3,7 +3,8 @@
 //! Data flows one way: `source` (text to value with positions) -> `validate` (schema and AWS
 //! rules) -> `model` (resolved resources, references as `expr`, policies from `policy`) -> `emit`
 //! (one writer per target). Only `cli` reads, writes or prints. `cis` is data: the CIS monitoring
-//! controls the `alarms` section can ask for.
+//! controls the `alarms` section can ask for. `blueprint` renders spec templates; `validate`
+//! merges a spec onto the blueprint its `extends` names before checking it.
 
 pub mod blueprint;
 pub mod cis;
