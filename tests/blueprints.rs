@@ -57,8 +57,21 @@ fn team_examples_extend_the_baseline_and_compile() {
         .collect();
     teams.sort();
     assert_eq!(teams.len(), 3, "{teams:?}");
+    // Editors check each team spec against the committed schema, which lets `extends` stand in
+    // for `trail`.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/trail-spec.schema.json").expect("schema"),
+    )
+    .expect("JSON");
+    let editor = jsonschema::validator_for(&schema).expect("schema compiles");
     for path in teams {
         let text = std::fs::read_to_string(&path).expect("readable");
+        let raw = trailsmith::source::parse(&text).expect("parses");
+        let errors: Vec<String> = editor
+            .iter_errors(&raw.value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
         let checked = validate::check(&text);
         let spec = checked
             .spec

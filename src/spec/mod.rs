@@ -13,13 +13,14 @@ pub use events::*;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
+use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A CloudTrail trail spec: what to record, where logs go and how they are protected.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "trailsmith trail spec", extend("$id" = "https://trailsmith.dev/schemas/trail-spec.schema.json"))]
+#[schemars(title = "trailsmith trail spec", extend("$id" = "https://trailsmith.dev/schemas/trail-spec.schema.json"), transform = trail_unless_extends)]
 pub struct Spec {
     /// The JSON Schema this file follows, for editors; ignored by trailsmith.
     #[serde(rename = "$schema", default)]
@@ -59,6 +60,20 @@ pub struct Spec {
     /// Tags put on every resource that accepts them.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+}
+
+/// `trail` is required unless the spec `extends` a blueprint, which then supplies it: editors
+/// accept a team spec that only overrides, and `validate` checks the merged spec with `extends`
+/// set aside, so a merged spec without a trail is still caught by the schema, with a position.
+fn trail_unless_extends(schema: &mut Schema) {
+    if let Some(Value::Array(required)) = schema.get_mut("required") {
+        required.retain(|r| r != "trail");
+    }
+    schema.insert(
+        "if".into(),
+        serde_json::json!({ "not": { "required": ["extends"] } }),
+    );
+    schema.insert("then".into(), serde_json::json!({ "required": ["trail"] }));
 }
 
 /// A blueprint parameter value; it reaches the blueprint as text.

@@ -57,7 +57,16 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     };
     let doc = &doc;
     let base = base.as_deref();
-    let shape = schema::check(&value);
+    // A merged spec has its blueprint's fields: checked without `extends`, the schema requires
+    // them as of any spec (`extends` itself was checked when its blueprint was found).
+    let shape = match (&value, base) {
+        (serde_json::Value::Object(map), Some(_)) => {
+            let mut plain = map.clone();
+            plain.remove("extends");
+            schema::check(&serde_json::Value::Object(plain))
+        }
+        _ => schema::check(&value),
+    };
     if has_errors(&shape) {
         return finish(doc, base, shape, None);
     }
