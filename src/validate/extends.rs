@@ -359,4 +359,19 @@ mod tests {
             "{d:?}"
         );
     }
+
+    #[test]
+    fn a_merged_spec_still_needs_a_trail() {
+        let mut catalog = Catalog::shipped();
+        let bare = "# blueprint: bare\n# description: no trail\nversion: 1\n";
+        catalog.insert(crate::blueprint::Blueprint::parse("bare.yaml.hbs", bare).unwrap());
+        let checked = crate::validate::check_with("version: 1\nextends: bare\n", &catalog);
+        let codes: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.path.as_str()))
+            .collect();
+        assert_eq!(codes, [("missing-field", "")]);
+        assert!(checked.diagnostics[0].message.contains("`trail`"));
+    }
 }
