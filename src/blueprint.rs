@@ -104,7 +104,14 @@ pub enum RenderError {
         file: String,
         line: usize,
     },
-    /// The template failed (a variable it uses is not declared, a value `int` rejects, ...).
+    /// A given value a typed helper refused (`int` of `abc`): the value is to blame, and `at` is
+    /// where the template uses it.
+    BadValue {
+        name: String,
+        message: String,
+        at: FileError,
+    },
+    /// The template failed (a variable it uses is not declared, a default `int` rejects, ...).
     Template(FileError),
 }
 
@@ -129,6 +136,13 @@ impl fmt::Display for RenderError {
                 f,
                 "missing required parameter `{name}` ({description}), declared at {file}:{line}"
             ),
+            RenderError::BadValue { message, at, .. } => {
+                write!(
+                    f,
+                    "{message} (used at {}:{}:{})",
+                    at.file, at.line, at.column
+                )
+            }
             RenderError::Template(e) => write!(f, "{e}"),
         }
     }
@@ -308,12 +322,22 @@ impl Blueprint {
                     ),
                     other => other.to_string(),
                 };
-                vec![RenderError::Template(FileError {
+                let at = FileError {
                     file: self.file.clone(),
                     line: e.line_no.unwrap_or(1),
                     column: e.column_no.unwrap_or(1),
                     message,
-                })]
+                };
+                // A helper names the parameter whose value it refused; when the user gave that
+                // value, it is the value to fix, not the template.
+                match helpers::refused_param(&at.message).filter(|n| values.contains_key(*n)) {
+                    Some(name) => vec![RenderError::BadValue {
+                        name: name.to_string(),
+                        message: at.message.clone(),
+                        at,
+                    }],
+                    None => vec![RenderError::Template(at)],
+                }
             })
     }
 }

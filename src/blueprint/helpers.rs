@@ -47,6 +47,15 @@ pub(super) fn engine() -> Handlebars<'static> {
     hb
 }
 
+/// How a helper's refusal starts: `parameter `NAME` must be ...`.
+const REFUSED: &str = "parameter `";
+
+/// The parameter a helper's refusal message names, if it is one.
+pub(super) fn refused_param(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix(REFUSED)?;
+    rest.split_once('`').map(|(name, _)| name)
+}
+
 /// The string value of a helper's parameter, and the parameter's name for messages.
 fn param_text(h: &Helper<'_>, helper: &'static str) -> Result<(String, String), RenderErrorReason> {
     let p = h
@@ -72,7 +81,7 @@ fn int_helper(
     let digits = text.strip_prefix('-').unwrap_or(&text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 18 {
         return Err(RenderErrorReason::Other(format!(
-            "parameter `{name}` must be an integer, not {}",
+            "{REFUSED}{name}` must be an integer, not {}",
             yaml_quote(&text)
         ))
         .into());
@@ -92,7 +101,7 @@ fn bool_helper(
     let (name, text) = param_text(h, "bool")?;
     if text != "true" && text != "false" {
         return Err(RenderErrorReason::Other(format!(
-            "parameter `{name}` must be true or false, not {}",
+            "{REFUSED}{name}` must be true or false, not {}",
             yaml_quote(&text)
         ))
         .into());

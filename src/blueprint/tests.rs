@@ -140,12 +140,23 @@ fn typed_helpers_refuse_what_they_cannot_print_safely() {
         .render(&values(&[("name", "a"), ("days", "1\nkms: false")]))
         .unwrap_err();
     match &err[..] {
-        [RenderError::Template(e)] => {
-            assert!(e.message.contains("`days` must be an integer"), "{e}");
-            assert_eq!((e.file.as_str(), e.line), ("t.yaml.hbs", 10));
+        [RenderError::BadValue { name, message, at }] => {
+            assert_eq!(name, "days");
+            assert!(message.contains("`days` must be an integer"), "{message}");
+            assert_eq!((at.file.as_str(), at.line), ("t.yaml.hbs", 10));
         }
         other => panic!("{other:?}"),
     }
+    // A default the helper refuses is the blueprint's own mistake.
+    let broken = TEMPLATE.replace("days = 365", "days = many");
+    let err = Blueprint::parse("t.yaml.hbs", &broken)
+        .unwrap()
+        .render(&values(&[("name", "a")]))
+        .unwrap_err();
+    assert!(
+        matches!(&err[..], [RenderError::Template(e)] if e.line == 10),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -96,6 +96,9 @@ pub(super) fn init(
                     RenderError::Missing { name: param, .. } => eprintln!(
                         "error: blueprint `{name}`: {problem}\n   = hint: add --set {param}=VALUE"
                     ),
+                    RenderError::BadValue { name: param, .. } => eprintln!(
+                        "error: blueprint `{name}`: {problem}\n   = hint: fix --set {param}=VALUE"
+                    ),
                     RenderError::Template(_) => eprintln!("error: {problem}"),
                 }
             }

@@ -166,6 +166,19 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                     )
                     .at_key()
                     .hint(format!("add `{param}: ...` under `with`")),
+                    RenderError::BadValue {
+                        name: param,
+                        message,
+                        at,
+                    } => Diagnostic::error(
+                        "with-value",
+                        format!("/with/{}", escape_segment(&param)),
+                        message,
+                    )
+                    .hint(format!(
+                        "blueprint `{name}` uses it at blueprint:{name}:{}:{}",
+                        at.line, at.column
+                    )),
                     RenderError::Template(e) => located(
                         Diagnostic::error("blueprint", "", e.message),
                         format!("blueprint:{name}"),
