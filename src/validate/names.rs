@@ -17,8 +17,10 @@ fn length(value: &str, what: &str, min: usize, max: usize) -> Check {
 
 fn charset(value: &str, what: &str, allowed: &str, ok: impl Fn(char) -> bool) -> Check {
     match value.chars().find(|c| !ok(*c)) {
+        // A newline or NUL printed as itself would break the message; show it escaped.
         Some(c) => Err(format!(
-            "{what} may only contain {allowed}; `{c}` is not allowed"
+            "{what} may only contain {allowed}; `{}` is not allowed",
+            c.escape_debug()
         )),
         None => Ok(()),
     }
