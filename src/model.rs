@@ -381,11 +381,7 @@ mod tests {
     use super::*;
 
     fn model(text: &str) -> Model {
-        let checked = crate::validate::check(text);
-        let spec = checked
-            .spec
-            .unwrap_or_else(|| panic!("{:?}", checked.diagnostics));
-        lower(&spec)
+        lower(&crate::validate::valid_spec(text))
     }
 
     #[test]

@@ -311,11 +311,7 @@ mod tests {
     use super::*;
 
     fn lowered(text: &str) -> Lowered {
-        let checked = crate::validate::check(text);
-        let spec = checked
-            .spec
-            .unwrap_or_else(|| panic!("{:?}", checked.diagnostics));
-        lower(&spec)
+        lower(&crate::validate::valid_spec(text))
     }
 
     #[test]

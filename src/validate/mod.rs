@@ -145,6 +145,15 @@ fn finish(
     Checked { spec, diagnostics }
 }
 
+/// A spec text that must be valid, for tests of the stages after validation.
+#[cfg(test)]
+pub(crate) fn valid_spec(text: &str) -> Spec {
+    let checked = check(text);
+    checked
+        .spec
+        .unwrap_or_else(|| panic!("{:?}", checked.diagnostics))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
