@@ -5,10 +5,10 @@
 //! when any spec has errors, and files are replaced atomically (written beside, then renamed).
 
 use crate::blueprint::Catalog;
-use crate::diag::{has_errors, Diagnostic, Severity};
+use crate::diag::{has_errors, Diagnostic};
 use crate::source::Pos;
 use crate::{compile_with, Target};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,11 +33,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check specs; diagnostics go to stderr.
+    /// Check specs; text diagnostics go to stderr, JSON and SARIF to stdout.
     Validate {
         /// Spec files (YAML or JSON); `-` reads standard input.
         #[arg(required = true)]
         specs: Vec<PathBuf>,
+        /// How to print the findings: text for people, json for tools, sarif for code scanning.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        /// Fail (exit 1) on warnings too, unless the spec silences them.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Compile specs to a deployable template or configuration.
     Synth {
@@ -57,6 +63,18 @@ enum Command {
         /// Compare with the existing files instead of writing; exit 1 if any is stale or missing.
         #[arg(long)]
         check: bool,
+        /// Fail (exit 1, nothing written) on warnings too, unless the spec silences them.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Say in plain words what a spec creates, records, allows and costs, or draw it.
+    Explain {
+        /// The spec file (YAML or JSON); `-` reads standard input.
+        spec: PathBuf,
+        /// text: a summary for reviewers; mermaid: the resources and their references as a
+        /// Mermaid flowchart (GitHub renders it in Markdown).
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
     },
     /// Print the spec's JSON Schema.
     Schema,
@@ -77,6 +95,26 @@ enum Command {
     },
     /// List the blueprints with their descriptions and parameters.
     Blueprints,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), made from the same definitions as `--help`.
+    Man,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Mermaid,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,14 +153,29 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Validate { specs } => validate(&specs, &catalog),
+        Command::Validate {
+            specs,
+            format,
+            deny_warnings,
+        } => validate(&specs, format, deny_warnings, &catalog),
         Command::Synth {
             specs,
             target,
             output,
             out_dir,
             check,
-        } => synth(&specs, target.into(), output, out_dir, check, &catalog),
+            deny_warnings,
+        } => {
+            let options = SynthOptions {
+                target: target.into(),
+                output,
+                out_dir,
+                check,
+                deny_warnings,
+            };
+            synth(&specs, &options, &catalog)
+        }
+        Command::Explain { spec, format } => explain(&spec, format, &catalog),
         Command::Schema => {
             print(&crate::spec::schema_text());
             Ok(true)
@@ -137,6 +190,13 @@ pub fn main() -> ExitCode {
             print(&catalog.listing());
             Ok(true)
         }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "trailsmith", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            Ok(true)
+        }
+        Command::Man => man(),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -195,16 +255,28 @@ fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
     }))
 }
 
-pub(crate) fn report(file: &str, diagnostics: &[Diagnostic]) {
+/// Prints one spec's findings as text on stderr, each with the source line it points at, and a
+/// count when the spec fails. Silenced findings are counted, not shown.
+pub(crate) fn report(
+    file: &str,
+    source: Option<&str>,
+    diagnostics: &[Diagnostic],
+    deny_warnings: bool,
+) {
     let mut err = std::io::stderr().lock();
-    for d in diagnostics {
-        let _ = write!(err, "{}", d.render(file));
+    let _ = write!(
+        err,
+        "{}",
+        crate::diag::text::render_all(file, source, diagnostics)
+    );
+    if fails(diagnostics, deny_warnings) {
+        let _ = writeln!(err, "{}", crate::diag::text::summary(file, diagnostics));
     }
-    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-    if errors > 0 {
-        let _ = writeln!(err, "{file}: {errors} error(s), {warnings} warning(s)");
-    }
+}
+
+/// A spec fails on an error, or with `--deny-warnings` on a warning it does not silence.
+fn fails(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
+    has_errors(diagnostics) || (deny_warnings && crate::diag::has_warnings(diagnostics))
 }
 
 /// True when both paths name one existing file.
@@ -228,12 +300,12 @@ fn stdin_once(specs: &[PathBuf]) -> Result<(), Usage> {
     Ok(())
 }
 
-/// Checks and compiles every spec; `None` for a spec with errors (already reported). Specs are
+/// Checks and compiles every spec; `None` for a spec that fails (already reported). Specs are
 /// read first (standard input can only be read here), compiled in parallel since they are
 /// independent, then reported in input order so that output stays deterministic.
 fn compile_all(
     specs: &[PathBuf],
-    target: Target,
+    options: &SynthOptions,
     catalog: &Catalog,
 ) -> Result<Vec<Option<String>>, Usage> {
     let texts = specs
@@ -241,13 +313,14 @@ fn compile_all(
         .map(|path| read(path))
         .collect::<Result<Vec<_>, Usage>>()?;
     let results = parallel_map(&texts, |text| match text {
-        Ok(text) => compile_with(text, target, catalog),
+        Ok(text) => compile_with(text, options.target, catalog),
         Err(d) => (None, vec![d.clone()]),
     });
     let mut outputs = Vec::new();
-    for (path, (output, diagnostics)) in specs.iter().zip(results) {
-        report(&display(path), &diagnostics);
-        outputs.push(output);
+    for ((path, text), (output, diagnostics)) in specs.iter().zip(&texts).zip(results) {
+        let source = text.as_ref().ok().map(String::as_str);
+        report(&display(path), source, &diagnostics, options.deny_warnings);
+        outputs.push(output.filter(|_| !fails(&diagnostics, options.deny_warnings)));
     }
     Ok(outputs)
 }
@@ -276,23 +349,83 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     })
 }
 
-fn validate(specs: &[PathBuf], catalog: &Catalog) -> Result<bool, Usage> {
+fn validate(
+    specs: &[PathBuf],
+    format: ReportFormat,
+    deny_warnings: bool,
+    catalog: &Catalog,
+) -> Result<bool, Usage> {
     stdin_once(specs)?;
-    let mut ok = true;
+    let mut checked = Vec::new();
     for path in specs {
-        let file = display(path);
-        let diagnostics = match read(path)? {
-            Ok(text) => crate::validate::check_with(&text, catalog).diagnostics,
-            Err(d) => vec![d],
+        let (source, diagnostics) = match read(path)? {
+            Ok(text) => {
+                let found = crate::validate::check_with(&text, catalog).diagnostics;
+                (Some(text), found)
+            }
+            Err(d) => (None, vec![d]),
         };
-        report(&file, &diagnostics);
-        if has_errors(&diagnostics) {
-            ok = false;
-        } else {
-            eprintln!("{file}: valid");
+        checked.push((display(path), source, diagnostics));
+    }
+    let ok = !checked.iter().any(|(_, _, d)| fails(d, deny_warnings));
+    match format {
+        ReportFormat::Text => {
+            for (file, source, diagnostics) in &checked {
+                report(file, source.as_deref(), diagnostics, deny_warnings);
+                if !fails(diagnostics, deny_warnings) {
+                    eprintln!("{file}: valid");
+                }
+            }
+        }
+        ReportFormat::Json | ReportFormat::Sarif => {
+            let files: Vec<crate::diag::FileFindings> = checked
+                .iter()
+                .map(|(file, _, diagnostics)| crate::diag::FileFindings {
+                    file,
+                    diagnostics,
+                    fails: fails(diagnostics, deny_warnings),
+                })
+                .collect();
+            print(&match format {
+                ReportFormat::Sarif => crate::diag::sarif::document(&files),
+                _ => crate::diag::json::document(&files),
+            });
         }
     }
     Ok(ok)
+}
+
+/// Prints what a spec creates, records, allows and costs; a spec with errors is reported instead.
+fn explain(path: &Path, format: ExplainFormat, catalog: &Catalog) -> Result<bool, Usage> {
+    let file = display(path);
+    let text = match read(path)? {
+        Ok(text) => text,
+        Err(d) => {
+            report(&file, None, &[d], false);
+            return Ok(false);
+        }
+    };
+    let checked = crate::validate::check_with(&text, catalog);
+    let Some(spec) = checked.spec else {
+        report(&file, Some(&text), &checked.diagnostics, false);
+        return Ok(false);
+    };
+    let model = crate::model::lower(&spec);
+    print(&match format {
+        ExplainFormat::Text => crate::explain::text(&spec, &model),
+        ExplainFormat::Mermaid => crate::explain::mermaid(&model),
+    });
+    Ok(true)
+}
+
+/// The manual page, from the same definitions as `--help`.
+fn man() -> Result<bool, Usage> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut out)
+        .map_err(|e| Usage(format!("cannot render the manual page: {e}")))?;
+    print(&String::from_utf8_lossy(&out));
+    Ok(true)
 }
 
 /// Where each spec's output goes in `--out-dir`.
@@ -320,16 +453,18 @@ fn out_path(dir: &Path, spec: &Path, target: Target) -> Result<PathBuf, Usage> {
     })
 }
 
-fn synth(
-    specs: &[PathBuf],
+struct SynthOptions {
     target: Target,
     output: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     check: bool,
-    catalog: &Catalog,
-) -> Result<bool, Usage> {
+    deny_warnings: bool,
+}
+
+fn synth(specs: &[PathBuf], options: &SynthOptions, catalog: &Catalog) -> Result<bool, Usage> {
     stdin_once(specs)?;
-    let files: Vec<PathBuf> = match (&output, &out_dir) {
+    let (target, check) = (options.target, options.check);
+    let files: Vec<PathBuf> = match (&options.output, &options.out_dir) {
         (Some(_), _) | (None, None) if specs.len() > 1 => {
             return Err(Usage("several specs need --out-dir DIR".into()));
         }
@@ -354,7 +489,7 @@ fn synth(
             )));
         }
     }
-    let compiled = compile_all(specs, target, catalog)?;
+    let compiled = compile_all(specs, options, catalog)?;
     let Some(outputs) = compiled.into_iter().collect::<Option<Vec<String>>>() else {
         let verb = if check { "compared" } else { "written" };
         eprintln!("trailsmith: nothing {verb}: fix the errors above first");

@@ -11,6 +11,7 @@ pub mod cis;
 pub mod cli;
 pub mod diag;
 pub mod emit;
+pub mod explain;
 pub mod expr;
 pub mod model;
 pub mod policy;

@@ -112,7 +112,12 @@ pub(super) fn init(
         }
     };
     let diagnostics = crate::validate::check_with(&text, catalog).diagnostics;
-    report(&format!("blueprint:{name}"), &diagnostics);
+    report(
+        &format!("blueprint:{name}"),
+        Some(&text),
+        &diagnostics,
+        false,
+    );
     if has_errors(&diagnostics) {
         eprintln!("trailsmith: nothing written: the rendered spec is invalid");
         return Ok(false);

@@ -1,10 +1,15 @@
 //! Diagnostics: what went wrong or deserves attention, where, and what to do about it.
 //!
-//! Owns the diagnostic record and its text rendering. It must not decide what is wrong (that is
-//! `validate`) nor print (that is the CLI).
+//! Owns the diagnostic record, the catalog of codes (`codes`) and the three ways a finding is
+//! written out: `text` for people, `json` for tools, `sarif` for code scanning. It must not decide
+//! what is wrong (that is `validate`) nor print (that is the CLI).
+
+pub mod codes;
+pub mod json;
+pub mod sarif;
+pub mod text;
 
 use crate::source::Pos;
-use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -40,6 +45,8 @@ pub struct Diagnostic {
     /// The text `pos` points into when it is not the spec file itself, such as
     /// `blueprint:cis-baseline` for a value a spec's `extends` brought in.
     pub file: Option<String>,
+    /// The reason the spec gave under `silence` for not acting on this finding.
+    pub silenced: Option<String>,
 }
 
 impl Diagnostic {
@@ -74,6 +81,7 @@ impl Diagnostic {
             pos: None,
             at_key: false,
             file: None,
+            silenced: None,
         }
     }
 
@@ -89,44 +97,42 @@ impl Diagnostic {
 
     /// Renders as `error[code]: message` with location, path and hint lines below.
     pub fn render(&self, file: &str) -> String {
-        let mut out = format!(
-            "{}[{}]: {}\n",
-            self.severity.label(),
-            self.code,
-            self.message
-        );
-        let pos = self.pos.unwrap_or(Pos { line: 1, column: 1 });
-        let file = self.file.as_deref().unwrap_or(file);
-        let _ = writeln!(out, "  --> {file}:{}:{}", pos.line, pos.column);
-        let path = if self.path.is_empty() {
-            "/"
-        } else {
-            &self.path
-        };
-        let _ = writeln!(out, "   = path: {path}");
-        if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "   = hint: {hint}");
-        }
-        out
+        text::render(self, file, None)
     }
+
+    /// Where the finding points: its own file (a blueprint) or the spec's.
+    pub fn file_or<'a>(&'a self, spec_file: &'a str) -> &'a str {
+        self.file.as_deref().unwrap_or(spec_file)
+    }
+
+    /// The position, 1:1 when unknown.
+    pub fn position(&self) -> Pos {
+        self.pos.unwrap_or(Pos { line: 1, column: 1 })
+    }
+}
+
+/// One file's findings, as the JSON and SARIF writers take them.
+pub struct FileFindings<'a> {
+    pub file: &'a str,
+    pub diagnostics: &'a [Diagnostic],
+    /// The file failed the run: an error, or a warning under `--deny-warnings`.
+    pub fails: bool,
+}
+
+/// How many findings of a severity are not silenced.
+pub fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity && d.silenced.is_none())
+        .count()
+}
+
+/// True when any warning is left that the spec does not silence.
+pub fn has_warnings(diagnostics: &[Diagnostic]) -> bool {
+    count(diagnostics, Severity::Warning) > 0
 }
 
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn renders_location_path_and_hint() {
-        let mut d = Diagnostic::error("trail-name", "/trail/name", "bad name").hint("use letters");
-        d.pos = Some(Pos { line: 3, column: 9 });
-        assert_eq!(
-            d.render("spec.yaml"),
-            "error[trail-name]: bad name\n  --> spec.yaml:3:9\n   = path: /trail/name\n   = hint: use letters\n"
-        );
-    }
 }

@@ -1,0 +1,165 @@
+//! Findings as SARIF 2.1.0 ("Static Analysis Results Interchange Format", OASIS), the format
+//! GitHub code scanning and other review tools import.
+//!
+//! Owns the mapping: one run, the code catalog as rules (id, summary, controls as tags, Security
+//! Hub documentation as help), one result per finding with its level and physical location, a
+//! silenced finding as a result with an in-source suppression. It must not print.
+
+use super::{codes, Diagnostic, FileFindings, Severity};
+use serde_json::{json, Value};
+
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn document(files: &[FileFindings]) -> String {
+    let mut rules: Vec<Value> = codes::RULES.iter().map(rule).collect();
+    let mut ids: Vec<&str> = codes::RULES.iter().map(|r| r.code).collect();
+    let mut results = Vec::new();
+    for f in files {
+        for d in f.diagnostics {
+            let index = match ids.iter().position(|id| *id == d.code) {
+                Some(i) => i,
+                // Every code is in the catalog (a test checks); should one slip through, the log
+                // still names it rather than pointing at a wrong rule.
+                None => {
+                    ids.push(d.code);
+                    rules.push(json!({ "id": d.code }));
+                    ids.len() - 1
+                }
+            };
+            results.push(result(d, f.file, index));
+        }
+    }
+    let doc = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "trailsmith",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            // Our columns count characters, not the UTF-16 units SARIF assumes by default.
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn rule(r: &codes::Rule) -> Value {
+    let mut out = json!({
+        "id": r.code,
+        "name": pascal(r.code),
+        "shortDescription": { "text": r.summary },
+        "defaultConfiguration": { "level": level(r.severity) },
+    });
+    if !r.controls.is_empty() {
+        out["fullDescription"] =
+            json!({ "text": format!("{} Relates to {}.", r.summary, r.controls_text()) });
+        let tags: Vec<String> = r.controls.iter().map(|c| c.text()).collect();
+        out["properties"] = json!({ "tags": tags });
+    }
+    if let Some(uri) = r.help_uri() {
+        out["helpUri"] = uri.into();
+    }
+    out
+}
+
+fn result(d: &Diagnostic, spec_file: &str, rule_index: usize) -> Value {
+    let pos = d.position();
+    let mut text = d.message.clone();
+    if let Some(hint) = &d.hint {
+        text.push_str("\nHint: ");
+        text.push_str(hint);
+    }
+    // A finding in a blueprint names it as `blueprint:NAME`, already a URI.
+    let artifact = match &d.file {
+        Some(label) => json!({ "uri": label }),
+        None if spec_file.starts_with('/') => json!({ "uri": uri(spec_file) }),
+        None => json!({ "uri": uri(spec_file), "uriBaseId": "%SRCROOT%" }),
+    };
+    let path = if d.path.is_empty() { "/" } else { &d.path };
+    let mut out = json!({
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": level(d.severity),
+        "message": { "text": text },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": { "startLine": pos.line, "startColumn": pos.column },
+            },
+            "logicalLocations": [{ "fullyQualifiedName": path, "kind": "member" }],
+        }],
+        // The JSON path names a finding better than its line, which moves with every edit above.
+        "partialFingerprints": { "trailsmithFinding/v1": format!("{}:{path}", d.code) },
+    });
+    if let Some(reason) = &d.silenced {
+        out["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+    }
+    out
+}
+
+/// A file name as a URI reference: `/` separators, no `./`, and characters a URI cannot hold
+/// percent-encoded; an absolute path becomes a `file://` URI.
+fn uri(file: &str) -> String {
+    if file == "<stdin>" {
+        return "stdin".to_string();
+    }
+    let path = file.replace('\\', "/");
+    let path = path.strip_prefix("./").unwrap_or(&path);
+    let mut out = String::new();
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    if path.starts_with('/') {
+        format!("file://{out}")
+    } else {
+        out
+    }
+}
+
+/// `no-kms` → `NoKms`: SARIF's rule name is an identifier-like word.
+fn pascal(code: &str) -> String {
+    code.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_references_or_file_uris() {
+        assert_eq!(uri("./teams/a b.yaml"), "teams/a%20b.yaml");
+        assert_eq!(uri("teams\\x.yaml"), "teams/x.yaml");
+        assert_eq!(uri("/abs/ü.yaml"), "file:///abs/%C3%BC.yaml");
+        assert_eq!(uri("odd:name.yaml"), "odd%3Aname.yaml");
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(pascal("no-log-file-validation"), "NoLogFileValidation");
+    }
+}

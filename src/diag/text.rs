@@ -1,0 +1,205 @@
+//! Findings as text for people: `error[code]: message`, the location, the source line with a
+//! caret under what is meant, then path, controls and hint.
+//!
+//! Owns the layout only; it must not print. The layout follows rustc's so that editors and
+//! terminals that link `file:line:column` work unchanged.
+
+use super::{codes, count, Diagnostic, Severity};
+use std::fmt::Write as _;
+
+/// The gutter is at least two wide so that short files keep the `  --> ` indentation.
+const MIN_GUTTER: usize = 2;
+
+/// Renders one finding; `source` is the spec text, shown when the finding points into it.
+pub fn render(d: &Diagnostic, file: &str, source: Option<&str>) -> String {
+    let mut out = format!("{}[{}]: {}\n", d.severity.label(), d.code, d.message);
+    let pos = d.position();
+    let gutter = pos.line.to_string().len().max(MIN_GUTTER);
+    let pad = " ".repeat(gutter);
+    let _ = writeln!(
+        out,
+        "{pad}--> {}:{}:{}",
+        d.file_or(file),
+        pos.line,
+        pos.column
+    );
+    // A finding located in a blueprint points into text this file does not hold.
+    let line = source
+        .filter(|_| d.file.is_none())
+        .and_then(|s| s.lines().nth(pos.line.saturating_sub(1)));
+    if let Some(line) = line {
+        let line = line.trim_end_matches('\r');
+        let (lead, width) = underline(line, pos.column);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{:>gutter$} | {line}", pos.line);
+        let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(width));
+    }
+    let path = if d.path.is_empty() { "/" } else { &d.path };
+    let _ = writeln!(out, "{pad} = path: {path}");
+    if let Some(rule) = codes::rule(d.code).filter(|r| !r.controls.is_empty()) {
+        let _ = writeln!(out, "{pad} = relates to: {}", rule.controls_text());
+    }
+    if let Some(hint) = &d.hint {
+        let _ = writeln!(out, "{pad} = hint: {hint}");
+    }
+    out
+}
+
+/// Renders every finding the spec does not silence.
+pub fn render_all(file: &str, source: Option<&str>, diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .filter(|d| d.silenced.is_none())
+        .map(|d| render(d, file, source))
+        .collect()
+}
+
+/// `file: 2 error(s), 1 warning(s)`, and how many findings the spec silenced.
+pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = format!(
+        "{file}: {} error(s), {} warning(s)",
+        count(diagnostics, Severity::Error),
+        count(diagnostics, Severity::Warning)
+    );
+    let silenced = diagnostics.iter().filter(|d| d.silenced.is_some()).count();
+    if silenced > 0 {
+        let _ = write!(out, ", {silenced} silenced");
+    }
+    out
+}
+
+/// What goes before the carets (the line's own tabs, so they line up) and how many carets: the
+/// whole token at `column` (a quoted string, or a plain word up to the YAML punctuation that
+/// ends it), at least one.
+fn underline(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let start = column.saturating_sub(1).min(chars.len());
+    let lead = chars[..start]
+        .iter()
+        .map(|&c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let rest = &chars[start..];
+    let width = match rest.first() {
+        Some(&q @ ('"' | '\'')) => quoted_len(rest, q),
+        Some(_) => plain_len(rest),
+        None => 1,
+    };
+    (lead, width.max(1))
+}
+
+/// Length of a quoted scalar including both quotes, or to the end of the line if unclosed.
+fn quoted_len(rest: &[char], quote: char) -> usize {
+    let mut i = 1;
+    while i < rest.len() {
+        match rest[i] {
+            '\\' if quote == '"' => i += 2,
+            // In single quotes, a doubled quote is one quote character.
+            '\'' if quote == '\'' && rest.get(i + 1) == Some(&'\'') => i += 2,
+            c if c == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    rest.len()
+}
+
+/// Length of a plain token: it ends at a comment, a `key: ` separator or flow punctuation.
+fn plain_len(rest: &[char]) -> usize {
+    let mut end = rest.len();
+    for i in 0..rest.len() {
+        let next = rest.get(i + 1).copied();
+        let ends = match rest[i] {
+            ',' | ']' | '}' => true,
+            ':' => next.is_none_or(char::is_whitespace),
+            '#' => i > 0 && rest[i - 1].is_whitespace(),
+            _ => false,
+        };
+        if ends {
+            end = i;
+            break;
+        }
+    }
+    rest[..end]
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(1, |last| last + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Pos;
+
+    fn at(line: usize, column: usize, d: Diagnostic) -> Diagnostic {
+        Diagnostic {
+            pos: Some(Pos { line, column }),
+            ..d
+        }
+    }
+
+    #[test]
+    fn renders_location_path_and_hint() {
+        let d = at(
+            3,
+            9,
+            Diagnostic::error("trail-name", "/trail/name", "bad name").hint("use letters"),
+        );
+        assert_eq!(
+            d.render("spec.yaml"),
+            "error[trail-name]: bad name\n  --> spec.yaml:3:9\n   = path: /trail/name\n   = hint: use letters\n"
+        );
+    }
+
+    #[test]
+    fn shows_the_source_line_with_the_token_underlined() {
+        let source = "version: 1\ntrail:\n  name: team..audit   # ours\n";
+        let d = at(
+            3,
+            9,
+            Diagnostic::error("trail-name", "/trail/name", "bad name"),
+        );
+        assert_eq!(
+            render(&d, "spec.yaml", Some(source)),
+            "error[trail-name]: bad name\n  --> spec.yaml:3:9\n   |\n 3 |   name: team..audit   # ours\n   |         ^^^^^^^^^^^\n   = path: /trail/name\n"
+        );
+    }
+
+    #[test]
+    fn underlines_quoted_values_keys_and_flow_items() {
+        assert_eq!(underline(r#"  name: "a \" b" # c"#, 9), (" ".repeat(8), 8));
+        assert_eq!(underline("  name: 'it''s'", 9), (" ".repeat(8), 7));
+        assert_eq!(underline("  nmae: x", 3), ("  ".into(), 4));
+        assert_eq!(underline("  ids: [one, two]", 14), (" ".repeat(13), 3));
+        assert_eq!(underline("\tkey: v", 2), ("\t".into(), 3));
+        assert_eq!(underline("short", 40), (" ".repeat(5), 1));
+        assert_eq!(underline("url: http://x:1 # c", 6), (" ".repeat(5), 10));
+    }
+
+    #[test]
+    fn a_finding_in_a_blueprint_shows_no_spec_line() {
+        let mut d = at(1, 1, Diagnostic::error("x", "/a", "m"));
+        d.file = Some("blueprint:b".into());
+        assert!(!render(&d, "spec.yaml", Some("a: 1\n")).contains(" | "));
+    }
+
+    #[test]
+    fn wide_line_numbers_widen_the_gutter() {
+        let source = "a\n".repeat(120);
+        let d = at(120, 1, Diagnostic::error("x", "/a", "m"));
+        assert!(
+            render(&d, "f", Some(&source)).contains("\n    |\n120 | a\n    | ^\n    = path: /a\n")
+        );
+    }
+
+    #[test]
+    fn silenced_findings_are_counted_not_shown() {
+        let mut quiet = Diagnostic::warning("no-tags", "", "no tags");
+        quiet.silenced = Some("tagged by policy".into());
+        let loud = Diagnostic::error("x", "", "m");
+        let all = [quiet, loud];
+        assert!(!render_all("f", None, &all).contains("no-tags"));
+        assert_eq!(
+            summary("f", &all),
+            "f: 1 error(s), 0 warning(s), 1 silenced"
+        );
+    }
+}
