@@ -71,7 +71,7 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 }
 
 use Control::{Cis, SecurityHub};
-use Severity::{Note, Warning};
+use Severity::{Error, Note, Warning};
 
 const fn r(
     code: &'static str,
@@ -110,6 +110,9 @@ pub static RULES: &[Rule] = &[
     r("not-logging", Warning, "The trail is created with logging stopped.", &[Cis("3.1"), SecurityHub("CloudTrail.1")]),
     r("partial-management-events", Warning, "The trail does not record both read and write management events.", &[Cis("3.1"), SecurityHub("CloudTrail.1")]),
     r("records-nothing", Warning, "The trail records no events at all.", &[]),
+    r("silence-not-allowed", Error, "A `silence` entry names an error code; errors cannot be silenced.", &[]),
+    r("silence-unknown", Error, "A `silence` entry names a code trailsmith does not have.", &[]),
+    r("silence-unused", Warning, "A `silence` entry silences nothing in this spec.", &[]),
     r("single-region-trail", Warning, "The trail records one region only, so activity in the others goes unseen.", &[Cis("3.1"), SecurityHub("CloudTrail.1")]),
     r("subscriber-permission", Note, "A subscriber outside SNS's own protocols needs a resource policy that lets the alerts topic deliver to it.", &[]),
     r("terraform-unsupported-field", Warning, "A field of an advanced selector that the Terraform AWS provider refuses; synth for Terraform stops with this as an error.", &[]),
