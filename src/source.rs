@@ -60,6 +60,19 @@ impl Document {
         self.find(pointer, |p| p.key.unwrap_or(p.value))
     }
 
+    /// The nearest member at or above `pointer` that the document has (`""` for the root): where
+    /// a finding about a missing field is shown.
+    pub fn nearest<'a>(&self, pointer: &'a str) -> &'a str {
+        let mut current = pointer;
+        while !self.places.contains_key(current) {
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => return "",
+            }
+        }
+        current
+    }
+
     fn find(&self, pointer: &str, pick: impl Fn(&Place) -> Pos) -> Pos {
         let mut current = pointer;
         loop {

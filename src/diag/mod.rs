@@ -47,6 +47,9 @@ pub struct Diagnostic {
     pub file: Option<String>,
     /// The reason the spec gave under `silence` for not acting on this finding.
     pub silenced: Option<String>,
+    /// The finding is about something the spec leaves out entirely (no `tags`), so no line of it
+    /// is worth showing.
+    pub whole_spec: bool,
 }
 
 impl Diagnostic {
@@ -82,6 +85,7 @@ impl Diagnostic {
             at_key: false,
             file: None,
             silenced: None,
+            whole_spec: false,
         }
     }
 

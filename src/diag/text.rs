@@ -25,7 +25,7 @@ pub fn render(d: &Diagnostic, file: &str, source: Option<&str>) -> String {
     );
     // A finding located in a blueprint points into text this file does not hold.
     let line = source
-        .filter(|_| d.file.is_none())
+        .filter(|_| d.file.is_none() && !d.whole_spec)
         .and_then(|s| s.lines().nth(pos.line.saturating_sub(1)));
     if let Some(line) = line {
         let line = line.trim_end_matches('\r');
@@ -179,6 +179,13 @@ mod tests {
         let mut d = at(1, 1, Diagnostic::error("x", "/a", "m"));
         d.file = Some("blueprint:b".into());
         assert!(!render(&d, "spec.yaml", Some("a: 1\n")).contains(" | "));
+    }
+
+    #[test]
+    fn a_finding_about_the_whole_spec_shows_no_line() {
+        let mut d = at(2, 1, Diagnostic::warning("no-tags", "/tags", "no tags"));
+        d.whole_spec = true;
+        assert!(!render(&d, "spec.yaml", Some("# c\nversion: 1\n")).contains("version"));
     }
 
     #[test]

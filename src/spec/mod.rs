@@ -60,6 +60,10 @@ pub struct Spec {
     /// Tags put on every resource that accepts them.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// Warnings this spec accepts on purpose, by code, each with the reason a reviewer reads:
+    /// `silence: { no-tags: "tagged by the account's tag policy" }`. Errors cannot be silenced.
+    #[serde(default)]
+    pub silence: BTreeMap<String, String>,
 }
 
 /// `trail` is required unless the spec `extends` a blueprint, which then supplies it: editors

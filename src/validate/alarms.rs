@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn a_quiet_alarms_section_is_valid() {
         let got = codes(
-            "version: 1\ntrail: {name: audit}\nalarms:\n  cis: all\n  notify: {email: [secops@example.com]}\n",
+            "version: 1\ntrail: {name: audit}\nbucket: {access_logging: {target_bucket: access-logs}}\nalarms:\n  cis: all\n  notify: {email: [secops@example.com]}\ntags: {team: security}\n",
         );
         assert!(got.is_empty(), "{got:?}");
     }

@@ -10,8 +10,11 @@ pub mod events;
 pub mod extends;
 pub mod names;
 pub mod notify;
+pub mod practices;
 pub mod rules;
 pub mod schema;
+pub mod silence;
+pub(crate) mod suggest;
 
 use crate::blueprint::Catalog;
 use crate::diag::{has_errors, Diagnostic};
@@ -70,6 +73,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     if has_errors(&shape) {
         return finish(doc, base, shape, None);
     }
+    let silenced = silence::entries(&value);
     let spec: Spec = match serde_json::from_value(value) {
         Ok(spec) => spec,
         // The schema is generated from the same types, so this only happens on values the schema
@@ -89,6 +93,11 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
         let bucket = crate::model::trail_bucket_arn(&spec.bucket);
         found.extend(crate::selectors::plan(&spec.events, &bucket).diagnostics);
     }
+    if !has_errors(&found) {
+        found.extend(practices::check(&spec));
+    }
+    let complete = !has_errors(&found);
+    silence::apply(&silenced, &mut found, complete);
     let spec = (!has_errors(&found)).then_some(spec);
     finish(doc, base, found, spec)
 }
@@ -115,6 +124,7 @@ fn finish(
         } else {
             from.value_pos(&d.path)
         };
+        d.whole_spec = !d.path.is_empty() && from.nearest(&d.path).is_empty();
         d.pos = Some(pos);
         // The blueprint line is where the value landed; the spec line is where it was chosen.
         if let Some(key) = base
@@ -170,10 +180,33 @@ mod tests {
     }
 
     #[test]
-    fn a_minimal_spec_passes() {
+    fn a_minimal_spec_passes_with_best_practice_warnings_only() {
         let checked = check("version: 1\ntrail:\n  name: audit\n");
         assert!(checked.spec.is_some());
-        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["no-access-logging", "no-alarms", "no-tags"]);
+    }
+
+    #[test]
+    fn a_spec_can_silence_a_warning_with_a_reason() {
+        let text = "version: 1\ntrail: {name: audit}\nbucket: {access_logging: {target_bucket: access-logs}}\nalarms: {cis: all, notify: {email: [a@example.com]}}\nsilence:\n  no-tags: tagged by the account's tag policy\n";
+        let checked = check(text);
+        assert!(checked.spec.is_some());
+        assert_eq!(checked.diagnostics.len(), 1);
+        let d = &checked.diagnostics[0];
+        assert_eq!(
+            (d.code, d.silenced.as_deref()),
+            ("no-tags", Some("tagged by the account's tag policy"))
+        );
+    }
+
+    #[test]
+    fn best_practices_wait_until_the_errors_are_fixed() {
+        let found = found("version: 1\ntrail:\n  name: a..b\n  multi_region: false\n");
+        assert_eq!(
+            found.iter().map(|f| f.0).collect::<Vec<_>>(),
+            ["trail-name"]
+        );
     }
 
     #[test]
