@@ -228,7 +228,10 @@ fn resource_type(value: &str, path: &str, out: &mut Vec<Diagnostic>) {
     } else if !RESOURCE_TYPES.contains(&value) {
         out.push(
             Diagnostic::warning("unknown-resource-type", path, format!("`{value}` is not among the resource types trailsmith knows"))
-                .hint("check the spelling against \"AdvancedFieldSelector\" in the CloudTrail API reference; new types are accepted"),
+                .hint(match super::suggest::did_you_mean(value, RESOURCE_TYPES) {
+                    Some(guess) => format!("{guess} New types are accepted."),
+                    None => "check the spelling against \"AdvancedFieldSelector\" in the CloudTrail API reference; new types are accepted".to_string(),
+                }),
         );
     }
 }

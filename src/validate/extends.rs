@@ -107,7 +107,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
             "/extends",
             format!("there is no blueprint `{name}`"),
         )
-        .hint(format!("known: {}", catalog.names().join(", ")))]);
+        .hint(with_guess(name, &catalog.names(), "known"))]);
     };
     let mut values = BTreeMap::new();
     let mut found = Vec::new();
@@ -151,7 +151,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                         format!("blueprint `{name}` has no parameter `{key}`"),
                     )
                     .at_key()
-                    .hint(format!("its parameters: {}", allowed.join(", "))),
+                    .hint(with_guess(&key, &allowed, "its parameters")),
                     RenderError::Missing {
                         name: param,
                         description,
@@ -266,6 +266,16 @@ pub fn merge(base: Value, over: Value, pointer: &str, sides: &mut HashMap<String
             sides.insert(pointer.to_string(), Side::Spec);
             over
         }
+    }
+}
+
+/// `did you mean `x`? known: a, b` when one is close, else only the list.
+fn with_guess(word: &str, options: &[impl AsRef<str>], label: &str) -> String {
+    let names: Vec<&str> = options.iter().map(AsRef::as_ref).collect();
+    let list = format!("{label}: {}", names.join(", "));
+    match super::suggest::did_you_mean(word, names.iter().copied()) {
+        Some(guess) => format!("{guess} {list}"),
+        None => list,
     }
 }
 

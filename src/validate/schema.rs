@@ -3,6 +3,7 @@
 //! Owns turning schema errors into located diagnostics in plain words. It must not hold AWS rules;
 //! the schema is generated from `spec`, so the shape is defined in one place only.
 
+use super::suggest::did_you_mean;
 use crate::diag::Diagnostic;
 use crate::source::escape_segment;
 use jsonschema::error::ValidationErrorKind;
@@ -66,7 +67,13 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
                 )
                 .at_key();
                 if !allowed.is_empty() {
-                    d = d.hint(format!("allowed fields here: {}", allowed.join(", ")));
+                    let guess = did_you_mean(name, allowed.iter().map(String::as_str))
+                        .map(|g| format!("{g} "))
+                        .unwrap_or_default();
+                    d = d.hint(format!(
+                        "{guess}allowed fields here: {}",
+                        allowed.join(", ")
+                    ));
                 }
                 out.push(d);
             }
@@ -83,15 +90,23 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
             );
         }
         ValidationErrorKind::Enum { options } => {
-            let options: Vec<String> = options
-                .as_array()
-                .map(|a| a.iter().map(short).collect())
-                .unwrap_or_default();
-            out.push(Diagnostic::error(
+            let options = options.as_array().map(Vec::as_slice).unwrap_or_default();
+            let mut d = Diagnostic::error(
                 "not-one-of",
-                path,
-                format!("{found} is not one of: {}", options.join(", ")),
-            ));
+                path.as_str(),
+                format!(
+                    "{found} is not one of: {}",
+                    options.iter().map(short).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            if let Some(guess) = root
+                .pointer(&path)
+                .and_then(Value::as_str)
+                .and_then(|word| did_you_mean(word, options.iter().filter_map(Value::as_str)))
+            {
+                d = d.hint(guess);
+            }
+            out.push(d);
         }
         ValidationErrorKind::Type { .. } => {
             let expected = expected_of(&error.to_string());
@@ -155,14 +170,32 @@ fn any_of(
             _ => None,
         })
         .collect();
-    out.push(Diagnostic::error(
+    let mut d = Diagnostic::error(
         "wrong-form",
         path,
         format!(
             "{found} is not an accepted form; expected {}",
             forms.join(", or ")
         ),
-    ));
+    );
+    let words: Vec<&str> = context
+        .iter()
+        .flat_map(|errors| errors.iter())
+        .filter_map(|e| match e.kind() {
+            ValidationErrorKind::Enum { options } => options.as_array(),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if let Some(guess) = root
+        .pointer(path)
+        .and_then(Value::as_str)
+        .and_then(|word| did_you_mean(word, words))
+    {
+        d = d.hint(guess);
+    }
+    out.push(d);
 }
 
 /// Pulls the expected JSON type out of a jsonschema type error (`x is not of type "boolean"`,
@@ -271,6 +304,35 @@ mod tests {
             .as_deref()
             .unwrap_or("")
             .contains("multi_region"));
+    }
+
+    #[test]
+    fn near_misses_get_a_did_you_mean() {
+        let hint = |value: Value| {
+            check(&value)
+                .first()
+                .and_then(|d| d.hint.clone())
+                .unwrap_or_default()
+        };
+        let trail = json!({"name": "a", "multi-region": true});
+        assert!(hint(json!({"version": 1, "trail": trail}))
+            .starts_with("did you mean `multi_region`? allowed"));
+        let data = json!([{"type": "AWS::S3::Object", "all": true, "read_write": "ReadOnly"}]);
+        let events = json!({"data": data});
+        assert_eq!(
+            hint(json!({"version": 1, "trail": {"name": "a"}, "events": events})),
+            "did you mean `read_only`?"
+        );
+        let events = json!({"management": "writeonly"});
+        assert_eq!(
+            hint(json!({"version": 1, "trail": {"name": "a"}, "events": events})),
+            "did you mean `write_only`?"
+        );
+        let far = json!({"management": "everything"});
+        assert_eq!(
+            hint(json!({"version": 1, "trail": {"name": "a"}, "events": far})),
+            ""
+        );
     }
 
     #[test]
