@@ -20,6 +20,11 @@ MOTO=5.2.5
 BOTO3=1.44.5
 PYYAML=6.0.3
 CFN_GUARD=3.2.1
+JSONSCHEMA=4.26.0          # judges SARIF output (check_sarif.py); cfn-lint needs it anyway
+RFC3986_VALIDATOR=0.1.1    # lets jsonschema check the schema's `uri` formats
+# The OASIS SARIF 2.1.0 JSON schema (final, "rtm.5"), as carried by this MIT-licensed npm package.
+SARIF_PACKAGE=@microsoft/jest-sarif@1.0.0-beta.0
+SARIF_INTEGRITY=sha512-A1fOhPd6Ic5iDk4F9YPw1qNB4XF+7+IviR7xl8r2F6QzQkx5cpY9LsGk2rExiFIEcBbjpVnSmwWGBukASkiQ9A==
 
 say() { echo "conformance.sh: $*" >&2; }
 
@@ -46,8 +51,26 @@ if ! { [[ -x "$guard" ]] && "$guard" --version 2>/dev/null | grep -q "$CFN_GUARD
     guard_pid=$!
 fi
 
-venv "$cache/tools" "cfn-lint==$CFN_LINT" "moto[server]==$MOTO" "boto3==$BOTO3" "pyyaml==$PYYAML"
+venv "$cache/tools" "cfn-lint==$CFN_LINT" "moto[server]==$MOTO" "boto3==$BOTO3" "pyyaml==$PYYAML" \
+    "jsonschema==$JSONSCHEMA" "rfc3986-validator==$RFC3986_VALIDATOR"
 venv "$cache/checkov" "checkov==$CHECKOV"
+
+sarif_schema="$cache/sarif/$(printf '%s' "$SARIF_INTEGRITY" | sha256sum | cut -c1-16)/sarif-2.1.0.json"
+if [[ ! -f "$sarif_schema" ]]; then
+    command -v npm >/dev/null || { say "npm is needed to fetch the SARIF schema ($SARIF_PACKAGE)"; exit 1; }
+    say "fetching the SARIF 2.1.0 schema from $SARIF_PACKAGE"
+    unpack="$(mktemp -d)"
+    tarball="$(cd "$unpack" && npm pack --silent "$SARIF_PACKAGE" 2>/dev/null | tail -n 1)"
+    got="sha512-$(openssl dgst -sha512 -binary "$unpack/$tarball" | base64 -w0)"
+    if [[ "$got" != "$SARIF_INTEGRITY" ]]; then
+        say "$SARIF_PACKAGE does not match its pinned integrity ($got)"; exit 1
+    fi
+    mkdir -p "$(dirname "$sarif_schema")"
+    tar -xzf "$unpack/$tarball" -O package/lib/schemas/sarif-2.1.0-rtm.5.json >"$sarif_schema.tmp"
+    mv "$sarif_schema.tmp" "$sarif_schema"
+    rm -rf "$unpack"
+fi
+export TRAILSMITH_SARIF_SCHEMA="$sarif_schema"
 
 if [[ -n "$guard_pid" ]] && ! wait "$guard_pid"; then
     say "cfn-guard install failed:"; tail -n 20 "$cache/cfn-guard-install.log" >&2

@@ -101,7 +101,11 @@ enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff), made from the same definitions as `--help`.
-    Man,
+    Man {
+        /// Write trailsmith.1 and a page per subcommand (trailsmith-synth.1, ...) into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -196,7 +200,7 @@ pub fn main() -> ExitCode {
             print(&String::from_utf8_lossy(&out));
             Ok(true)
         }
-        Command::Man => man(),
+        Command::Man { out_dir } => man(out_dir.as_deref()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -418,13 +422,31 @@ fn explain(path: &Path, format: ExplainFormat, catalog: &Catalog) -> Result<bool
     Ok(true)
 }
 
-/// The manual page, from the same definitions as `--help`.
-fn man() -> Result<bool, Usage> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut out)
-        .map_err(|e| Usage(format!("cannot render the manual page: {e}")))?;
-    print(&String::from_utf8_lossy(&out));
+/// The manual pages, from the same definitions as `--help`: the main page on stdout, or every
+/// page into a directory (the subcommand pages the main page refers to).
+fn man(out_dir: Option<&Path>) -> Result<bool, Usage> {
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    let render = |command: clap::Command| {
+        let page = clap_mangen::Man::new(command);
+        let mut roff = Vec::new();
+        page.render(&mut roff)
+            .map(|_| (page.get_filename(), roff))
+            .map_err(|e| Usage(format!("cannot render the manual page: {e}")))
+    };
+    let Some(dir) = out_dir else {
+        print(&String::from_utf8_lossy(&render(cli)?.1));
+        return Ok(true);
+    };
+    let mut pages = vec![render(cli.clone())?];
+    for sub in cli.get_subcommands() {
+        pages.push(render(sub.clone())?);
+    }
+    for (name, roff) in pages {
+        let path = dir.join(name);
+        write_atomic(&path, &roff)
+            .map_err(|e| Usage(format!("cannot write {}: {e}", path.display())))?;
+    }
     Ok(true)
 }
 

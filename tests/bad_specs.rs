@@ -1,5 +1,6 @@
-//! The bad-input corpus: every file in `tests/bad/` is a spec with one mistake (a few with several)
-//! and states, in its own leading comments, the complete list of diagnostics
+//! The bad-input corpus: every file in `tests/bad/` is a spec with one mistake (a few with several),
+//! or, when named `warnings-*`, a valid spec with weaknesses, and states, in its own leading
+//! comments, the complete list of diagnostics
 //! `trailsmith::validate::check` must give for it:
 //!
 //! ```text
@@ -210,8 +211,15 @@ fn check_file(spec: &Path) -> Result<(), String> {
         .items
         .iter()
         .any(|e| e.found.severity == "error");
-    if !expects_error {
-        return Err("a bad spec must expect at least one error".into());
+    // `warnings-*` files are valid specs whose point is the warnings they give.
+    let warnings_only = spec
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("warnings-"));
+    if warnings_only && (expects_error || expectations.items.is_empty()) {
+        return Err("a warnings-* spec must expect warnings and no error".into());
+    }
+    if !warnings_only && !expects_error {
+        return Err("a bad spec must expect at least one error (or be named warnings-*)".into());
     }
 
     let checked = check(&text);
@@ -247,8 +255,11 @@ fn check_file(spec: &Path) -> Result<(), String> {
             ));
         }
     }
-    if checked.spec.is_some() {
+    if checked.spec.is_some() && !warnings_only {
         problems.push("  a spec came back although errors are expected".into());
+    }
+    if checked.spec.is_none() && warnings_only {
+        problems.push("  no spec came back although it has no error".into());
     }
 
     match (&expectations.known_bug, problems.is_empty()) {

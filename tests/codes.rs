@@ -12,7 +12,7 @@
 //!   and `note(`: a string literal, a named constant, or a parameter of a helper such as
 //!   `rules::rule(out, "trail-name", ...)`, whose call sites then give the literals.
 //! - No catalog code is dead: each appears in the source outside the catalog as a string literal
-//!   (a constant's value included), except the few in `PENDING`.
+//!   (a constant's value included).
 //!
 //! Why: SARIF rule metadata, the `relates to:` line and the check of `silence:` entries all read
 //! the catalog, and a code missing from it, or listed at the wrong severity, misleads all three.
@@ -26,22 +26,6 @@ use trailsmith::diag::codes::{rule, RULES};
 use trailsmith::diag::{Diagnostic, Severity};
 use trailsmith::selectors::TERRAFORM_GAP;
 use trailsmith::{compile, compile_with, validate, Target};
-
-/// Codes the catalog lists ahead of the code that reports them (best-practice warnings and the
-/// checks of `silence:` entries): remove once validate reports them.
-const PENDING: &[&str] = &[
-    "all-s3-data-events",
-    "no-access-logging",
-    "no-cloudwatch-logs",
-    "no-log-file-validation",
-    "no-tags",
-    "not-logging",
-    "partial-management-events",
-    "silence-not-allowed",
-    "silence-unknown",
-    "silence-unused",
-    "single-region-trail",
-];
 
 /// The corpus and the source scan must not silently shrink (a wrong directory would otherwise
 /// pass with nothing to check).
@@ -920,19 +904,10 @@ fn every_catalog_code_appears_in_the_source() {
             _ => None,
         })
         .collect();
-    let not_listed: Vec<&str> = PENDING
-        .iter()
-        .copied()
-        .filter(|code| rule(code).is_none())
-        .collect();
-    assert!(
-        not_listed.is_empty(),
-        "PENDING names codes diag::codes::RULES does not list: {not_listed:?}"
-    );
     let dead: Vec<&str> = RULES
         .iter()
         .map(|r| r.code)
-        .filter(|code| !literals.contains(code) && !PENDING.contains(code))
+        .filter(|code| !literals.contains(code))
         .collect();
     assert!(
         dead.is_empty(),

@@ -21,7 +21,7 @@ import yaml
 from expect import expect
 from harness import Case, Context, run, short
 
-MODULES = ["check_cfn_lint", "check_guard", "check_checkov", "check_terraform", "check_moto"]
+MODULES = ["check_cfn_lint", "check_guard", "check_checkov", "check_terraform", "check_sarif", "check_moto"]
 
 
 def find_mirror():

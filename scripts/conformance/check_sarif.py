@@ -1,0 +1,107 @@
+"""SARIF and JSON reports: `trailsmith validate --format sarif` judged by the OASIS SARIF 2.1.0
+JSON schema (fetched and pinned by conformance.sh), with URI formats checked.
+
+Runs on a spec with several problems (errors, a note, a silenced warning), on every example and
+golden case in one report, on a finding located in a blueprint, and on an absolute path with a
+space (a `file://` URI that must be escaped). The JSON report of the same specs must count the same
+findings. Broken variants prove the schema is applied: a missing `version`, an unknown level, a
+line 0 and a URI with a raw space must each be refused.
+"""
+import copy
+import json
+import os
+import shutil
+from pathlib import Path
+
+import jsonschema
+
+import harness
+from harness import short
+
+
+def validator(schema):
+    checker = jsonschema.FormatChecker()
+    if "uri-reference" not in checker.checkers or "uri" not in checker.checkers:
+        return None
+    return jsonschema.Draft4Validator(schema, format_checker=checker)
+
+
+def errors(v, doc):
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in v.iter_errors(doc)]
+
+
+def report(ctx, fmt, files, cwd):
+    code, out, err = harness.run([ctx.trailsmith, "validate", "--format", fmt, *files], cwd=cwd)
+    try:
+        return code, json.loads(out), err
+    except json.JSONDecodeError as e:
+        return code, None, f"{e}: {short(out)} {short(err)}"
+
+
+def broken_variants(doc):
+    out = []
+    d = copy.deepcopy(doc)
+    del d["version"]
+    out.append(("no version", d))
+    d = copy.deepcopy(doc)
+    d["runs"][0]["results"][0]["level"] = "fatal"
+    out.append(("level `fatal`", d))
+    d = copy.deepcopy(doc)
+    d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
+    out.append(("startLine 0", d))
+    d = copy.deepcopy(doc)
+    d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "a b.yaml"
+    out.append(("a URI with a raw space", d))
+    return out
+
+
+def run(ctx):
+    path = os.environ.get("TRAILSMITH_SARIF_SCHEMA")
+    if not path or not Path(path).is_file():
+        ctx.report.check("SARIF 2.1.0 schema installed", False, f"TRAILSMITH_SARIF_SCHEMA={path!r}: run scripts/conformance.sh")
+        return
+    with open(path) as f:
+        schema = json.load(f)
+    v = validator(schema)
+    if not ctx.report.check("jsonschema checks uri formats (rfc3986-validator installed)", v is not None):
+        return
+
+    specs = ctx.root / "tests/cmd/specs"
+    spaced = ctx.work / "sarif dir" / "several problems.yaml"
+    spaced.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(specs / "several-problems.yaml", spaced)
+    every_case = [str(c.spec_path.relative_to(ctx.root)) for c in ctx.cases]
+    runs = [
+        ("a spec with several problems", ["several-problems.yaml"], specs, 1),
+        ("every example and golden case in one report", every_case, ctx.root, None),
+        ("a finding located in a blueprint", ["extends-bad-with.yaml"], specs, 1),
+        ("an absolute path with spaces", [str(spaced)], ctx.work, 1),
+    ]
+    first = None
+    for what, files, cwd, want_code in runs:
+        code, doc, err = report(ctx, "sarif", files, cwd)
+        if doc is None:
+            ctx.report.check(f"sarif: {what}: JSON on stdout", False, err)
+            continue
+        problems = errors(v, doc)
+        ctx.report.check(f"sarif: {what}: valid SARIF 2.1.0", not problems, short("; ".join(problems), 1500))
+        if want_code is not None:
+            ctx.report.check(f"sarif: {what}: exit {want_code}", code == want_code, f"exit {code}: {short(err)}")
+        results = doc["runs"][0]["results"]
+        _, as_json, err = report(ctx, "json", files, cwd)
+        count = sum(len(f["diagnostics"]) for f in as_json["files"]) if as_json else None
+        ctx.report.check(f"sarif: {what}: as many results ({len(results)}) as JSON findings", count == len(results), f"json: {count} {short(err)}")
+        if what.startswith("a spec with several"):
+            first = doc
+            levels = sorted({r["level"] for r in results})
+            ctx.report.check("sarif: several problems give errors, a note and a suppressed warning",
+                             levels == ["error", "note", "warning"] and any("suppressions" in r for r in results),
+                             f"levels {levels}")
+        if what.startswith("an absolute"):
+            uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            ctx.report.check("sarif: an absolute path is an escaped file:// URI",
+                             uri.startswith("file:///") and "%20" in uri and " " not in uri, uri)
+    if first is None:
+        return
+    for what, doc in broken_variants(first):
+        ctx.report.check(f"sarif schema refuses a broken log: {what}", bool(errors(v, doc)))
