@@ -97,7 +97,9 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
         found.extend(practices::check(&spec));
     }
     let complete = !has_errors(&found);
-    silence::apply(&silenced, &mut found, complete);
+    silence::apply(&silenced, &mut found, complete, |code| {
+        base.is_none_or(|b| b.side(&format!("/silence/{code}")) == extends::Side::Spec)
+    });
     let spec = (!has_errors(&found)).then_some(spec);
     finish(doc, base, found, spec)
 }
@@ -198,6 +200,22 @@ mod tests {
             (d.code, d.silenced.as_deref()),
             ("no-tags", Some("tagged by the account's tag policy"))
         );
+    }
+
+    #[test]
+    fn fixing_what_a_blueprint_silenced_is_not_an_unused_silence() {
+        let loud = |text: &str| -> Vec<&'static str> {
+            check(text)
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.silenced.is_none())
+                .map(|d| d.code)
+                .collect()
+        };
+        let spec = "extends: dev-single-region\ntrail: {multi_region: true, global_service_events: true}\n";
+        assert_eq!(loud(spec), Vec::<&str>::new());
+        let own = format!("{spec}silence: {{no-tags: tagged elsewhere}}\n");
+        assert_eq!(loud(&own), ["silence-unused"]);
     }
 
     #[test]

@@ -28,8 +28,15 @@ pub fn entries(value: &Value) -> Vec<(String, String)> {
 }
 
 /// Marks the findings the entries silence and adds findings about the entries themselves. An
-/// unused entry is only reported when `complete` (the spec had no errors, so every check ran).
-pub fn apply(entries: &[(String, String)], found: &mut Vec<Diagnostic>, complete: bool) {
+/// unused entry is only reported when `complete` (the spec had no errors, so every check ran) and
+/// `own(code)`: an entry a blueprint brought in is not the spec's to remove, so a team that fixes
+/// what its blueprint accepted is not told off for it.
+pub fn apply(
+    entries: &[(String, String)],
+    found: &mut Vec<Diagnostic>,
+    complete: bool,
+    own: impl Fn(&str) -> bool,
+) {
     let mut about_entries = Vec::new();
     for (code, reason) in entries {
         let path = format!("/silence/{code}");
@@ -82,7 +89,7 @@ pub fn apply(entries: &[(String, String)], found: &mut Vec<Diagnostic>, complete
             d.silenced = Some(reason.clone());
             used = true;
         }
-        if !used && complete {
+        if !used && complete && own(code) {
             about_entries.push(
                 Diagnostic::warning(
                     "silence-unused",
@@ -109,7 +116,7 @@ mod tests {
             .map(|(c, r)| (c.to_string(), r.to_string()))
             .collect();
         let mut found = found;
-        apply(&entries, &mut found, complete);
+        apply(&entries, &mut found, complete, |_| true);
         found
     }
 
@@ -156,10 +163,19 @@ mod tests {
     fn an_unused_entry_is_reported_only_when_every_check_ran() {
         let entries = [("no-tags", "reason")];
         assert_eq!(run(&entries, Vec::new(), false).len(), 0);
+
         let out = run(&entries, Vec::new(), true);
         assert_eq!(
             (out[0].code, out[0].severity),
             ("silence-unused", Severity::Warning)
         );
+    }
+
+    #[test]
+    fn an_unused_entry_a_blueprint_brought_is_not_reported() {
+        let entries = vec![("no-tags".to_string(), "the blueprint's reason".to_string())];
+        let mut found = Vec::new();
+        apply(&entries, &mut found, true, |code| code != "no-tags");
+        assert!(found.is_empty(), "{found:?}");
     }
 }
