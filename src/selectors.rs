@@ -38,10 +38,11 @@ pub const TERRAFORM_FIELDS: [&str; 7] = [
 /// The code of the warning `validate` gives, and the error `synth --target terraform` makes of it.
 pub const TERRAFORM_GAP: &str = "terraform-unsupported-field";
 
-/// "AWS CloudTrail pricing": what each kind of recorded event costs.
-const DATA_EVENT_PRICE: &str = "$0.10 per 100,000 data events";
-const NETWORK_EVENT_PRICE: &str = "$0.10 per 100,000 network activity events";
-const INSIGHTS_PRICE: &str = "$0.35 per 100,000 events analyzed";
+/// "AWS CloudTrail pricing": what each kind of recorded event costs. Public because `explain`
+/// quotes the same figures, and one copy cannot go stale beside the other.
+pub const DATA_EVENT_PRICE: &str = "$0.10 per 100,000 data events";
+pub const NETWORK_EVENT_PRICE: &str = "$0.10 per 100,000 network activity events";
+pub const INSIGHTS_PRICE: &str = "$0.35 per 100,000 events analyzed";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Selectors {

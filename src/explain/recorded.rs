@@ -1,0 +1,172 @@
+//! What the trail records, in words: management events, each data event entry, network activity,
+//! Insights and raw advanced selectors, and which selector form carries them.
+//!
+//! Reads the intent from the spec (the words a user chose) and the form from the model's planned
+//! selectors. It must not plan selectors itself; the one rule it repeats (all S3 objects leave out
+//! the trail bucket) is checked against the plan by a test.
+
+use super::prose::{and_list, count};
+use crate::model::Model;
+use crate::selectors::Selectors;
+use crate::spec::{DataEvents, Events, Management, ManagementPreset, ReadWrite, Spec};
+
+/// An S3 data entry for all objects that leaves out the trail's own bucket (the rule of
+/// `selectors`, "aws-cloudtrail-facts" §3).
+pub fn excludes_trail_bucket(d: &DataEvents) -> bool {
+    d.resource_type == "AWS::S3::Object" && d.all && !d.include_trail_bucket
+}
+
+fn read_write(rw: ReadWrite) -> &'static str {
+    match rw {
+        ReadWrite::All => "read and write",
+        ReadWrite::ReadOnly => "read only",
+        ReadWrite::WriteOnly => "write only",
+    }
+}
+
+fn management(m: &Management) -> String {
+    match m {
+        Management::Preset(ManagementPreset::All) => "all (read and write)".to_string(),
+        Management::Preset(ManagementPreset::ReadOnly) => "read only".to_string(),
+        Management::Preset(ManagementPreset::WriteOnly) => "write only".to_string(),
+        Management::Preset(ManagementPreset::None) => "none".to_string(),
+        Management::Detailed(d) => {
+            let rw = match d.read_write {
+                ReadWrite::All => "all (read and write)",
+                other => read_write(other),
+            };
+            if d.exclude_sources.is_empty() {
+                rw.to_string()
+            } else {
+                format!("{rw}, except from {}", and_list(&d.exclude_sources))
+            }
+        }
+    }
+}
+
+/// One data entry: its type, scope, operations and event names.
+pub fn data_entry(d: &DataEvents) -> String {
+    let s3 = d.resource_type == "AWS::S3::Object";
+    let scope = if d.all && s3 {
+        if excludes_trail_bucket(d) {
+            "all buckets except the trail's own bucket (its deliveries would be recorded again)"
+                .to_string()
+        } else {
+            "all buckets, the trail's own bucket included".to_string()
+        }
+    } else if d.all {
+        "every resource of the type".to_string()
+    } else {
+        let mut parts = Vec::new();
+        if !d.buckets.is_empty() {
+            parts.push(format!("objects in {}", and_list(&d.buckets)));
+        }
+        if !d.arns.is_empty() {
+            parts.push(and_list(&d.arns));
+        }
+        if !d.arn_prefixes.is_empty() {
+            parts.push(format!("ARNs starting {}", and_list(&d.arn_prefixes)));
+        }
+        parts.join(", ")
+    };
+    let mut text = format!("{}: {scope}; {}", d.resource_type, read_write(d.read_write));
+    if let Some(names) = &d.event_names {
+        if !names.include.is_empty() {
+            text.push_str(&format!("; only {}", and_list(&names.include)));
+        }
+        if !names.exclude.is_empty() {
+            text.push_str(&format!("; all but {}", and_list(&names.exclude)));
+        }
+    }
+    text
+}
+
+fn insight_name(aws: &str) -> String {
+    match aws {
+        "ApiCallRateInsight" => "API call rate".to_string(),
+        "ApiErrorRateInsight" => "API error rate".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The raw advanced selectors, as names with their field conditions.
+fn advanced(events: &Events) -> Vec<String> {
+    events
+        .advanced
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let name = a
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("advanced selector {}", i + 1));
+            let tests: Vec<String> = a
+                .field_selectors
+                .iter()
+                .flat_map(|f| {
+                    f.operators()
+                        .into_iter()
+                        .filter(|(_, values)| !values.is_empty())
+                        .map(|(op, values)| {
+                            format!("{} {} {}", f.field, op.snake(), values.join(" | "))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            format!("\"{name}\": {}", tests.join(", "))
+        })
+        .collect()
+}
+
+/// The "Recorded" section.
+pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
+    let e = &spec.events;
+    let form = match &model.trail.selectors {
+        Selectors::Basic(s) => count(s.len(), "basic event selector", "basic event selectors"),
+        Selectors::Advanced(s) => count(
+            s.len(),
+            "advanced event selector",
+            "advanced event selectors",
+        ),
+    };
+    let mut lines = vec![
+        format!("Recorded (written as {form})"),
+        format!("  management events: {}", management(&e.management)),
+    ];
+    match e.data.as_slice() {
+        [] => lines.push("  data events: none".to_string()),
+        [one] => lines.push(format!("  data events: {}", data_entry(one))),
+        many => {
+            lines.push("  data events:".to_string());
+            lines.extend(many.iter().map(|d| format!("    {}", data_entry(d))));
+        }
+    }
+    if e.network_activity.is_empty() {
+        lines.push("  network activity events: none".to_string());
+    }
+    for n in &e.network_activity {
+        let mut text = format!("  network activity events of {}", n.source.as_str());
+        if !n.vpc_endpoint_ids.is_empty() {
+            text.push_str(&format!(" through {}", and_list(&n.vpc_endpoint_ids)));
+        }
+        if n.vpce_access_denied_only {
+            text.push_str(": only calls a VPC endpoint policy denied");
+        }
+        lines.push(text);
+    }
+    let insights: Vec<String> = model
+        .trail
+        .insights
+        .iter()
+        .map(|i| insight_name(i))
+        .collect();
+    lines.push(if insights.is_empty() {
+        "  Insights: off".to_string()
+    } else {
+        format!("  Insights: {}", and_list(&insights))
+    });
+    for a in advanced(e) {
+        lines.push(format!("  raw advanced selector {a}"));
+    }
+    lines
+}

@@ -1,0 +1,229 @@
+//! What the output creates, what it only refers to, and what outlives it.
+//!
+//! Reads the model: a resource it holds is created, a literal where a resource would be is one
+//! that exists already. It must not restate defaults the model has not applied, nor describe
+//! policies (that is `policies`).
+
+use super::prose::{and_list, count};
+use super::watched::Destination;
+use super::words::{Words, TARGET_NAMES};
+use crate::expr::{Attr, Expr, Res};
+use crate::model::{Model, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
+use crate::spec::Spec;
+
+/// "the new KMS key", "the KMS key arn:...", or how it is encrypted without one.
+pub(super) fn encryption(key: &Option<Expr>, w: &Words, without: &str) -> String {
+    match key {
+        Some(Expr::Attr(Res::Key, _)) => "encrypted with the new KMS key".to_string(),
+        Some(other) => format!("encrypted with the KMS key {}", w.expr(other)),
+        None => without.to_string(),
+    }
+}
+
+fn lifecycle(archive: Option<u32>, expire: Option<u32>, versioning: bool) -> String {
+    let mut steps = Vec::new();
+    if let Some(d) = archive {
+        steps.push(format!("to Glacier Flexible Retrieval after {d} days"));
+    }
+    if let Some(d) = expire {
+        let versions = if versioning {
+            format!(" (old versions {NONCURRENT_VERSION_DAYS} days later)")
+        } else {
+            String::new()
+        };
+        steps.push(format!("deleted after {d} days{versions}"));
+    }
+    if steps.is_empty() {
+        steps.push("kept forever".to_string());
+    }
+    steps.push(format!(
+        "unfinished uploads aborted after {ABORT_INCOMPLETE_UPLOAD_DAYS} days"
+    ));
+    format!("log files {}", steps.join(", "))
+}
+
+/// The "Created" section.
+pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
+    let t = &model.trail;
+    let mut lines = vec!["Created by the template or configuration".to_string()];
+    lines.push(format!("  CloudTrail trail {}", t.name));
+    if let Some(b) = &model.bucket {
+        let named = match &b.name {
+            Some(_) => String::new(),
+            None => format!(" ({TARGET_NAMES})"),
+        };
+        lines.push(format!(
+            "  S3 bucket for the log files{named}: {}",
+            super::trail::log_path(model, w, "${account}")
+        ));
+        let sse = match &b.kms_key {
+            Some(Expr::Attr(Res::Key, _)) => "SSE-KMS with the new KMS key".to_string(),
+            Some(key) => format!("SSE-KMS with the KMS key {}", w.expr(key)),
+            None => "SSE-S3 (S3 managed keys, no KMS key)".to_string(),
+        };
+        let versioning = if b.versioning { "on" } else { "off" };
+        lines.push(format!(
+            "    {sse}; versioning {versioning}; public access blocked; ACLs disabled"
+        ));
+        let cycle = lifecycle(b.archive_after_days, b.expire_after_days, b.versioning);
+        lines.push(format!("    lifecycle: {cycle}"));
+        lines.push(match &b.access_logging {
+            Some(l) if l.prefix.is_empty() => {
+                format!("    server access logs to the bucket {}", l.target_bucket)
+            }
+            Some(l) => format!(
+                "    server access logs to the bucket {}, prefix {}",
+                l.target_bucket, l.prefix
+            ),
+            None => "    no server access logging".to_string(),
+        });
+        if !spec.bucket.writer_accounts.is_empty() {
+            let accounts = &spec.bucket.writer_accounts;
+            let noun = if accounts.len() == 1 {
+                "account"
+            } else {
+                "accounts"
+            };
+            lines.push(format!(
+                "    trails of {noun} {} may deliver here too",
+                and_list(accounts)
+            ));
+        }
+        lines.push(format!(
+            "  bucket policy: {}",
+            count(b.policy.statements.len(), "statement", "statements")
+        ));
+    }
+    if let Some(k) = &model.key {
+        // Both targets always turn rotation on (CIS 3.6); the spec has no switch for it.
+        lines.push(format!(
+            "  KMS key {}: automatic rotation on, deletion waits {} days once scheduled",
+            k.alias, k.deletion_window_days
+        ));
+    }
+    if let Some(topic) = &model.topic {
+        let enc = encryption(&topic.kms_key, w, "without a KMS key");
+        lines.push(format!(
+            "  SNS topic {}, told of each log file delivery: {enc}",
+            topic.name
+        ));
+    }
+    if let Some(g) = &model.log_group {
+        let enc = encryption(&g.kms_key, w, "without a KMS key");
+        lines.push(format!(
+            "  CloudWatch Logs group {}: events kept {} days, {enc}",
+            g.name, g.retention_days
+        ));
+    }
+    if model.logs_role.is_some() {
+        lines.push(format!(
+            "  IAM role ({TARGET_NAMES}) that CloudTrail assumes to write to the log group"
+        ));
+    }
+    super::watched::lines(spec, model, w, &mut lines);
+    let mut unused = Vec::new();
+    if spec.kms.settings().is_none() {
+        unused.push("a KMS key (kms: false)".to_string());
+    }
+    if t.sns_topic.is_none() {
+        unused.push("SNS notification of deliveries (sns: false)".to_string());
+    }
+    if t.cloudwatch_logs.is_none() {
+        unused.push("CloudWatch Logs delivery (cloudwatch_logs: false)".to_string());
+    }
+    if !unused.is_empty() {
+        lines.push(format!("  not used: {}", unused.join(", ")));
+    }
+    if !model.tags.is_empty() {
+        let tags: Vec<String> = model.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        lines.push(format!(
+            "  tags on every resource that takes them: {}",
+            tags.join(", ")
+        ));
+    }
+    lines.push(kept(model, w));
+    lines
+}
+
+/// The "Referenced" section: what the output points at but does not create.
+pub fn referenced(model: &Model, w: &Words) -> Vec<String> {
+    let t = &model.trail;
+    let mut items = Vec::new();
+    if model.bucket.is_none() {
+        items.push(format!(
+            "S3 bucket for the log files, its policy managed elsewhere: {}",
+            super::trail::log_path(model, w, "${account}")
+        ));
+    }
+    if let (None, Some(key)) = (&model.key, &t.kms_key) {
+        items.push(format!(
+            "KMS key for the log files, its policy managed elsewhere: {}",
+            w.expr(key)
+        ));
+    }
+    if let (None, Some(topic)) = (&model.topic, &t.sns_topic) {
+        items.push(format!(
+            "SNS topic told of each delivery, its policy managed elsewhere: {}",
+            w.expr(topic)
+        ));
+    }
+    if let Some((group, role)) = &t.cloudwatch_logs {
+        if model.log_group.is_none() {
+            items.push(format!(
+                "CloudWatch Logs group for the events: {}",
+                w.expr(group)
+            ));
+        }
+        if model.logs_role.is_none() {
+            items.push(format!(
+                "IAM role CloudTrail assumes to write to the log group: {}",
+                w.expr(role)
+            ));
+        }
+    }
+    for d in super::watched::destinations(model, w) {
+        if let Destination::Existing(arn) = d {
+            items.push(format!("SNS topic for the alarms: {arn}"));
+        }
+    }
+    if let Some(l) = model
+        .bucket
+        .as_ref()
+        .and_then(|b| b.access_logging.as_ref())
+    {
+        items.push(format!(
+            "S3 bucket for the log bucket's server access logs: {}",
+            l.target_bucket
+        ));
+    }
+    let mut lines = vec!["Referenced, not created".to_string()];
+    if items.is_empty() {
+        lines.push("  nothing: every resource the trail uses is created here".to_string());
+    }
+    lines.extend(items.into_iter().map(|i| format!("  {i}")));
+    lines
+}
+
+/// `model.retained`, the stores of evidence that outlive the output: one line of "Created".
+fn kept(model: &Model, w: &Words) -> String {
+    let names: Vec<String> = model
+        .retained
+        .iter()
+        .map(|res| match res {
+            Res::Bucket => "the bucket".to_string(),
+            Res::Key => "the KMS key".to_string(),
+            Res::LogGroup => "the log group".to_string(),
+            other => w.expr(&Expr::Attr(*other, Attr::Name)),
+        })
+        .collect();
+    if names.is_empty() {
+        return "  kept when the stack or configuration is deleted: nothing created here"
+            .to_string();
+    }
+    let them = if names.len() == 1 { "it" } else { "them" };
+    format!(
+        "  kept when the stack or configuration is deleted: {} (CloudFormation retains {them}, \
+         Terraform refuses to destroy {them})",
+        and_list(&names)
+    )
+}

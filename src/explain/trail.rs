@@ -1,0 +1,69 @@
+//! The "Trail" section: scope, global events, validation, organization, logging.
+//!
+//! Reads the model's trail settings (and the organization id only the spec holds); it must not
+//! restate defaults the model has not applied.
+
+use super::words::Words;
+use crate::model::Model;
+use crate::spec::Spec;
+
+/// The "Trail" section.
+pub fn section(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
+    let t = &model.trail;
+    let on = |b: bool| if b { "on" } else { "off" };
+    let scope = match (&t.multi_region, &model.home_region) {
+        (true, Some(home)) => format!("every region (multi-region trail), created in {home}"),
+        (true, None) => "every region (multi-region trail)".to_string(),
+        (false, Some(home)) => format!("{home} only (single-region trail)"),
+        (false, None) => "the region it is deployed in only (single-region trail)".to_string(),
+    };
+    let organization = match &spec.trail.organization {
+        Some(o) => format!(
+            "yes, organization {}: every member account, log files under {}",
+            o.id,
+            log_path(model, w, &o.id)
+        ),
+        None => "no, this account only".to_string(),
+    };
+    vec![
+        format!("Trail {}", t.name),
+        format!("  records: {scope}"),
+        format!(
+            "  global service events (such as IAM): {}",
+            if t.global_service_events {
+                "included"
+            } else {
+                "left out"
+            }
+        ),
+        format!(
+            "  log file validation: {}{}",
+            on(t.log_file_validation),
+            if t.log_file_validation {
+                " (digest files prove whether log files changed)"
+            } else {
+                ""
+            }
+        ),
+        format!("  organization trail: {organization}"),
+        format!(
+            "  logging: {}",
+            if t.logging {
+                "starts when the trail is created"
+            } else {
+                "off until someone starts it (trail.logging: false)"
+            }
+        ),
+    ]
+}
+
+/// Where CloudTrail writes the log files of `owner` (an account or organization id).
+pub(super) fn log_path(model: &Model, w: &Words, owner: &str) -> String {
+    let t = &model.trail;
+    let prefix = t
+        .prefix
+        .as_ref()
+        .map(|p| format!("{p}/"))
+        .unwrap_or_default();
+    format!("s3://{}/{prefix}AWSLogs/{owner}/", w.expr(&t.bucket_name))
+}
