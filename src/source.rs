@@ -3,7 +3,8 @@
 //! Owns YAML and JSON reading (JSON is read as YAML flow style, so one parser gives positions for
 //! both). It resolves plain scalars by the YAML 1.2 core schema, refuses what a spec never needs
 //! (several documents, custom tags, non-scalar keys, duplicate keys) and bounds what hostile input
-//! can cost (nesting depth, alias expansion). It must not know anything about the spec's meaning.
+//! can cost (nesting depth, the length of one key or value, the nodes and bytes a document expands
+//! to once aliases are copied). It must not know anything about the spec's meaning.
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
@@ -13,6 +14,13 @@ use std::collections::HashMap;
 const MAX_DEPTH: usize = 64;
 /// Most nodes a document may expand to once aliases are copied (guards against alias bombs).
 const MAX_NODES: usize = 200_000;
+/// Longest key or value; no spec field needs more than a few thousand characters (a filter
+/// pattern holds 1,024). Bounds what a "did you mean" or a message quoting the value can cost.
+const MAX_SCALAR_BYTES: usize = 64 * 1024;
+/// Most bytes of keys, values and the paths they form (each key repeated in the path of every node
+/// under it) a document may expand to once aliases are copied: a few anchored long strings or
+/// long keys over many nodes must not cost gigabytes when the nodes alone stay few.
+const MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// A 1-based line and column in the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,6 +102,7 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
         places: HashMap::new(),
         anchors: HashMap::new(),
         nodes: 0,
+        bytes: 0,
         last: Pos { line: 1, column: 1 },
     };
     let value = builder.document()?;
@@ -111,9 +120,26 @@ pub fn escape_segment(segment: &str) -> String {
 struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     places: HashMap<String, Place>,
-    anchors: HashMap<usize, (Value, usize)>,
+    /// Each anchor's value with the nodes and bytes it counted, which each alias counts again.
+    anchors: HashMap<usize, (Value, Cost)>,
     nodes: usize,
+    bytes: usize,
     last: Pos,
+}
+
+/// What a node cost the budgets (`MAX_NODES`, `MAX_BYTES`).
+#[derive(Debug, Clone, Copy)]
+struct Cost {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Cost {
+    const NODE: Cost = Cost { nodes: 1, bytes: 0 };
+
+    fn bytes(bytes: usize) -> Cost {
+        Cost { nodes: 0, bytes }
+    }
 }
 
 fn pos_of(span: &Span) -> Pos {
@@ -170,15 +196,36 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn count(&mut self, pos: Pos, n: usize) -> Result<(), SyntaxError> {
-        self.nodes += n;
+    fn count(&mut self, pos: Pos, cost: Cost) -> Result<(), SyntaxError> {
+        self.nodes += cost.nodes;
+        self.bytes += cost.bytes;
         if self.nodes > MAX_NODES {
             return Err(self.error(
                 pos,
                 &format!("the document expands to more than {MAX_NODES} nodes (aliases copied); a spec never needs that many"),
             ));
         }
+        if self.bytes > MAX_BYTES {
+            return Err(self.error(
+                pos,
+                &format!("the document expands to more than {MAX_BYTES} bytes of keys, values and the paths they form (aliases copied); a spec never needs that many"),
+            ));
+        }
         Ok(())
+    }
+
+    /// The text of a key or a scalar.
+    fn count_text(&mut self, pos: Pos, text: &str) -> Result<(), SyntaxError> {
+        if text.len() > MAX_SCALAR_BYTES {
+            return Err(self.error(
+                pos,
+                &format!(
+                    "a key or value of {} bytes; a spec never needs one longer than {MAX_SCALAR_BYTES}",
+                    text.len()
+                ),
+            ));
+        }
+        self.count(pos, Cost::bytes(text.len()))
     }
 
     fn node(
@@ -192,6 +239,8 @@ impl<'a> Builder<'a> {
         if depth > MAX_DEPTH {
             return Err(self.error(pos, &format!("nesting deeper than {MAX_DEPTH} levels")));
         }
+        let (start_nodes, start_bytes) = (self.nodes, self.bytes);
+        self.count(pos, Cost::bytes(pointer.len()))?;
         self.places.insert(
             pointer.clone(),
             Place {
@@ -200,10 +249,10 @@ impl<'a> Builder<'a> {
                 collection: matches!(event, Event::SequenceStart(..) | Event::MappingStart(..)),
             },
         );
-        let start = self.nodes;
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                self.count(pos, 1)?;
+                self.count(pos, Cost::NODE)?;
+                self.count_text(pos, &text)?;
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 (
                     scalar(&text, style, tag.as_deref()).map_err(|m| self.error(pos, &m))?,
@@ -211,7 +260,7 @@ impl<'a> Builder<'a> {
                 )
             }
             Event::SequenceStart(anchor, _) => {
-                self.count(pos, 1)?;
+                self.count(pos, Cost::NODE)?;
                 let mut items = Vec::new();
                 loop {
                     let (event, item_pos) = self.next()?;
@@ -224,23 +273,28 @@ impl<'a> Builder<'a> {
                 (Value::Array(items), anchor)
             }
             Event::MappingStart(anchor, _) => {
-                self.count(pos, 1)?;
+                self.count(pos, Cost::NODE)?;
                 (Value::Object(self.mapping(&pointer, depth)?), anchor)
             }
             Event::Alias(id) => {
-                let (value, size) = self
+                let cost = self
                     .anchors
                     .get(&id)
-                    .cloned()
+                    .map(|(_, cost)| *cost)
                     .ok_or_else(|| self.error(pos, "alias to an unknown anchor"))?;
-                self.count(pos, size)?;
-                (value, 0)
+                // Counted before the copy is made, so a copy over budget is never made.
+                self.count(pos, cost)?;
+                let value = self.anchors.get(&id).map(|(v, _)| v.clone());
+                (value.unwrap_or(Value::Null), 0)
             }
             _ => return Err(self.error(pos, "unexpected YAML event")),
         };
         if anchor > 0 {
-            self.anchors
-                .insert(anchor, (value.clone(), self.nodes - start));
+            let cost = Cost {
+                nodes: self.nodes - start_nodes,
+                bytes: self.bytes - start_bytes,
+            };
+            self.anchors.insert(anchor, (value.clone(), cost));
         }
         Ok(value)
     }
@@ -251,7 +305,10 @@ impl<'a> Builder<'a> {
             let (event, key_pos) = self.next()?;
             let key = match event {
                 Event::MappingEnd => return Ok(map),
-                Event::Scalar(text, ..) => text.into_owned(),
+                Event::Scalar(text, ..) => {
+                    self.count_text(key_pos, &text)?;
+                    text.into_owned()
+                }
                 _ => return Err(self.error(key_pos, "mapping keys must be plain strings")),
             };
             if map.contains_key(&key) {
@@ -385,6 +442,44 @@ mod tests {
         }
         let err = parse(&text).unwrap_err();
         assert!(err.message.contains("more than"), "{}", err.message);
+    }
+
+    /// Regression: one anchored long string, aliased a thousand times, used to expand to
+    /// gigabytes while the node count stayed small.
+    #[test]
+    fn aliases_of_long_strings_are_bounded() {
+        let long = "x".repeat(60_000);
+        let aliases = vec!["*a"; 1_000].join(", ");
+        let err = parse(&format!("a: &a \"{long}\"\nb: [{aliases}]\n")).unwrap_err();
+        assert!(err.message.contains("bytes of keys"), "{}", err.message);
+        assert_eq!(err.pos.line, 2);
+    }
+
+    /// Regression: every node's path repeats the keys above it, so long keys over many nodes
+    /// used to cost gigabytes of paths.
+    #[test]
+    fn long_keys_over_many_nodes_are_bounded() {
+        let key = "k".repeat(1_000);
+        let mut text = String::new();
+        for depth in 0..60 {
+            let indent = "  ".repeat(depth);
+            text.push_str(&format!("{indent}? {key}\n{indent}:\n"));
+        }
+        text.push_str(&"  ".repeat(60));
+        text.push_str(&format!("[{}]\n", vec!["1"; 20_000].join(",")));
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("bytes of keys"), "{}", err.message);
+    }
+
+    #[test]
+    fn long_keys_and_values_are_refused() {
+        let long = "k".repeat(MAX_SCALAR_BYTES + 1);
+        for text in [format!("? {long}\n: 1\n"), format!("a: \"{long}\"\n")] {
+            let err = parse(&text).unwrap_err();
+            assert!(err.message.contains("a key or value of"), "{}", err.message);
+        }
+        let fits = "k".repeat(MAX_SCALAR_BYTES);
+        assert_eq!(parse(&format!("a: {fits}\n")).unwrap().value["a"], fits);
     }
 
     #[test]
