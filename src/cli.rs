@@ -226,22 +226,63 @@ fn display(path: &Path) -> String {
     }
 }
 
-/// Reads a spec; a missing or unreadable file is a usage problem, bad bytes a spec problem.
-fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
-    let mut bytes = Vec::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else if path.is_dir() {
-        return Err(Usage(format!(
-            "{} is a directory, not a spec file",
-            path.display()
-        )));
-    } else {
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map(|_| ())
+/// The largest spec trailsmith reads; a spec is a few KB, so a larger file is a mistake (or an
+/// attack), refused before any of it is parsed.
+const MAX_SPEC_BYTES: u64 = 10 * 1024 * 1024;
+
+/// This process's own open descriptors (`/dev/stdin`, or `/dev/fd/63` as a shell's `<(...)` gives):
+/// reading one is what the caller asked, and opening one does not wait for a writer, so they may
+/// be pipes; any other path must be a regular file.
+fn own_descriptor(path: &Path) -> bool {
+    let Some(path) = path.to_str() else {
+        return false;
     };
-    read.map_err(|e| Usage(format!("cannot read {}: {e}", display(path))))?;
+    path == "/dev/stdin"
+        || ["/dev/fd/", "/proc/self/fd/"].iter().any(|dir| {
+            path.strip_prefix(dir)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+/// Reads a spec; a missing or unreadable file is a usage problem, bad bytes a spec problem. Only
+/// regular files and `own_descriptor`s are opened (opening a named pipe waits for a writer, maybe
+/// forever; a device may never end), and at most `MAX_SPEC_BYTES` are read.
+fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
+    let cannot = |e: std::io::Error| Usage(format!("cannot read {}: {e}", display(path)));
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .take(MAX_SPEC_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    } else {
+        let meta = std::fs::metadata(path).map_err(cannot)?;
+        if meta.is_dir() {
+            return Err(Usage(format!(
+                "{} is a directory, not a spec file",
+                path.display()
+            )));
+        }
+        if !meta.is_file() && !own_descriptor(path) {
+            return Err(Usage(format!(
+                "{} is not a regular file (a named pipe, socket or device); give a spec file, or `-` to read standard input",
+                path.display()
+            )));
+        }
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_SPEC_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+    }
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        let mut d = Diagnostic::error(
+            "file-too-large",
+            "",
+            format!("the file is larger than {MAX_SPEC_BYTES} bytes (10 MiB); a spec is a few KB"),
+        )
+        .hint("check that this is the spec you meant; nothing of it was read as YAML");
+        d.pos = Some(Pos { line: 1, column: 1 });
+        return Ok(Err(d));
+    }
     Ok(String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(good);

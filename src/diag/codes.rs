@@ -136,6 +136,7 @@ pub static RULES: &[Rule] = &[
     r("existing-topic-setting", Error, "A name for a new SNS topic is combined with an existing topic.", &[]),
     r("extends-chain", Error, "A blueprint extends another blueprint, which blueprints cannot do.", &[]),
     r("extends-unknown", Error, "A spec extends a blueprint that does not exist.", &[]),
+    r("file-too-large", Error, "The spec file is larger than the 10 MiB trailsmith reads; a spec is a few KB.", &[]),
     r("filter-pattern", Error, "A custom alarm's filter pattern is too long, or its braces, parentheses or quotes do not pair up.", &[]),
     r("high-resolution-period", Warning, "An alarm period under 60 seconds needs high-resolution metrics, which metric filters do not publish.", &[]),
     r("include-trail-bucket", Error, "A data event entry sets `include_trail_bucket`, which only matters with `all: true` on S3 objects.", &[]),

@@ -1,0 +1,471 @@
+//! Hostile input through the real binary: each case must end with a clear error, within bounded
+//! time and memory, and never hang or panic.
+//!
+//! Every run is killed after `TIME_LIMIT` (the test then fails) and, where `/usr/bin/time` exists,
+//! its peak resident memory is measured and must stay under `MEMORY_LIMIT_KB`. Both limits are
+//! guards against blow-ups (an alias bomb expanding, a FIFO blocking forever), not speed claims:
+//! they are many times what a debug build needs on two loaded cores. Run with `--nocapture` to see
+//! one line per case with its exit code, diagnostic code, time and peak memory.
+
+#![cfg(unix)]
+
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TIME_LIMIT: Duration = Duration::from_secs(20);
+const MEMORY_LIMIT_KB: u64 = 200 * 1024;
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// What one run of the binary did.
+struct Outcome {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+    peak_kb: Option<u64>,
+}
+
+impl Outcome {
+    /// The code of the first `error[code]` line, if any.
+    fn first_code(&self) -> Option<&str> {
+        let start = self.stderr.find("error[")? + "error[".len();
+        let len = self.stderr[start..].find(']')?;
+        Some(&self.stderr[start..start + len])
+    }
+
+    fn summary(&self) -> String {
+        let first = self.stderr.lines().next().unwrap_or_default();
+        format!(
+            "exit {:?}, {:.2} s, peak {}: {}",
+            self.code,
+            self.elapsed.as_secs_f64(),
+            self.peak_kb
+                .map_or("not measured".to_string(), |kb| format!("{} MB", kb / 1024)),
+            first.chars().take(160).collect::<String>()
+        )
+    }
+}
+
+/// True when `/usr/bin/time` takes GNU's `-f %M -o FILE` (peak resident memory in kB).
+fn gnu_time_works() -> bool {
+    static WORKS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WORKS.get_or_init(|| {
+        let Ok(dir) = tempfile::tempdir() else {
+            return false;
+        };
+        let out = dir.path().join("time");
+        Command::new(GNU_TIME)
+            .args(["-f", "%M", "-o"])
+            .arg(&out)
+            .arg("true")
+            .status()
+            .is_ok_and(|s| s.success())
+            && std::fs::read_to_string(&out).is_ok_and(|t| t.trim().parse::<u64>().is_ok())
+    })
+}
+
+/// Runs `trailsmith ARGS` in `dir` with `stdin` as standard input, under the time limit, measuring
+/// peak memory with GNU time when it is installed. The run gets its own process group, so a kill
+/// reaches trailsmith under `time` too.
+fn run(dir: &Path, args: &[&str], stdin: Stdio) -> Outcome {
+    let out = dir.join(".run");
+    std::fs::create_dir_all(&out).expect("run dir");
+    let (stdout_path, stderr_path, time_path) =
+        (out.join("stdout"), out.join("stderr"), out.join("time"));
+    let _ = std::fs::remove_file(&time_path);
+    let bin = env!("CARGO_BIN_EXE_trailsmith");
+    let measured = gnu_time_works();
+    let mut command = if measured {
+        let mut c = Command::new(GNU_TIME);
+        c.arg("-f").arg("%M").arg("-o").arg(&time_path).arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    command
+        .args(args)
+        .current_dir(dir)
+        .stdin(stdin)
+        .stdout(File::create(&stdout_path).expect("stdout file"))
+        .stderr(File::create(&stderr_path).expect("stderr file"))
+        .process_group(0);
+    let started = Instant::now();
+    let mut child = command.spawn().expect("trailsmith starts");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > TIME_LIMIT {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("trailsmith {args:?} still ran after {TIME_LIMIT:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let elapsed = started.elapsed();
+    let peak_kb = std::fs::read_to_string(&time_path).ok().and_then(|t| {
+        // GNU time writes "Command exited with non-zero status N" before the value.
+        t.lines().last().and_then(|l| l.trim().parse::<u64>().ok())
+    });
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).expect("output")).into_owned();
+    Outcome {
+        code: status.code(),
+        stdout: read(&stdout_path),
+        stderr: read(&stderr_path),
+        elapsed,
+        peak_kb,
+    }
+}
+
+/// Runs `args` and checks the bounds every case shares: no panic, at most the memory limit.
+fn bounded(name: &str, dir: &Path, args: &[&str], stdin: Stdio) -> Outcome {
+    let outcome = run(dir, args, stdin);
+    println!("hostile: {name}: {}", outcome.summary());
+    assert!(
+        !outcome.stderr.contains("panicked"),
+        "{name}: trailsmith panicked:\n{}",
+        outcome.stderr
+    );
+    if let Some(kb) = outcome.peak_kb {
+        assert!(
+            kb < MEMORY_LIMIT_KB,
+            "{name}: peak memory {kb} kB is over {MEMORY_LIMIT_KB} kB"
+        );
+    }
+    outcome
+}
+
+/// `validate FILE` and `synth FILE` (both targets) refuse the file with `code` (exit 1) and a
+/// message containing `message`.
+fn refused_as_invalid(name: &str, dir: &Path, file: &str, code: &str, message: &str) {
+    let commands: [&[&str]; 3] = [
+        &["validate", file],
+        &["synth", file, "--target", "cloudformation"],
+        &["synth", file, "--target", "terraform"],
+    ];
+    for args in commands {
+        let outcome = bounded(name, dir, args, Stdio::null());
+        assert_eq!(
+            outcome.code,
+            Some(1),
+            "{name} {args:?}:\n{}",
+            outcome.stderr
+        );
+        assert_eq!(
+            outcome.first_code(),
+            Some(code),
+            "{name} {args:?}:\n{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains(message),
+            "{name} {args:?}: no `{message}` in\n{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stdout.is_empty(),
+            "{name} {args:?}: wrote to stdout"
+        );
+    }
+}
+
+/// `validate FILE` is a usage error (exit 2) whose message contains `message`.
+fn refused_as_unreadable(name: &str, dir: &Path, file: &str, message: &str) {
+    for args in [
+        &["validate", file][..],
+        &["synth", file, "--target", "terraform"],
+    ] {
+        let outcome = bounded(name, dir, args, Stdio::null());
+        assert_eq!(
+            outcome.code,
+            Some(2),
+            "{name} {args:?}:\n{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains(message),
+            "{name} {args:?}: no `{message}` in\n{}",
+            outcome.stderr
+        );
+    }
+}
+
+fn sandbox_with(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write input");
+    (dir, path)
+}
+
+const HEAD: &str = "version: 1\ntrail:\n  name: hostile-audit\n";
+
+#[test]
+fn billion_laughs_stops_at_the_node_limit() {
+    let mut text = format!("{HEAD}a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    let (dir, _) = sandbox_with("laughs.yaml", text.as_bytes());
+    refused_as_invalid(
+        "alias bomb (10^10 copies)",
+        dir.path(),
+        "laughs.yaml",
+        "syntax",
+        "more than 200000 nodes",
+    );
+}
+
+#[test]
+fn aliases_of_a_long_string_stop_at_the_byte_limit() {
+    let long = "x".repeat(60_000);
+    let refs = vec!["*s"; 2_000].join(", ");
+    let text = format!("{HEAD}s: &s \"{long}\"\nt: [{refs}]\n");
+    let (dir, _) = sandbox_with("strings.yaml", text.as_bytes());
+    refused_as_invalid(
+        "alias bomb (2,000 copies of a 60 KB string)",
+        dir.path(),
+        "strings.yaml",
+        "syntax",
+        "bytes of keys, values and the paths they form",
+    );
+}
+
+#[test]
+fn a_long_key_or_value_is_refused() {
+    let long = "k".repeat(1_000_000);
+    let (dir, _) = sandbox_with(
+        "long.yaml",
+        format!("{HEAD}? {long}\n: [{}]\n", vec!["1"; 2_000].join(",")).as_bytes(),
+    );
+    refused_as_invalid(
+        "a 1 MB key over 2,000 items",
+        dir.path(),
+        "long.yaml",
+        "syntax",
+        "a key or value of 1000000 bytes",
+    );
+    std::fs::write(
+        dir.path().join("value.yaml"),
+        format!("{HEAD}events:\n  management: \"{long}\"\n"),
+    )
+    .expect("write");
+    refused_as_invalid(
+        "a 1 MB enum value",
+        dir.path(),
+        "value.yaml",
+        "syntax",
+        "a key or value of 1000000 bytes",
+    );
+}
+
+#[test]
+fn deep_nesting_stops_at_64_levels() {
+    let cases = [
+        (
+            "10,000 `[`",
+            "[".repeat(10_000) + &"]".repeat(10_000),
+            "deep.yaml:1:",
+        ),
+        ("10,000 `- `", "- ".repeat(10_000) + "x\n", "deep.yaml:1:"),
+        (
+            "10,000 `{a: `",
+            "{a: ".repeat(10_000) + &"}".repeat(10_000),
+            "deep.yaml:1:",
+        ),
+        (
+            "2,000 indented mappings",
+            (0..2_000)
+                .map(|d| format!("{}a:\n", " ".repeat(d)))
+                .collect(),
+            "deep.yaml:66:66",
+        ),
+    ];
+    for (name, text, location) in cases {
+        let (dir, _) = sandbox_with("deep.yaml", text.as_bytes());
+        // The parser's own recursion limit may answer first for flow collections; either way it
+        // is a located syntax error.
+        refused_as_invalid(name, dir.path(), "deep.yaml", "syntax", location);
+    }
+}
+
+#[test]
+fn a_50_mb_file_is_refused_before_it_is_parsed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.yaml");
+    {
+        let mut file = std::io::BufWriter::new(File::create(&path).expect("create"));
+        file.write_all(HEAD.as_bytes()).expect("write");
+        let line = format!("# {}\n", "padding ".repeat(12));
+        for _ in 0..(50 * 1024 * 1024 / line.len()) {
+            file.write_all(line.as_bytes()).expect("write");
+        }
+    }
+    assert!(std::fs::metadata(&path).expect("meta").len() >= 50 * 1000 * 1000);
+    refused_as_invalid(
+        "50 MB file",
+        dir.path(),
+        "big.yaml",
+        "file-too-large",
+        "larger than 10485760 bytes",
+    );
+    let outcome = bounded(
+        "50 MB on standard input",
+        dir.path(),
+        &["validate", "-"],
+        Stdio::from(File::open(&path).expect("open")),
+    );
+    assert_eq!(outcome.code, Some(1), "{}", outcome.stderr);
+    assert_eq!(outcome.first_code(), Some("file-too-large"));
+}
+
+#[test]
+fn a_spec_of_exactly_10_mib_is_read() {
+    // The limit is on bytes read, so a file at the limit is parsed (and here found valid).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = HEAD.to_string();
+    let limit = 10 * 1024 * 1024;
+    while text.len() + 100 < limit {
+        text.push_str(&format!("# {}\n", "p".repeat(96)));
+    }
+    text.push_str(&format!("#{}\n", "p".repeat(limit - text.len() - 2)));
+    assert_eq!(text.len(), limit);
+    std::fs::write(dir.path().join("at-limit.yaml"), &text).expect("write");
+    let outcome = bounded(
+        "exactly 10 MiB",
+        dir.path(),
+        &["validate", "at-limit.yaml"],
+        Stdio::null(),
+    );
+    assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
+}
+
+#[test]
+fn invalid_utf8_is_located_at_the_first_bad_byte() {
+    let mut bytes = HEAD.as_bytes().to_vec();
+    bytes.extend_from_slice(b"tags: {team: caf\xe9}\n");
+    let (dir, _) = sandbox_with("latin1.yaml", &bytes);
+    refused_as_invalid(
+        "invalid UTF-8",
+        dir.path(),
+        "latin1.yaml",
+        "encoding",
+        "latin1.yaml:4:17",
+    );
+}
+
+#[test]
+fn a_nul_byte_is_a_syntax_error() {
+    let (dir, _) = sandbox_with("nul.yaml", b"version: 1\ntrail:\n  name: nul\0-audit\n");
+    refused_as_invalid(
+        "NUL byte",
+        dir.path(),
+        "nul.yaml",
+        "syntax",
+        "nul.yaml:3:12",
+    );
+}
+
+#[test]
+fn duplicate_keys_are_refused() {
+    let (dir, _) = sandbox_with(
+        "dup.yaml",
+        format!("{HEAD}tags: {{team: a}}\ntags: {{team: b}}\n").as_bytes(),
+    );
+    refused_as_invalid(
+        "duplicate key",
+        dir.path(),
+        "dup.yaml",
+        "syntax",
+        "duplicate key `tags`",
+    );
+}
+
+#[test]
+fn a_directory_is_not_a_spec() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("specs.yaml")).expect("mkdir");
+    refused_as_unreadable(
+        "directory",
+        dir.path(),
+        "specs.yaml",
+        "specs.yaml is a directory, not a spec file",
+    );
+}
+
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join("fifo.yaml"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("hostile: FIFO: skipped, mkfifo is not available");
+        return;
+    }
+    refused_as_unreadable(
+        "FIFO without a writer",
+        dir.path(),
+        "fifo.yaml",
+        "fifo.yaml is not a regular file",
+    );
+}
+
+#[test]
+fn devices_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for device in ["/dev/zero", "/dev/null"] {
+        refused_as_unreadable(device, dir.path(), device, "is not a regular file");
+    }
+}
+
+#[test]
+fn a_symlink_loop_is_unreadable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::os::unix::fs::symlink("b.yaml", dir.path().join("a.yaml")).expect("symlink");
+    std::os::unix::fs::symlink("a.yaml", dir.path().join("b.yaml")).expect("symlink");
+    refused_as_unreadable("symlink loop", dir.path(), "a.yaml", "cannot read a.yaml");
+}
+
+/// Standard input stays readable however it is named, also when it is a pipe: `-`, and the
+/// process's own descriptors `/dev/stdin` and `/dev/fd/0` (a shell's `<(...)` gives such a name).
+#[test]
+fn standard_input_is_read_as_dash_dev_stdin_and_dev_fd() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["-", "/dev/stdin", "/dev/fd/0"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trailsmith"))
+            .args(["validate", name])
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("trailsmith starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(HEAD.as_bytes())
+            .expect("write stdin");
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{name}: {stderr}");
+        assert!(stderr.contains(": valid"), "{name}: {stderr}");
+    }
+    // A huge or endless stream on standard input is cut at the same limit as a file.
+    let outcome = bounded(
+        "/dev/zero as standard input",
+        dir.path(),
+        &["validate", "-"],
+        Stdio::from(File::open("/dev/zero").expect("/dev/zero")),
+    );
+    assert_eq!(outcome.code, Some(1), "{}", outcome.stderr);
+    assert_eq!(outcome.first_code(), Some("file-too-large"));
+}
