@@ -324,14 +324,6 @@ fn fails(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
     has_errors(diagnostics) || (deny_warnings && crate::diag::has_warnings(diagnostics))
 }
 
-/// True when both paths name one existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
 /// Standard input can be read once.
 fn stdin_once(specs: &[PathBuf]) -> Result<(), Usage> {
     if specs
@@ -541,11 +533,18 @@ fn synth(specs: &[PathBuf], options: &SynthOptions, catalog: &Catalog) -> Result
         }
         (None, None) => Vec::new(),
     };
-    for (i, f) in files.iter().enumerate() {
-        if files[..i].contains(f) {
+    // Each path is resolved once: comparing every output with every spec was quadratic in
+    // syscalls (a million `canonicalize` calls for 1,000 specs).
+    let inputs: std::collections::HashSet<PathBuf> = specs
+        .iter()
+        .filter_map(|s| std::fs::canonicalize(s).ok())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for f in &files {
+        if !seen.insert(f) {
             return Err(Usage(format!("two specs would both write {}", f.display())));
         }
-        if specs.iter().any(|spec| same_file(spec, f)) {
+        if std::fs::canonicalize(f).is_ok_and(|real| inputs.contains(&real)) {
             return Err(Usage(format!(
                 "{} is both a spec and an output",
                 f.display()
