@@ -105,11 +105,28 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
         bytes: 0,
         last: Pos { line: 1, column: 1 },
     };
-    let value = builder.document()?;
+    // The parser reports the end of input on a line after the last one when the text does not
+    // end with a line break; the reader should see the end of the text.
+    let end = end_of(text);
+    let value = builder.document().map_err(|mut e| {
+        e.pos = e.pos.min(end);
+        e
+    })?;
     Ok(Document {
         value,
         places: builder.places,
     })
+}
+
+/// The position just after the last character, with YAML's line breaks (`\r\n`, `\n`, `\r`).
+fn end_of(text: &str) -> Pos {
+    let last_break = text.rfind(['\n', '\r']);
+    let breaks = text.matches(['\n', '\r']).count() - text.matches("\r\n").count();
+    let last_line = last_break.map_or(text, |at| &text[at + 1..]);
+    Pos {
+        line: breaks + 1,
+        column: last_line.chars().count() + 1,
+    }
 }
 
 /// Escapes one JSON pointer segment (RFC 6901).
@@ -486,6 +503,18 @@ mod tests {
     fn deep_nesting_is_bounded() {
         let text = format!("{}{}", "[".repeat(200), "]".repeat(200));
         assert!(parse(&text).unwrap_err().message.contains("nesting"));
+    }
+
+    /// Regression: the parser placed an error at the end of input on the line after the last
+    /// one of a text without a final line break, a line the file does not have.
+    #[test]
+    fn an_error_at_the_end_of_input_is_inside_the_text() {
+        assert_eq!(parse("a: [1, 2").unwrap_err().pos, at(1, 9));
+        assert_eq!(parse("{\"a\": ").unwrap_err().pos, at(1, 7));
+        assert_eq!(parse("a:\r\n  b: {").unwrap_err().pos, at(2, 7));
+        assert_eq!(parse("a:\r  b: {").unwrap_err().pos, at(2, 7));
+        // With a final line break the end is the start of the (empty) line after it.
+        assert_eq!(parse("a: [1, 2\n").unwrap_err().pos, at(2, 1));
     }
 
     #[test]
