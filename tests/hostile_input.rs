@@ -1,144 +1,29 @@
 //! Hostile input through the real binary: each case must end with a clear error, within bounded
 //! time and memory, and never hang or panic.
 //!
-//! Every run is killed after `TIME_LIMIT` (the test then fails) and, where `/usr/bin/time` exists,
-//! its peak resident memory is measured and must stay under `MEMORY_LIMIT_KB`. Both limits are
-//! guards against blow-ups (an alias bomb expanding, a FIFO blocking forever), not speed claims:
-//! they are many times what a debug build needs on two loaded cores. Run with `--nocapture` to see
-//! one line per case with its exit code, diagnostic code, time and peak memory.
+//! Every run is killed after 20 s (the test then fails) and, where GNU time works, its peak resident
+//! memory must stay under 200 MB (see `support/bounded_run.rs`). Both limits are guards against
+//! blow-ups (an alias bomb expanding, a FIFO blocking forever), not speed claims: they are many
+//! times what a debug build needs on two loaded cores. Run with `--nocapture` to see one line per
+//! case with its exit code, diagnostic code, time and peak memory.
 
 #![cfg(unix)]
 
+#[path = "support/bounded_run.rs"]
+mod bounded_run;
+
+use bounded_run::{run, Outcome};
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-const TIME_LIMIT: Duration = Duration::from_secs(20);
-const MEMORY_LIMIT_KB: u64 = 200 * 1024;
-const GNU_TIME: &str = "/usr/bin/time";
-
-/// What one run of the binary did.
-struct Outcome {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-    peak_kb: Option<u64>,
-}
-
-impl Outcome {
-    /// The code of the first `error[code]` line, if any.
-    fn first_code(&self) -> Option<&str> {
-        let start = self.stderr.find("error[")? + "error[".len();
-        let len = self.stderr[start..].find(']')?;
-        Some(&self.stderr[start..start + len])
-    }
-
-    fn summary(&self) -> String {
-        let first = self.stderr.lines().next().unwrap_or_default();
-        format!(
-            "exit {:?}, {:.2} s, peak {}: {}",
-            self.code,
-            self.elapsed.as_secs_f64(),
-            self.peak_kb
-                .map_or("not measured".to_string(), |kb| format!("{} MB", kb / 1024)),
-            first.chars().take(160).collect::<String>()
-        )
-    }
-}
-
-/// True when `/usr/bin/time` takes GNU's `-f %M -o FILE` (peak resident memory in kB).
-fn gnu_time_works() -> bool {
-    static WORKS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *WORKS.get_or_init(|| {
-        let Ok(dir) = tempfile::tempdir() else {
-            return false;
-        };
-        let out = dir.path().join("time");
-        Command::new(GNU_TIME)
-            .args(["-f", "%M", "-o"])
-            .arg(&out)
-            .arg("true")
-            .status()
-            .is_ok_and(|s| s.success())
-            && std::fs::read_to_string(&out).is_ok_and(|t| t.trim().parse::<u64>().is_ok())
-    })
-}
-
-/// Runs `trailsmith ARGS` in `dir` with `stdin` as standard input, under the time limit, measuring
-/// peak memory with GNU time when it is installed. The run gets its own process group, so a kill
-/// reaches trailsmith under `time` too.
-fn run(dir: &Path, args: &[&str], stdin: Stdio) -> Outcome {
-    let out = dir.join(".run");
-    std::fs::create_dir_all(&out).expect("run dir");
-    let (stdout_path, stderr_path, time_path) =
-        (out.join("stdout"), out.join("stderr"), out.join("time"));
-    let _ = std::fs::remove_file(&time_path);
-    let bin = env!("CARGO_BIN_EXE_trailsmith");
-    let measured = gnu_time_works();
-    let mut command = if measured {
-        let mut c = Command::new(GNU_TIME);
-        c.arg("-f").arg("%M").arg("-o").arg(&time_path).arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    command
-        .args(args)
-        .current_dir(dir)
-        .stdin(stdin)
-        .stdout(File::create(&stdout_path).expect("stdout file"))
-        .stderr(File::create(&stderr_path).expect("stderr file"))
-        .process_group(0);
-    let started = Instant::now();
-    let mut child = command.spawn().expect("trailsmith starts");
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > TIME_LIMIT {
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .status();
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("trailsmith {args:?} still ran after {TIME_LIMIT:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let elapsed = started.elapsed();
-    let peak_kb = std::fs::read_to_string(&time_path).ok().and_then(|t| {
-        // GNU time writes "Command exited with non-zero status N" before the value.
-        t.lines().last().and_then(|l| l.trim().parse::<u64>().ok())
-    });
-    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).expect("output")).into_owned();
-    Outcome {
-        code: status.code(),
-        stdout: read(&stdout_path),
-        stderr: read(&stderr_path),
-        elapsed,
-        peak_kb,
-    }
-}
-
-/// Runs `args` and checks the bounds every case shares: no panic, at most the memory limit.
+/// Runs `args`, prints a report line and checks the bounds every case shares: no panic, at most
+/// the memory limit (the time limit is enforced by the run itself).
 fn bounded(name: &str, dir: &Path, args: &[&str], stdin: Stdio) -> Outcome {
     let outcome = run(dir, args, stdin);
     println!("hostile: {name}: {}", outcome.summary());
-    assert!(
-        !outcome.stderr.contains("panicked"),
-        "{name}: trailsmith panicked:\n{}",
-        outcome.stderr
-    );
-    if let Some(kb) = outcome.peak_kb {
-        assert!(
-            kb < MEMORY_LIMIT_KB,
-            "{name}: peak memory {kb} kB is over {MEMORY_LIMIT_KB} kB"
-        );
-    }
+    outcome.assert_sane(name);
     outcome
 }
 
