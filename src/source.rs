@@ -104,14 +104,9 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
         nodes: 0,
         bytes: 0,
         last: Pos { line: 1, column: 1 },
+        end: end_of(text),
     };
-    // The parser reports the end of input on a line after the last one when the text does not
-    // end with a line break; the reader should see the end of the text.
-    let end = end_of(text);
-    let value = builder.document().map_err(|mut e| {
-        e.pos = e.pos.min(end);
-        e
-    })?;
+    let value = builder.document()?;
     Ok(Document {
         value,
         places: builder.places,
@@ -142,6 +137,10 @@ struct Builder<'a> {
     nodes: usize,
     bytes: usize,
     last: Pos,
+    /// The end of the text. The parser places the end of input (and an empty node there, such as
+    /// the key of a last `? `) on a line after the last one when the text does not end with a line
+    /// break; every position is kept inside the text.
+    end: Pos,
 }
 
 /// What a node cost the budgets (`MAX_NODES`, `MAX_BYTES`).
@@ -170,14 +169,15 @@ impl<'a> Builder<'a> {
     fn next(&mut self) -> Result<(Event<'a>, Pos), SyntaxError> {
         match self.parser.next_event() {
             Some(Ok((event, span))) => {
-                self.last = pos_of(&span);
+                self.last = pos_of(&span).min(self.end);
                 Ok((event, self.last))
             }
             Some(Err(e)) => Err(SyntaxError {
                 pos: Pos {
                     line: e.marker().line(),
                     column: e.marker().col() + 1,
-                },
+                }
+                .min(self.end),
                 message: e.info().to_string(),
             }),
             None => Err(self.error(self.last, "unexpected end of input")),
@@ -515,6 +515,9 @@ mod tests {
         assert_eq!(parse("a:\r  b: {").unwrap_err().pos, at(2, 7));
         // With a final line break the end is the start of the (empty) line after it.
         assert_eq!(parse("a: [1, 2\n").unwrap_err().pos, at(2, 1));
+        // An empty key the parser makes up at the end of input.
+        let doc = parse("a: 1\n? ").unwrap();
+        assert_eq!(doc.key_pos("/"), at(2, 3));
     }
 
     #[test]
