@@ -356,9 +356,10 @@ fn standard_input_is_read_as_dash_dev_stdin_and_dev_fd() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Within the limits above, findings can still cost too much. Each case below fails today and is
-// ignored until its fix lands in code this suite does not own; `cargo test --test hostile_input
-// -- --ignored` runs them.
+// Within the limits above, findings can still cost too much: many findings in a large file (the
+// text renderer indexes the lines once), findings on one very long line (an excerpt is shown),
+// long values against did-you-mean (candidates too different in length are skipped) and SARIF
+// for many findings (results are written as they are made).
 
 /// 20,000 unknown fields in a 1 MB file.
 fn many_findings() -> (tempfile::TempDir, PathBuf) {
@@ -369,8 +370,6 @@ fn many_findings() -> (tempfile::TempDir, PathBuf) {
 }
 
 #[test]
-#[ignore = "diag/text.rs looks up each finding's source line from the start of the text \
-            (quadratic: 39 s in a debug build, 5.6 s in release); index the line starts once"]
 fn many_findings_are_printed_in_bounded_time() {
     let (dir, _) = many_findings();
     let outcome = bounded(
@@ -383,8 +382,6 @@ fn many_findings_are_printed_in_bounded_time() {
 }
 
 #[test]
-#[ignore = "SARIF builds about 10 kB of JSON values per finding (211 MB here); bound the \
-            findings per file, or write the document as a stream"]
 fn many_findings_as_sarif_stay_under_the_memory_limit() {
     let (dir, _) = many_findings();
     let outcome = bounded(
@@ -397,9 +394,6 @@ fn many_findings_as_sarif_stay_under_the_memory_limit() {
 }
 
 #[test]
-#[ignore = "diag/text.rs prints each finding's whole source line and as wide an underline: a \
-            1 MB one-line JSON spec with 200 findings prints 300 MB (312 MB of memory); show an \
-            excerpt around the column"]
 fn findings_on_one_long_line_print_an_excerpt() {
     let members: Vec<String> = (0..200)
         .map(|i| format!("\"k{i}\": \"{}\"", "v".repeat(5_000)))
@@ -424,9 +418,6 @@ fn findings_on_one_long_line_print_an_excerpt() {
 }
 
 #[test]
-#[ignore = "validate/suggest.rs computes the edit distance of a 60 kB value to each candidate \
-            (27 s in a debug build for 150 values); skip candidates whose length differs by \
-            more than the allowed distance"]
 fn long_values_do_not_slow_did_you_mean() {
     let value = "x".repeat(60_000);
     let entries: String = (0..150)

@@ -10,8 +10,18 @@ use std::fmt::Write as _;
 /// The gutter is at least two wide so that short files keep the `  --> ` indentation.
 const MIN_GUTTER: usize = 2;
 
+/// Longest stretch of a source line shown; a longer line (a one-line JSON spec) is cut around the
+/// column, so a thousand findings on a 1 MB line do not print a gigabyte.
+const MAX_SHOWN: usize = 120;
+
 /// Renders one finding; `source` is the spec text, shown when the finding points into it.
 pub fn render(d: &Diagnostic, file: &str, source: Option<&str>) -> String {
+    let line = source.and_then(|s| s.lines().nth(d.position().line.saturating_sub(1)));
+    render_line(d, file, line)
+}
+
+/// Renders one finding with the source line it points at, already looked up.
+fn render_line(d: &Diagnostic, file: &str, source_line: Option<&str>) -> String {
     let mut out = format!("{}[{}]: {}\n", d.severity.label(), d.code, d.message);
     let pos = d.position();
     let gutter = pos.line.to_string().len().max(MIN_GUTTER);
@@ -24,14 +34,12 @@ pub fn render(d: &Diagnostic, file: &str, source: Option<&str>) -> String {
         pos.column
     );
     // A finding located in a blueprint points into text this file does not hold.
-    let line = source
-        .filter(|_| d.file.is_none() && !d.whole_spec)
-        .and_then(|s| s.lines().nth(pos.line.saturating_sub(1)));
+    let line = source_line.filter(|_| d.file.is_none() && !d.whole_spec);
     if let Some(line) = line {
-        let line = line.trim_end_matches('\r');
-        let (lead, width) = underline(line, pos.column);
+        let (shown, column) = excerpt(line.trim_end_matches('\r'), pos.column);
+        let (lead, width) = underline(&shown, column);
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{:>gutter$} | {line}", pos.line);
+        let _ = writeln!(out, "{:>gutter$} | {shown}", pos.line);
         let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(width));
     }
     let path = if d.path.is_empty() { "/" } else { &d.path };
@@ -45,13 +53,39 @@ pub fn render(d: &Diagnostic, file: &str, source: Option<&str>) -> String {
     out
 }
 
-/// Renders every finding the spec does not silence.
+/// Renders every finding the spec does not silence. The lines are split once, not once per
+/// finding: thousands of findings in a large file would otherwise rescan it each time.
 pub fn render_all(file: &str, source: Option<&str>, diagnostics: &[Diagnostic]) -> String {
+    let lines: Vec<&str> = source.map(|s| s.lines().collect()).unwrap_or_default();
     diagnostics
         .iter()
         .filter(|d| d.silenced.is_none())
-        .map(|d| render(d, file, source))
+        .map(|d| {
+            let line = lines.get(d.position().line.saturating_sub(1)).copied();
+            render_line(d, file, line)
+        })
         .collect()
+}
+
+/// At most `MAX_SHOWN` characters of `line` around `column`, with `…` where it was cut, and the
+/// column within what is shown.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SHOWN {
+        return (line.to_string(), column);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(MAX_SHOWN / 3);
+    let end = (start + MAX_SHOWN).min(chars.len());
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, at - start + 1 + usize::from(start > 0))
 }
 
 /// `file: 2 error(s), 1 warning(s)`, and how many findings the spec silenced.
@@ -186,6 +220,32 @@ mod tests {
         let mut d = at(2, 1, Diagnostic::warning("no-tags", "/tags", "no tags"));
         d.whole_spec = true;
         assert!(!render(&d, "spec.yaml", Some("# c\nversion: 1\n")).contains("version"));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line = format!("{}\"bad\"{}", "a".repeat(500), "b".repeat(500));
+        let (shown, column) = excerpt(&line, 501);
+        assert_eq!(shown.chars().count(), MAX_SHOWN + 2);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(column - 1), Some('"'));
+        assert_eq!(underline(&shown, column).1, 5);
+        assert_eq!(excerpt("short", 3), ("short".to_string(), 3));
+        let (shown, column) = excerpt(&"x".repeat(300), 2);
+        assert!(!shown.starts_with('…'));
+        assert_eq!(column, 2);
+    }
+
+    #[test]
+    fn render_all_finds_each_line_as_render_does() {
+        let source = "a: 1\nb: 2\nc: 3\n";
+        let found = [
+            at(3, 4, Diagnostic::error("x", "/c", "m")),
+            at(1, 4, Diagnostic::error("y", "/a", "n")),
+        ];
+        let one_by_one: String = found.iter().map(|d| render(d, "f", Some(source))).collect();
+        assert_eq!(render_all("f", Some(source), &found), one_by_one);
+        assert!(one_by_one.contains(" 3 | c: 3\n"));
     }
 
     #[test]

@@ -11,6 +11,11 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let limit = (word.len() / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
+        // The distance is at least the difference in length: skip the full computation, which
+        // a 60 kB value against each candidate would make slow.
+        if candidate.chars().count().abs_diff(word.len()) > limit {
+            continue;
+        }
         let distance = edit_distance(&word, &fold(candidate));
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
