@@ -17,6 +17,10 @@
 //! Why: SARIF rule metadata, the `relates to:` line and the check of `silence:` entries all read
 //! the catalog, and a code missing from it, or listed at the wrong severity, misleads all three.
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use corpus::render_with_test_values;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -83,19 +87,6 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| extensions.contains(&e))
-}
-
-/// A plausible value for each required parameter of the shipped blueprints (as in
-/// `tests/blueprints.rs`; the blueprint module offers no example values of its own).
-fn test_value(name: &str) -> &'static str {
-    match name {
-        "trail_name" => "team-audit",
-        "org_id" => "o-a1b2c3d4e5",
-        "access_log_bucket" => "acme-s3-access-logs",
-        "alarm_email" => "secops@example.com",
-        "s3_buckets" => "acme-payroll/reports/, acme-invoices",
-        other => panic!("no test value for required parameter `{other}`: add one"),
-    }
 }
 
 /// The shipped blueprints plus those `tests/cmd/` passes with `--blueprints own-blueprints`.
@@ -210,15 +201,7 @@ fn corpus() -> &'static Corpus {
         }
         for blueprint in shipped.iter() {
             specs += 1;
-            let values: BTreeMap<String, String> = blueprint
-                .params
-                .iter()
-                .filter(|p| p.default.is_none())
-                .map(|p| (p.name.clone(), test_value(&p.name).to_string()))
-                .collect();
-            let text = blueprint
-                .render(&values)
-                .unwrap_or_else(|e| panic!("blueprint {}: {e:?}", blueprint.name));
+            let text = render_with_test_values(blueprint);
             check_text(
                 &mut seen,
                 &text,

@@ -35,11 +35,14 @@ mod tf_schema;
 #[cfg(unix)]
 #[path = "support/bounded_run.rs"]
 mod bounded_run;
+#[path = "support/corpus.rs"]
+mod corpus;
 
+use corpus::spec_files;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{mpsc, OnceLock};
 use std::time::{Duration, Instant};
 use trailsmith::diag::{Diagnostic, Severity};
@@ -182,18 +185,7 @@ fn corpus() -> &'static Corpus {
             "tests/bad",
             "tests/cmd/specs",
         ] {
-            let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-                .unwrap_or_else(|e| panic!("{dir}: {e}"))
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    matches!(
-                        p.extension().and_then(|e| e.to_str()),
-                        Some("yaml" | "yml" | "json")
-                    )
-                })
-                .collect();
-            paths.sort();
-            for p in paths {
+            for p in spec_files(dir) {
                 let bytes = std::fs::read(&p).expect("corpus file");
                 files.push((p.display().to_string(), bytes));
             }

@@ -12,7 +12,10 @@ mod tf_schema;
 /// Metric filters and alarms compared across targets (kept apart to keep this file short).
 #[path = "support/alarm_parity.rs"]
 mod alarm_parity;
+#[path = "support/corpus.rs"]
+mod corpus;
 
+use corpus::spec_files;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -22,14 +25,7 @@ use trailsmith::{compile, Target};
 fn examples() -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = ["examples", "tests/cases"]
         .iter()
-        .flat_map(|dir| std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            )
-        })
+        .flat_map(|dir| spec_files(dir))
         .collect();
     found.sort();
     let mut stems: Vec<String> = found.iter().map(|p| stem(p)).collect();

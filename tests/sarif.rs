@@ -4,34 +4,25 @@
 //! from the catalog (a rule without a description) is caught here too. The SARIF 2.1.0 schema
 //! itself is applied by the conformance harness (scripts/conformance/check_sarif.py).
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use corpus::spec_files;
 use serde_json::Value;
 use std::path::PathBuf;
 use trailsmith::diag::{sarif, Diagnostic, FileFindings, Severity};
 
 fn corpus() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in [
+    let files: Vec<PathBuf> = [
         "examples",
         "examples/teams",
         "tests/cases",
         "tests/bad",
         "tests/cmd/specs",
-    ] {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let spec = matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            );
-            if spec {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    ]
+    .iter()
+    .flat_map(|dir| spec_files(dir))
+    .collect();
     assert!(files.len() > 100, "corpus too small: {}", files.len());
     files
 }
