@@ -7,14 +7,18 @@
 use crate::blueprint::Catalog;
 use crate::diag::{has_errors, Diagnostic};
 use crate::source::Pos;
-use crate::{compile_with, Target};
+use crate::Target;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod blueprints;
+mod outputs;
+mod synth;
 use blueprints::{init, load_catalog};
+use outputs::write_atomic;
+use synth::{synth, SynthOptions};
 
 #[derive(Parser)]
 #[command(
@@ -337,68 +341,6 @@ fn stdin_once(specs: &[PathBuf]) -> Result<(), Usage> {
     Ok(())
 }
 
-/// Checks and compiles every spec; `None` for a spec that fails (already reported). Specs are
-/// read first (standard input can only be read here), compiled in parallel since they are
-/// independent, then reported in input order so that output stays deterministic.
-fn compile_all(
-    specs: &[PathBuf],
-    options: &SynthOptions,
-    catalog: &Catalog,
-) -> Result<Vec<Option<String>>, Usage> {
-    let texts = specs
-        .iter()
-        .map(|path| read(path))
-        .collect::<Result<Vec<_>, Usage>>()?;
-    let results = parallel_map(&texts, |text| match text {
-        Ok(text) => compile_with(text, options.target, catalog),
-        Err(d) => (None, vec![d.clone()]),
-    });
-    let mut outputs = Vec::new();
-    for ((path, text), (output, diagnostics)) in specs.iter().zip(&texts).zip(results) {
-        let source = text.as_ref().ok().map(String::as_str);
-        report(&display(path), source, &diagnostics, options.deny_warnings);
-        outputs.push(output.filter(|_| !fails(&diagnostics, options.deny_warnings)));
-    }
-    Ok(outputs)
-}
-
-/// Threads for writing outputs: a write mostly waits on the disk (create, fsync, rename), so more
-/// of them overlap than there are cores (measured for 1,000 outputs on 2 cores: 8 threads took
-/// about a third of the time of one).
-const WRITERS: usize = 8;
-
-/// `f` over `items` on up to one thread per core, each thread taking one contiguous chunk; the
-/// results come back in the order of `items`.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    parallel_map_on(cores, items, f)
-}
-
-/// As `parallel_map`, on up to `threads` threads.
-fn parallel_map_on<T: Sync, R: Send>(
-    threads: usize,
-    items: &[T],
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let threads = threads.min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            // A panic in a worker is a bug of ours: let it surface as it would have unthreaded.
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
 fn validate(
     specs: &[PathBuf],
     format: ReportFormat,
@@ -490,191 +432,7 @@ fn man(out_dir: Option<&Path>) -> Result<bool, Usage> {
     }
     for (name, roff) in pages {
         let path = dir.join(name);
-        write_atomic(&path, &roff)
-            .map_err(|e| Usage(format!("cannot write {}: {e}", path.display())))?;
+        write_atomic(&path, &roff).map_err(|f| Usage(f.to_string()))?;
     }
     Ok(true)
-}
-
-/// Where each spec's output goes in `--out-dir`.
-fn out_path(dir: &Path, spec: &Path, target: Target) -> Result<PathBuf, Usage> {
-    if spec == Path::new("-") {
-        return Err(Usage(
-            "standard input has no name to derive an output file from: use -o FILE".into(),
-        ));
-    }
-    let name = spec
-        .file_name()
-        .and_then(|n| n.to_str())
-        .map(|n| {
-            [".yaml", ".yml", ".json"]
-                .iter()
-                .find_map(|ext| n.strip_suffix(ext))
-                .unwrap_or(n)
-        })
-        .filter(|n| !n.is_empty() && !n.starts_with('.'))
-        .ok_or_else(|| Usage(format!("cannot name an output after {}", display(spec))))?;
-    Ok(match target {
-        Target::CloudFormation => dir.join(format!("{name}.template.json")),
-        // Terraform reads every .tf.json of a directory as one module, so each spec gets its own.
-        Target::Terraform => dir.join(name).join("main.tf.json"),
-    })
-}
-
-struct SynthOptions {
-    target: Target,
-    output: Option<PathBuf>,
-    out_dir: Option<PathBuf>,
-    check: bool,
-    deny_warnings: bool,
-}
-
-fn synth(specs: &[PathBuf], options: &SynthOptions, catalog: &Catalog) -> Result<bool, Usage> {
-    stdin_once(specs)?;
-    let (target, check) = (options.target, options.check);
-    let files: Vec<PathBuf> = match (&options.output, &options.out_dir) {
-        (Some(_), _) | (None, None) if specs.len() > 1 => {
-            return Err(Usage("several specs need --out-dir DIR".into()));
-        }
-        (Some(file), _) => vec![file.clone()],
-        (None, Some(dir)) => specs
-            .iter()
-            .map(|s| out_path(dir, s, target))
-            .collect::<Result<_, _>>()?,
-        (None, None) if check => {
-            return Err(Usage("--check needs -o FILE or --out-dir DIR".into()))
-        }
-        (None, None) => Vec::new(),
-    };
-    // Each path is resolved once: comparing every output with every spec was quadratic in
-    // syscalls (a million `canonicalize` calls for 1,000 specs).
-    let inputs: std::collections::HashSet<PathBuf> = specs
-        .iter()
-        .filter_map(|s| std::fs::canonicalize(s).ok())
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    for f in &files {
-        if !seen.insert(f) {
-            return Err(Usage(format!("two specs would both write {}", f.display())));
-        }
-        if std::fs::canonicalize(f).is_ok_and(|real| inputs.contains(&real)) {
-            return Err(Usage(format!(
-                "{} is both a spec and an output",
-                f.display()
-            )));
-        }
-    }
-    let compiled = compile_all(specs, options, catalog)?;
-    let Some(outputs) = compiled.into_iter().collect::<Option<Vec<String>>>() else {
-        let verb = if check { "compared" } else { "written" };
-        eprintln!("trailsmith: nothing {verb}: fix the errors above first");
-        return Ok(false);
-    };
-    if files.is_empty() {
-        outputs.iter().for_each(|o| print(o));
-        return Ok(true);
-    }
-    if check {
-        let mut fresh = true;
-        for (file, expected) in files.iter().zip(&outputs) {
-            match std::fs::read(file) {
-                Ok(current) if current == expected.as_bytes() => {}
-                Ok(_) => {
-                    eprintln!("stale: {}", file.display());
-                    fresh = false;
-                }
-                Err(_) => {
-                    eprintln!("missing: {}", file.display());
-                    fresh = false;
-                }
-            }
-        }
-        if fresh {
-            eprintln!("trailsmith: {} output(s) up to date", files.len());
-        }
-        return Ok(fresh);
-    }
-    // Each write waits on the disk (create, fsync, rename), so they overlap; the first failure in
-    // input order is reported, as a sequential loop would have.
-    let pairs: Vec<(&PathBuf, &String)> = files.iter().zip(&outputs).collect();
-    let written = parallel_map_on(WRITERS, &pairs, |(file, text)| {
-        write_atomic(file, text.as_bytes())
-            .map_err(|e| Usage(format!("cannot write {}: {e}", file.display())))
-    });
-    written.into_iter().collect::<Result<Vec<()>, Usage>>()?;
-    Ok(true)
-}
-
-/// Writes beside the destination, then renames over it: readers see the old or the new file,
-/// never half of one. A symlink is followed (its target is replaced, the link stays) and a file
-/// that is not a regular file (`/dev/stdout`, a pipe) is written in place, since it cannot be
-/// renamed over. A replaced file keeps its permissions; a new one is readable by all (0644), as
-/// templates are meant to be shared.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let target = match std::fs::canonicalize(path) {
-        Ok(real) => real,
-        Err(_) => path.to_path_buf(),
-    };
-    let existing = std::fs::metadata(&target).ok();
-    if existing.as_ref().is_some_and(|m| !m.is_file()) {
-        return std::fs::OpenOptions::new()
-            .write(true)
-            .open(&target)?
-            .write_all(bytes);
-    }
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".trailsmith-")
-        .tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
-    let permissions = match existing {
-        Some(m) => m.permissions(),
-        None => default_permissions(tmp.as_file().metadata()?.permissions()),
-    };
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn default_permissions(mut p: std::fs::Permissions) -> std::fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    p.set_mode(0o644);
-    p
-}
-
-#[cfg(not(unix))]
-fn default_permissions(p: std::fs::Permissions) -> std::fs::Permissions {
-    p
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{parallel_map, parallel_map_on};
-
-    #[test]
-    fn more_threads_than_cores_keep_input_order_too() {
-        let items: Vec<usize> = (0..1001).collect();
-        assert_eq!(
-            parallel_map_on(8, &items, |i| i + 1),
-            (1..1002).collect::<Vec<_>>()
-        );
-        assert_eq!(parallel_map_on(8, &items[..3], |i| *i), vec![0, 1, 2]);
-    }
-
-    #[test]
-    fn parallel_map_keeps_input_order() {
-        let items: Vec<usize> = (0..1000).collect();
-        assert_eq!(
-            parallel_map(&items, |i| i * 2),
-            (0..1000).map(|i| i * 2).collect::<Vec<_>>()
-        );
-        assert_eq!(parallel_map(&[] as &[usize], |i| *i), Vec::<usize>::new());
-        assert_eq!(parallel_map(&[7], |i| *i), vec![7]);
-    }
 }

@@ -11,13 +11,14 @@
 //!   reader that opened the old file before the run still reads the old bytes in full.
 //! - A write that fails (the file size limit hit with SIGXFSZ ignored, so `write` returns EFBIG)
 //!   exits 2 naming the file, leaves the old output byte-identical and no `.trailsmith-*`
-//!   temporary file behind. With `--out-dir`, outputs written before the failing one stay
-//!   replaced: each file is atomic, a set of files is not.
+//!   temporary file behind. With `--out-dir`, every output is staged before any is renamed into
+//!   place, so a failure while staging leaves all of them untouched. (A rename that fails part-way
+//!   would leave the set half replaced; nothing here can make a rename fail on demand.)
 //! - A run killed in the middle of writing (SIGXFSZ with its default action, which kills the
 //!   process inside `write`, as `kill -9` would) leaves the output byte-identical: the partial
 //!   bytes exist only in a `.trailsmith-*` file beside it, which a killed process cannot remove.
-//!   A crash of the machine between the write and the rename is out of reach of a test here; the
-//!   temporary file is synced before the rename.
+//!   Outputs are not synced to disk (see `src/cli/outputs.rs`): after a machine crash an output
+//!   may be older than its spec, which `synth --check` reports.
 //! - `--out-dir` writes only under the directory whatever the spec paths look like (`../x.yaml`,
 //!   `a/../../b.yaml`, absolute paths, spaces, unicode, symlinked specs), and names it cannot
 //!   derive an output from (`..yaml`, `.yaml`, `dir/..`) are usage errors that write nothing.
@@ -159,6 +160,47 @@ fn a_bad_spec_among_several_leaves_every_existing_output_byte_identical() {
     }
 }
 
+/// Good outputs are staged while other specs still compile; a bad spec at the end must remove
+/// them, and every directory made for them, before the run ends.
+#[test]
+fn a_bad_last_spec_leaves_no_staged_file_or_new_directory() {
+    let sandbox = tempfile::tempdir().expect("sandbox");
+    let dir = sandbox.path();
+    let mut args: Vec<String> = Vec::new();
+    for i in 0..40 {
+        let name = format!("team{i:02}.yaml");
+        write(
+            &dir.join(&name),
+            &GOOD.replace("good", &format!("team{i:02}")),
+        );
+        args.push(name);
+    }
+    write(&dir.join("zz-bad.yaml"), BAD);
+    args.push("zz-bad.yaml".into());
+    write(&dir.join("kept/earlier.txt"), "kept\n");
+    for (target, out_dir) in [
+        ("terraform", "fresh/nested/out"),
+        ("cloudformation", "fresh/out"),
+        ("terraform", "kept"),
+    ] {
+        let before = snapshot(dir);
+        let mut run_args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_args.extend(["--target", target, "--out-dir", out_dir]);
+        let outcome = synth(dir, &run_args);
+        assert_eq!(outcome.code, Some(1), "{}", outcome.stderr);
+        assert!(
+            outcome.stderr.contains("nothing written"),
+            "{}",
+            outcome.stderr
+        );
+        assert_eq!(
+            changed(&before, &snapshot(dir)),
+            Vec::<PathBuf>::new(),
+            "{target} into {out_dir}"
+        );
+    }
+}
+
 #[test]
 fn an_output_is_replaced_by_a_rename_and_an_open_reader_keeps_the_old_bytes() {
     let sandbox = tempfile::tempdir().expect("sandbox");
@@ -260,7 +302,8 @@ fn a_failed_write_exits_2_and_leaves_the_old_output_and_no_temporary_file() {
     );
     assert_eq!(changed(&before, &snapshot(dir)), Vec::<PathBuf>::new());
 
-    // Several outputs: the one written before the failure is replaced, the failing one is not.
+    // Several outputs: every one is staged before any is put in place, so a failure while
+    // staging the second leaves the first untouched too.
     let outcome = synth_under_size_limit(
         dir,
         &[
@@ -274,14 +317,14 @@ fn a_failed_write_exits_2_and_leaves_the_old_output_and_no_temporary_file() {
         true,
     );
     assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
-    assert_eq!(
-        changed(&before, &snapshot(dir)),
-        vec![dir.join("out/minimal.template.json")]
+    assert!(
+        outcome
+            .stderr
+            .contains("cannot write out/cis.template.json"),
+        "{}",
+        outcome.stderr
     );
-    assert_eq!(
-        std::fs::read_to_string(dir.join("out/cis.template.json")).expect("read"),
-        "{\"earlier\": 2}\n"
-    );
+    assert_eq!(changed(&before, &snapshot(dir)), Vec::<PathBuf>::new());
     assert_eq!(temporaries(&dir.join("out")), Vec::<String>::new());
 }
 

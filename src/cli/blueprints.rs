@@ -124,8 +124,7 @@ pub(super) fn init(
     }
     match output {
         None => print(&text),
-        Some(path) => write_atomic(path, text.as_bytes())
-            .map_err(|e| Usage(format!("cannot write {}: {e}", path.display())))?,
+        Some(path) => write_atomic(path, text.as_bytes()).map_err(|f| Usage(f.to_string()))?,
     }
     Ok(true)
 }
