@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 mod blueprints;
 mod outputs;
+mod parallel;
 mod synth;
 use blueprints::{init, load_catalog};
 use outputs::write_atomic;
@@ -348,17 +349,21 @@ fn validate(
     catalog: &Catalog,
 ) -> Result<bool, Usage> {
     stdin_once(specs)?;
-    let mut checked = Vec::new();
-    for path in specs {
-        let (source, diagnostics) = match read(path)? {
-            Ok(text) => {
-                let found = crate::validate::check_with(&text, catalog).diagnostics;
-                (Some(text), found)
-            }
-            Err(d) => (None, vec![d]),
-        };
-        checked.push((display(path), source, diagnostics));
-    }
+    // Standard input can only be read here, before the threads start.
+    let texts = specs
+        .iter()
+        .map(|path| read(path))
+        .collect::<Result<Vec<_>, Usage>>()?;
+    let found = parallel::parallel_map(&texts, |text| match text {
+        Ok(text) => crate::validate::check_with(text, catalog).diagnostics,
+        Err(d) => vec![d.clone()],
+    });
+    let checked: Vec<(String, Option<String>, Vec<Diagnostic>)> = specs
+        .iter()
+        .zip(texts)
+        .zip(found)
+        .map(|((path, text), diagnostics)| (display(path), text.ok(), diagnostics))
+        .collect();
     let ok = !checked.iter().any(|(_, _, d)| fails(d, deny_warnings));
     match format {
         ReportFormat::Text => {

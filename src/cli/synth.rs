@@ -7,6 +7,7 @@
 //! know how a file is replaced (that is `outputs`).
 
 use super::outputs::{Failed, Outputs, Staged};
+use super::parallel::parallel_map;
 use super::{fails, print, read, report, stdin_once, Usage};
 use crate::blueprint::Catalog;
 use crate::diag::Diagnostic;
@@ -229,64 +230,4 @@ fn out_path(dir: &Path, spec: &Path, target: Target) -> Result<PathBuf, Usage> {
         // Terraform reads every .tf.json of a directory as one module, so each spec gets its own.
         Target::Terraform => dir.join(name).join("main.tf.json"),
     })
-}
-
-/// `f` over `items` on up to one thread per core, each taking one contiguous chunk; the results
-/// come back in the order of `items`. Staging an output waits on the file system too, but more
-/// threads than cores made 1,000 Terraform outputs slower on ext4 (measured on 2 cores: 0.94 s
-/// with 2 threads, 1.46 s with 4, 1.44 s with 8), as they contend for the directory and journal.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    parallel_map_on(cores, items, f)
-}
-
-/// As `parallel_map`, on up to `threads` threads.
-fn parallel_map_on<T: Sync, R: Send>(
-    threads: usize,
-    items: &[T],
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let threads = threads.min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            // A panic in a worker is a bug of ours: let it surface as it would have unthreaded.
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{parallel_map, parallel_map_on};
-
-    #[test]
-    fn more_threads_than_cores_keep_input_order_too() {
-        let items: Vec<usize> = (0..1001).collect();
-        assert_eq!(
-            parallel_map_on(8, &items, |i| i + 1),
-            (1..1002).collect::<Vec<_>>()
-        );
-        assert_eq!(parallel_map_on(8, &items[..3], |i| *i), vec![0, 1, 2]);
-    }
-
-    #[test]
-    fn parallel_map_keeps_input_order() {
-        let items: Vec<usize> = (0..1000).collect();
-        assert_eq!(
-            parallel_map(&items, |i| i * 2),
-            (0..1000).map(|i| i * 2).collect::<Vec<_>>()
-        );
-        assert_eq!(parallel_map(&[] as &[usize], |i| *i), Vec::<usize>::new());
-        assert_eq!(parallel_map(&[7], |i| *i), vec![7]);
-    }
 }
