@@ -142,7 +142,6 @@ pub static RULES: &[Rule] = &[
     r("include-trail-bucket", Error, "A data event entry sets `include_trail_bucket`, which only matters with `all: true` on S3 objects.", &[]),
     r("insights-need-management-events", Error, "Insights are asked for, but the trail records no management events for them to analyze.", &[]),
     r("insights-without-write-events", Warning, "Insights analyze write management events, which the trail does not record.", &[]),
-    r("internal", Error, "An internal failure of trailsmith (its own spec schema did not compile), which is a bug to report.", &[]),
     r("kms-alias", Error, "A KMS alias breaks the KMS alias rules.", &[]),
     r("kms-key-arn", Error, "An existing key is not given as the ARN of a KMS key or alias.", &[]),
     r("lifecycle-order", Error, "Log files would expire before or when they are archived.", &[]),
