@@ -249,35 +249,49 @@ fn own_descriptor(path: &Path) -> bool {
         })
 }
 
-/// Reads a spec; a missing or unreadable file is a usage problem, bad bytes a spec problem. Only
-/// regular files and `own_descriptor`s are opened (opening a named pipe waits for a writer, maybe
-/// forever; a device may never end), and at most `MAX_SPEC_BYTES` are read.
-fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
+/// Reads at most `limit` + 1 bytes of `path` (one more than allowed tells the caller it is too
+/// large). Only regular files and `own_descriptor`s are opened: opening a named pipe waits for a
+/// writer, maybe forever, and a device may never end. Specs, blueprints and the outputs `--check`
+/// compares are all read through here.
+/// `what` names the file in messages ("spec file", "blueprint file", ...).
+fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Usage> {
     let cannot = |e: std::io::Error| Usage(format!("cannot read {}: {e}", display(path)));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(Usage(format!(
+            "{} is a directory, not a {what}",
+            path.display()
+        )));
+    }
+    if !meta.is_file() && !own_descriptor(path) {
+        let instead = match what {
+            "spec file" => "give a spec file, or `-` to read standard input",
+            _ => "give a regular file",
+        };
+        return Err(Usage(format!(
+            "{} is not a regular file (a named pipe, socket or device); {instead}",
+            path.display()
+        )));
+    }
     let mut bytes = Vec::new();
-    if path == Path::new("-") {
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    Ok(bytes)
+}
+
+/// Reads a spec; a missing or unreadable file is a usage problem, bad bytes a spec problem.
+fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
         std::io::stdin()
             .take(MAX_SPEC_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(cannot)?;
+            .map_err(|e| Usage(format!("cannot read {}: {e}", display(path))))?;
+        bytes
     } else {
-        let meta = std::fs::metadata(path).map_err(cannot)?;
-        if meta.is_dir() {
-            return Err(Usage(format!(
-                "{} is a directory, not a spec file",
-                path.display()
-            )));
-        }
-        if !meta.is_file() && !own_descriptor(path) {
-            return Err(Usage(format!(
-                "{} is not a regular file (a named pipe, socket or device); give a spec file, or `-` to read standard input",
-                path.display()
-            )));
-        }
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_SPEC_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(cannot)?;
-    }
+        read_bounded(path, MAX_SPEC_BYTES, "spec file")?
+    };
     if bytes.len() as u64 > MAX_SPEC_BYTES {
         let mut d = Diagnostic::error(
             "file-too-large",

@@ -435,3 +435,77 @@ fn long_values_do_not_slow_did_you_mean() {
     );
     assert_eq!(outcome.code, Some(1));
 }
+
+/// Makes a FIFO, or says the case is skipped (returns false) where `mkfifo` is missing.
+fn fifo(path: &Path) -> bool {
+    let made = Command::new("mkfifo").arg(path).status();
+    let ok = made.is_ok_and(|s| s.success());
+    if !ok {
+        println!("hostile: FIFO: skipped, mkfifo is not available");
+    }
+    ok
+}
+
+/// `--check` reads the outputs it compares: a FIFO there is stale, not a hang.
+#[test]
+fn check_does_not_wait_on_a_fifo_output() {
+    let (dir, _) = sandbox_with("team.yaml", HEAD.as_bytes());
+    if !fifo(&dir.path().join("team.template.json")) {
+        return;
+    }
+    let outcome = bounded(
+        "FIFO as an output under --check",
+        dir.path(),
+        &[
+            "synth",
+            "team.yaml",
+            "--target",
+            "cloudformation",
+            "-o",
+            "team.template.json",
+            "--check",
+        ],
+        Stdio::null(),
+    );
+    assert_eq!(outcome.code, Some(1), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("stale: team.template.json"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// Blueprint files of `--blueprints DIR` are read with a spec's guards.
+#[test]
+fn blueprint_files_are_read_with_the_spec_guards() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blueprints = dir.path().join("blueprints");
+    std::fs::create_dir(&blueprints).expect("mkdir");
+    if !fifo(&blueprints.join("waiting.yaml.hbs")) {
+        return;
+    }
+    let args = ["--blueprints", "blueprints", "blueprints"];
+    let outcome = bounded("FIFO as a blueprint", dir.path(), &args, Stdio::null());
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("waiting.yaml.hbs is not a regular file"),
+        "{}",
+        outcome.stderr
+    );
+    std::fs::remove_file(blueprints.join("waiting.yaml.hbs")).expect("rm");
+    let mut big = File::create(blueprints.join("big.yaml.hbs")).expect("create");
+    let line = format!("# {}\n", "x".repeat(1022));
+    for _ in 0..(11 * 1024) {
+        big.write_all(line.as_bytes()).expect("write");
+    }
+    drop(big);
+    let outcome = bounded("11 MiB blueprint", dir.path(), &args, Stdio::null());
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("big.yaml.hbs is larger than"),
+        "{}",
+        outcome.stderr
+    );
+}

@@ -4,7 +4,7 @@
 //! render or judge specs itself (that is `blueprint` and `validate`); like the rest of `cli`, it
 //! is where files are read and written and exit codes chosen.
 
-use super::{print, report, write_atomic, Usage};
+use super::{print, read_bounded, report, write_atomic, Usage, MAX_SPEC_BYTES};
 use crate::blueprint::{Blueprint, Catalog, RenderError};
 use crate::diag::has_errors;
 use std::collections::BTreeMap;
@@ -35,8 +35,15 @@ pub(super) fn load_catalog(dir: Option<&Path>) -> Result<Catalog, Usage> {
     files.sort();
     for path in files {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Usage(format!("cannot read {file}: {e}")))?;
+        // Held to a spec's limits: a blueprint is a spec with placeholders.
+        let bytes = read_bounded(&path, MAX_SPEC_BYTES, "blueprint file")?;
+        if bytes.len() as u64 > MAX_SPEC_BYTES {
+            return Err(Usage(format!(
+                "{file} is larger than {MAX_SPEC_BYTES} bytes (10 MiB); a blueprint is a few KB"
+            )));
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Usage(format!("{file} is not valid UTF-8: save it as UTF-8")))?;
         let blueprint = Blueprint::parse(&file, &text).map_err(|e| Usage(e.to_string()))?;
         let stem = path
             .file_name()

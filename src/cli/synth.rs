@@ -8,7 +8,7 @@
 
 use super::outputs::{Failed, Outputs, Staged};
 use super::parallel::parallel_map;
-use super::{fails, print, read, report, stdin_once, Usage};
+use super::{fails, print, read, read_bounded, report, stdin_once, Usage};
 use crate::blueprint::Catalog;
 use crate::diag::Diagnostic;
 use crate::{compile_with, Target};
@@ -140,10 +140,13 @@ fn staged(done: Vec<Done>) -> Result<Vec<Staged>, Failed> {
         .collect()
 }
 
+/// Reads at most one byte more than expected, and only a regular file: a named pipe at an
+/// output's path must not hang `--check`, nor a huge file fill memory.
 fn compare(file: &Path, expected: &str) -> Comparison {
-    match std::fs::read(file) {
+    match read_bounded(file, expected.len() as u64, "file") {
         Ok(current) if current == expected.as_bytes() => Comparison::Fresh,
         Ok(_) => Comparison::Stale,
+        Err(_) if std::fs::symlink_metadata(file).is_ok() => Comparison::Stale,
         Err(_) => Comparison::Missing,
     }
 }
