@@ -51,6 +51,8 @@ pub struct Document {
 pub struct SyntaxError {
     pub pos: Pos,
     pub message: String,
+    /// The text may be valid YAML, but it is deeper, longer or larger than trailsmith reads.
+    pub limit: bool,
 }
 
 impl Document {
@@ -179,6 +181,7 @@ impl<'a> Builder<'a> {
                 }
                 .min(self.end),
                 message: e.info().to_string(),
+                limit: false,
             }),
             None => Err(self.error(self.last, "unexpected end of input")),
         }
@@ -188,6 +191,15 @@ impl<'a> Builder<'a> {
         SyntaxError {
             pos,
             message: message.to_string(),
+            limit: false,
+        }
+    }
+
+    /// One of the bounds (`MAX_DEPTH`, `MAX_NODES`, `MAX_SCALAR_BYTES`, `MAX_BYTES`) was crossed.
+    fn beyond_limit(&self, pos: Pos, message: &str) -> SyntaxError {
+        SyntaxError {
+            limit: true,
+            ..self.error(pos, message)
         }
     }
 
@@ -217,13 +229,13 @@ impl<'a> Builder<'a> {
         self.nodes += cost.nodes;
         self.bytes += cost.bytes;
         if self.nodes > MAX_NODES {
-            return Err(self.error(
+            return Err(self.beyond_limit(
                 pos,
                 &format!("the document expands to more than {MAX_NODES} nodes (aliases copied); a spec never needs that many"),
             ));
         }
         if self.bytes > MAX_BYTES {
-            return Err(self.error(
+            return Err(self.beyond_limit(
                 pos,
                 &format!("the document expands to more than {MAX_BYTES} bytes of keys, values and the paths they form (aliases copied); a spec never needs that many"),
             ));
@@ -234,7 +246,7 @@ impl<'a> Builder<'a> {
     /// The text of a key or a scalar.
     fn count_text(&mut self, pos: Pos, text: &str) -> Result<(), SyntaxError> {
         if text.len() > MAX_SCALAR_BYTES {
-            return Err(self.error(
+            return Err(self.beyond_limit(
                 pos,
                 &format!(
                     "a key or value of {} bytes; a spec never needs one longer than {MAX_SCALAR_BYTES}",
@@ -254,7 +266,7 @@ impl<'a> Builder<'a> {
         depth: usize,
     ) -> Result<Value, SyntaxError> {
         if depth > MAX_DEPTH {
-            return Err(self.error(pos, &format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(self.beyond_limit(pos, &format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         let (start_nodes, start_bytes) = (self.nodes, self.bytes);
         self.count(pos, Cost::bytes(pointer.len()))?;

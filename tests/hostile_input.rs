@@ -103,7 +103,7 @@ fn billion_laughs_stops_at_the_node_limit() {
         "alias bomb (10^10 copies)",
         dir.path(),
         "laughs.yaml",
-        "syntax",
+        "limit-exceeded",
         "more than 200000 nodes",
     );
 }
@@ -118,7 +118,7 @@ fn aliases_of_a_long_string_stop_at_the_byte_limit() {
         "alias bomb (2,000 copies of a 60 KB string)",
         dir.path(),
         "strings.yaml",
-        "syntax",
+        "limit-exceeded",
         "bytes of keys, values and the paths they form",
     );
 }
@@ -134,7 +134,7 @@ fn a_long_key_or_value_is_refused() {
         "a 1 MB key over 2,000 items",
         dir.path(),
         "long.yaml",
-        "syntax",
+        "limit-exceeded",
         "a key or value of 1000000 bytes",
     );
     std::fs::write(
@@ -146,23 +146,32 @@ fn a_long_key_or_value_is_refused() {
         "a 1 MB enum value",
         dir.path(),
         "value.yaml",
-        "syntax",
+        "limit-exceeded",
         "a key or value of 1000000 bytes",
     );
 }
 
 #[test]
 fn deep_nesting_stops_at_64_levels() {
+    // Flow collections hit the YAML parser's own recursion limit first (a `syntax` error); block
+    // ones reach trailsmith's 64 levels (`limit-exceeded`). Either way the error is located.
     let cases = [
         (
             "10,000 `[`",
             "[".repeat(10_000) + &"]".repeat(10_000),
+            "syntax",
             "deep.yaml:1:",
         ),
-        ("10,000 `- `", "- ".repeat(10_000) + "x\n", "deep.yaml:1:"),
+        (
+            "10,000 `- `",
+            "- ".repeat(10_000) + "x\n",
+            "limit-exceeded",
+            "deep.yaml:1:",
+        ),
         (
             "10,000 `{a: `",
             "{a: ".repeat(10_000) + &"}".repeat(10_000),
+            "syntax",
             "deep.yaml:1:",
         ),
         (
@@ -170,14 +179,13 @@ fn deep_nesting_stops_at_64_levels() {
             (0..2_000)
                 .map(|d| format!("{}a:\n", " ".repeat(d)))
                 .collect(),
+            "limit-exceeded",
             "deep.yaml:66:66",
         ),
     ];
-    for (name, text, location) in cases {
+    for (name, text, code, location) in cases {
         let (dir, _) = sandbox_with("deep.yaml", text.as_bytes());
-        // The parser's own recursion limit may answer first for flow collections; either way it
-        // is a located syntax error.
-        refused_as_invalid(name, dir.path(), "deep.yaml", "syntax", location);
+        refused_as_invalid(name, dir.path(), "deep.yaml", code, location);
     }
 }
 

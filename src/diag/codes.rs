@@ -145,6 +145,7 @@ pub static RULES: &[Rule] = &[
     r("kms-alias", Error, "A KMS alias breaks the KMS alias rules.", &[]),
     r("kms-key-arn", Error, "An existing key is not given as the ARN of a KMS key or alias.", &[]),
     r("lifecycle-order", Error, "Log files would expire before or when they are archived.", &[]),
+    r("limit-exceeded", Error, "The spec nests deeper, holds a longer key or value, or expands (aliases copied) to more than trailsmith reads.", &[]),
     r("log-group-arn", Error, "An existing log group is not given as the ARN of a CloudWatch Logs group.", &[]),
     r("log-group-name", Error, "A log group name breaks the CloudWatch Logs naming rules.", &[]),
     r("management-selector", Error, "A raw management event selector tests something trails cannot filter management events on.", &[]),

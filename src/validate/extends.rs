@@ -197,11 +197,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
         Ok(base) => base,
         Err(e) => {
             return Resolved::Failed(vec![located(
-                Diagnostic::error(
-                    "syntax",
-                    "",
-                    format!("the rendered blueprint is not valid YAML: {}", e.message),
-                ),
+                super::unreadable(&e, "the rendered blueprint is not valid YAML"),
                 label,
                 e.pos,
             )])

@@ -36,16 +36,23 @@ pub fn check(text: &str) -> Checked {
     check_with(text, &Catalog::shipped())
 }
 
+/// A document the reader stopped on: `syntax` when it is not YAML, `limit-exceeded` when it is
+/// but crosses one of the reader's bounds (a spec never needs to).
+pub(crate) fn unreadable(e: &source::SyntaxError, not_yaml: &str) -> Diagnostic {
+    if e.limit {
+        Diagnostic::error("limit-exceeded", "", e.message.clone())
+            .hint("trailsmith bounds what it reads so that no input can exhaust time or memory; see Limits in the README")
+    } else {
+        Diagnostic::error("syntax", "", format!("{not_yaml}: {}", e.message))
+    }
+}
+
 /// Checks a spec text whose `extends` may name any blueprint of `catalog`.
 pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     let doc = match source::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
-            let mut d = Diagnostic::error(
-                "syntax",
-                "",
-                format!("the file is not valid YAML or JSON: {}", e.message),
-            );
+            let mut d = unreadable(&e, "the file is not valid YAML or JSON");
             d.pos = Some(e.pos);
             return Checked {
                 spec: None,
