@@ -138,8 +138,12 @@ impl Outputs {
 
 impl Drop for Outputs {
     fn drop(&mut self) {
-        // Innermost first; only empty directories go, so nothing another process put there is lost.
-        for dir in lock(&self.made).iter().rev() {
+        // Deepest first, whatever order the threads recorded them in (a thread can make a
+        // directory inside one another thread made but has not recorded yet); only empty ones go,
+        // so nothing another process put there is lost.
+        let mut made = std::mem::take(&mut *lock(&self.made));
+        made.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+        for dir in made {
             let _ = std::fs::remove_dir(dir);
         }
     }
@@ -185,5 +189,40 @@ fn default_permissions(p: std::fs::Permissions) -> std::fs::Permissions {
 impl std::fmt::Display for Failed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "cannot write {}: {}", self.path.display(), self.error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lock, Outputs};
+
+    #[test]
+    fn directories_made_in_any_recorded_order_are_all_removed() {
+        let sandbox = tempfile::tempdir().expect("sandbox");
+        let top = sandbox.path().join("out");
+        let middle = top.join("team");
+        let bottom = middle.join("main");
+        std::fs::create_dir_all(&bottom).expect("mkdir");
+        let outputs = Outputs::default();
+        // Recorded out of order, as threads may: neither this order nor its reverse is deepest
+        // first.
+        lock(&outputs.made).extend([middle, top.clone(), bottom]);
+        drop(outputs);
+        assert!(!top.exists(), "{} left behind", top.display());
+    }
+
+    #[test]
+    fn a_failed_stage_names_the_destination() {
+        let sandbox = tempfile::tempdir().expect("sandbox");
+        // A file where a directory must be made.
+        std::fs::write(sandbox.path().join("blocked"), "x").expect("write");
+        let target = sandbox.path().join("blocked/out.json");
+        let outputs = Outputs::default();
+        let message = match outputs.stage(&target, b"{}") {
+            Ok(_) => panic!("staged under a file"),
+            Err(failed) => failed.to_string(),
+        };
+        assert!(message.starts_with(&format!("cannot write {}", target.display())));
+        assert!(!message.contains(".trailsmith-"), "{message}");
     }
 }
