@@ -252,8 +252,7 @@ fn own_descriptor(path: &Path) -> bool {
 /// Reads at most `limit` + 1 bytes of `path` (one more than allowed tells the caller it is too
 /// large). Only regular files and `own_descriptor`s are opened: opening a named pipe waits for a
 /// writer, maybe forever, and a device may never end. Specs, blueprints and the outputs `--check`
-/// compares are all read through here.
-/// `what` names the file in messages ("spec file", "blueprint file", ...).
+/// compares are all read through here; `what` names the file in messages ("spec file", ...).
 fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Usage> {
     let cannot = |e: std::io::Error| Usage(format!("cannot read {}: {e}", display(path)));
     let meta = std::fs::metadata(path).map_err(cannot)?;

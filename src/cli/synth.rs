@@ -36,7 +36,7 @@ enum Delivery {
 enum Done {
     /// The spec failed (its diagnostics say why).
     Failed,
-    /// Another spec failed first, so this output was not delivered.
+    /// Another spec (or staging another output) failed first, so this output was not delivered.
     Skipped,
     Printed(String),
     Compared(Comparison),
@@ -86,7 +86,14 @@ pub(super) fn synth(
             Some(_) if failed.load(Ordering::Relaxed) => Done::Skipped,
             Some(text) => match (delivery, file) {
                 (Delivery::Check, Some(file)) => Done::Compared(compare(file, &text)),
-                (Delivery::Write, Some(file)) => Done::Staged(outputs.stage(file, text.as_bytes())),
+                (Delivery::Write, Some(file)) => {
+                    let staged = outputs.stage(file, text.as_bytes());
+                    // A full disk fails the run: the other outputs need not be staged.
+                    if staged.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    Done::Staged(staged)
+                }
                 _ => Done::Printed(text),
             },
         };
