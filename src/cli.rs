@@ -272,7 +272,10 @@ fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Usage> {
             path.display()
         )));
     }
-    let mut bytes = Vec::new();
+    // Sized up front: through `take` the reader cannot see the file's size, and growing from
+    // nothing cost eight `read` calls per spec.
+    let expected = meta.len().min(limit + 1) as usize;
+    let mut bytes = Vec::with_capacity(expected + 1);
     std::fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
         .map_err(cannot)?;

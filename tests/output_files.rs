@@ -78,3 +78,26 @@ fn a_symlinked_output_is_written_through_and_stays_a_link() {
     let real = std::fs::read_to_string(dir.path().join("real.json")).expect("read");
     assert!(real.contains("AWS::CloudTrail::Trail"));
 }
+
+/// An output that is the spec under another name (a symlink to it, a hard link) would overwrite
+/// the spec: refused, and the spec is unchanged.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_the_spec_by_a_link_is_refused() {
+    let dir = scratch();
+    std::os::unix::fs::symlink("spec.yaml", dir.path().join("soft.json")).expect("symlink");
+    std::fs::hard_link(dir.path().join("spec.yaml"), dir.path().join("hard.json")).expect("link");
+    for out in ["soft.json", "hard.json", "./spec.yaml"] {
+        let run = synth(dir.path(), out);
+        assert_eq!(run.status.code(), Some(2), "{out}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains(&format!("{out} is both a spec and an output")),
+            "{out}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("spec.yaml")).expect("read"),
+            SPEC
+        );
+    }
+}

@@ -191,18 +191,15 @@ fn destinations(specs: &[PathBuf], options: &SynthOptions) -> Result<Vec<PathBuf
         }
         (None, None) => Vec::new(),
     };
-    // Each path is resolved once: comparing every output with every spec was quadratic in
+    // Each file is identified once: comparing every output with every spec was quadratic in
     // syscalls (a million `canonicalize` calls for 1,000 specs).
-    let inputs: HashSet<PathBuf> = specs
-        .iter()
-        .filter_map(|s| std::fs::canonicalize(s).ok())
-        .collect();
+    let inputs: HashSet<FileId> = specs.iter().filter_map(|s| file_id(s)).collect();
     let mut seen = HashSet::new();
     for f in &files {
         if !seen.insert(f) {
             return Err(Usage(format!("two specs would both write {}", f.display())));
         }
-        if std::fs::canonicalize(f).is_ok_and(|real| inputs.contains(&real)) {
+        if file_id(f).is_some_and(|id| inputs.contains(&id)) {
             return Err(Usage(format!(
                 "{} is both a spec and an output",
                 f.display()
@@ -210,6 +207,24 @@ fn destinations(specs: &[PathBuf], options: &SynthOptions) -> Result<Vec<PathBuf
         }
     }
     Ok(files)
+}
+
+/// What names one file whatever path reaches it (symlinks, `..`, hard links): its device and
+/// inode, one `stat` where resolving the path took a `readlink` per component.
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<FileId> {
+    std::fs::canonicalize(path).ok()
 }
 
 /// Where each spec's output goes in `--out-dir`.
