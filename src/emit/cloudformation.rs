@@ -6,7 +6,7 @@
 
 mod alarms;
 
-use super::{document, fields, pascal_case};
+use super::{document, fields, object, pascal_case};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
 use crate::policy::Policy;
@@ -187,13 +187,28 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                 let resources: Vec<Value> = s
                     .data_resources
                     .iter()
-                    .map(|r| json!({"Type": r.resource_type, "Values": r.values.iter().map(expr).collect::<Vec<_>>()}))
+                    .map(|r| {
+                        object([
+                            ("Type", json!(r.resource_type)),
+                            ("Values", Value::Array(r.values.iter().map(expr).collect())),
+                        ])
+                    })
                     .collect();
                 Value::Object(fields(vec![
                     ("ReadWriteType", Some(json!(s.read_write))),
-                    ("IncludeManagementEvents", Some(json!(s.include_management_events))),
-                    ("ExcludeManagementEventSources", (!s.exclude_management_sources.is_empty()).then(|| json!(s.exclude_management_sources))),
-                    ("DataResources", (!resources.is_empty()).then(|| json!(resources))),
+                    (
+                        "IncludeManagementEvents",
+                        Some(json!(s.include_management_events)),
+                    ),
+                    (
+                        "ExcludeManagementEventSources",
+                        (!s.exclude_management_sources.is_empty())
+                            .then(|| json!(s.exclude_management_sources)),
+                    ),
+                    (
+                        "DataResources",
+                        (!resources.is_empty()).then_some(Value::Array(resources)),
+                    ),
                 ]))
             });
             ("EventSelectors", Value::Array(items.collect()))
@@ -257,7 +272,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
         (selector_key, Some(selector_list)),
         (
             "InsightSelectors",
-            (!insights.is_empty()).then(|| json!(insights)),
+            (!insights.is_empty()).then_some(Value::Array(insights)),
         ),
     ]);
     let props = tagged(p, model);
@@ -311,7 +326,10 @@ pub fn emit(model: &Model) -> String {
             resource(
                 "AWS::S3::BucketPolicy",
                 &[],
-                json!({"Bucket": expr(&Expr::Attr(Res::Bucket, Attr::Name)), "PolicyDocument": policy(&b.policy)}),
+                object([
+                    ("Bucket", expr(&Expr::Attr(Res::Bucket, Attr::Name))),
+                    ("PolicyDocument", policy(&b.policy)),
+                ]),
             ),
         );
     }
@@ -346,7 +364,13 @@ pub fn emit(model: &Model) -> String {
             resource(
                 "AWS::SNS::TopicPolicy",
                 &[],
-                json!({"Topics": [expr(&Expr::Attr(Res::Topic, Attr::Arn))], "PolicyDocument": policy(&t.policy)}),
+                object([
+                    (
+                        "Topics",
+                        Value::Array(vec![expr(&Expr::Attr(Res::Topic, Attr::Arn))]),
+                    ),
+                    ("PolicyDocument", policy(&t.policy)),
+                ]),
             ),
         );
     }
@@ -373,7 +397,10 @@ pub fn emit(model: &Model) -> String {
             ("AssumeRolePolicyDocument", Some(policy(&r.trust))),
             (
                 "Policies",
-                Some(json!([{"PolicyName": r.policy_name, "PolicyDocument": policy(&r.policy)}])),
+                Some(Value::Array(vec![object([
+                    ("PolicyName", json!(r.policy_name)),
+                    ("PolicyDocument", policy(&r.policy)),
+                ])])),
             ),
         ]);
         add(

@@ -8,7 +8,7 @@
 
 mod alarms;
 
-use super::{fields, pretty};
+use super::{fields, object, pretty};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
 use crate::policy::{Policy, Principal};
@@ -84,14 +84,20 @@ fn policy_document(p: &Policy) -> Value {
             m.insert("sid".into(), json!(s.sid));
             m.insert("effect".into(), json!(s.effect.as_str()));
             let principals = match &s.principal {
-                Principal::Service(e) => Some(json!({"type": "Service", "identifiers": [expr(e)]})),
-                Principal::Aws(list) => Some(json!({"type": "AWS", "identifiers": exprs(list)})),
+                Principal::Service(e) => Some(object([
+                    ("type", json!("Service")),
+                    ("identifiers", Value::Array(vec![expr(e)])),
+                ])),
+                Principal::Aws(list) => Some(object([
+                    ("type", json!("AWS")),
+                    ("identifiers", exprs(list)),
+                ])),
                 // type "*" renders `"Principal": "*"`, exactly what AWS documents.
                 Principal::Everyone => Some(json!({"type": "*", "identifiers": ["*"]})),
                 Principal::None => None,
             };
             if let Some(p) = principals {
-                m.insert("principals".into(), json!([p]));
+                m.insert("principals".into(), Value::Array(vec![p]));
             }
             m.insert("actions".into(), json!(s.actions));
             if !s.resources.is_empty() {
@@ -101,14 +107,20 @@ fn policy_document(p: &Policy) -> Value {
                 let conditions: Vec<Value> = s
                     .conditions
                     .iter()
-                    .map(|c| json!({"test": c.test, "variable": c.key, "values": exprs(&c.values)}))
+                    .map(|c| {
+                        object([
+                            ("test", json!(c.test)),
+                            ("variable", json!(c.key)),
+                            ("values", exprs(&c.values)),
+                        ])
+                    })
                     .collect();
                 m.insert("condition".into(), Value::Array(conditions));
             }
             Value::Object(m)
         })
         .collect();
-    json!({"statement": statements})
+    object([("statement", Value::Array(statements))])
 }
 
 /// Collects blocks by type, then name, in insertion order.
@@ -268,7 +280,7 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                     ("read_write_type", Some(json!(s.read_write))),
                     ("include_management_events", Some(json!(s.include_management_events))),
                     ("exclude_management_event_sources", (!s.exclude_management_sources.is_empty()).then(|| json!(s.exclude_management_sources))),
-                    ("data_resource", (!resources.is_empty()).then(|| json!(resources))),
+                    ("data_resource", (!resources.is_empty()).then_some(Value::Array(resources))),
                 ]))
             });
             ("event_selector", Value::Array(items.collect()))
@@ -334,7 +346,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
         (selector_key, Some(selector_list)),
         (
             "insight_selector",
-            (!insights.is_empty()).then(|| json!(insights)),
+            (!insights.is_empty()).then_some(Value::Array(insights)),
         ),
     ]);
     // Meta-arguments last, after the trail's own settings and tags.
