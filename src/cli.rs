@@ -282,6 +282,11 @@ fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Usage> {
     Ok(bytes)
 }
 
+/// Reads every spec, in order, before any thread starts: standard input can be read only here.
+fn read_all(specs: &[PathBuf]) -> Result<Vec<Result<String, Diagnostic>>, Usage> {
+    specs.iter().map(|path| read(path)).collect()
+}
+
 /// Reads a spec; a missing or unreadable file is a usage problem, bad bytes a spec problem.
 fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
     let bytes = if path == Path::new("-") {
@@ -365,11 +370,7 @@ fn validate(
     catalog: &Catalog,
 ) -> Result<bool, Usage> {
     stdin_once(specs)?;
-    // Standard input can only be read here, before the threads start.
-    let texts = specs
-        .iter()
-        .map(|path| read(path))
-        .collect::<Result<Vec<_>, Usage>>()?;
+    let texts = read_all(specs)?;
     let found = parallel::parallel_map(&texts, |text| match text {
         Ok(text) => crate::validate::check_with(text, catalog).diagnostics,
         Err(d) => vec![d.clone()],

@@ -280,9 +280,9 @@ fn a_failed_write_exits_2_and_leaves_the_old_output_and_no_temporary_file() {
     write(&dir.join("out/minimal.template.json"), "{\"earlier\": 1}\n");
     write(&dir.join("out/cis.template.json"), "{\"earlier\": 2}\n");
     let before = snapshot(dir);
-
-    let outcome = synth_under_size_limit(
-        dir,
+    // One output, then several: every one is staged before any is put in place, so a failure
+    // while staging the second leaves the first untouched too.
+    let runs: [&[&str]; 2] = [
         &[
             "cis.yaml",
             "--target",
@@ -290,22 +290,6 @@ fn a_failed_write_exits_2_and_leaves_the_old_output_and_no_temporary_file() {
             "-o",
             "out/cis.template.json",
         ],
-        true,
-    );
-    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
-    assert!(
-        outcome
-            .stderr
-            .contains("cannot write out/cis.template.json"),
-        "{}",
-        outcome.stderr
-    );
-    assert_eq!(changed(&before, &snapshot(dir)), Vec::<PathBuf>::new());
-
-    // Several outputs: every one is staged before any is put in place, so a failure while
-    // staging the second leaves the first untouched too.
-    let outcome = synth_under_size_limit(
-        dir,
         &[
             "minimal.yaml",
             "cis.yaml",
@@ -314,17 +298,19 @@ fn a_failed_write_exits_2_and_leaves_the_old_output_and_no_temporary_file() {
             "--out-dir",
             "out",
         ],
-        true,
-    );
-    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
-    assert!(
-        outcome
-            .stderr
-            .contains("cannot write out/cis.template.json"),
-        "{}",
-        outcome.stderr
-    );
-    assert_eq!(changed(&before, &snapshot(dir)), Vec::<PathBuf>::new());
+    ];
+    for args in runs {
+        let outcome = synth_under_size_limit(dir, args, true);
+        assert_eq!(outcome.code, Some(2), "{args:?}: {}", outcome.stderr);
+        assert!(
+            outcome
+                .stderr
+                .contains("cannot write out/cis.template.json"),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+        assert_eq!(changed(&before, &snapshot(dir)), Vec::<PathBuf>::new());
+    }
     assert_eq!(temporaries(&dir.join("out")), Vec::<String>::new());
 }
 

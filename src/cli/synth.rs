@@ -8,7 +8,7 @@
 
 use super::outputs::{Failed, Outputs, Staged};
 use super::parallel::parallel_map;
-use super::{fails, print, read, read_bounded, report, stdin_once, Usage};
+use super::{fails, print, read_all, read_bounded, report, stdin_once, Usage};
 use crate::blueprint::Catalog;
 use crate::diag::Diagnostic;
 use crate::{compile_with, Target};
@@ -61,11 +61,7 @@ pub(super) fn synth(
         (false, true) => Delivery::Check,
         (false, false) => Delivery::Write,
     };
-    // Standard input can only be read here, before the threads start.
-    let texts = specs
-        .iter()
-        .map(|path| read(path))
-        .collect::<Result<Vec<_>, Usage>>()?;
+    let texts = read_all(specs)?;
     let jobs: Vec<(&Result<String, Diagnostic>, Option<&PathBuf>)> = texts
         .iter()
         .enumerate()
