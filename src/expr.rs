@@ -1,7 +1,56 @@
-//! Values that are only known at deploy time, as expressions both targets can translate.
+//! Values that are only known at deploy time, as expressions both targets can translate, and the
+//! text a user wrote, which no target may read as code.
 //!
-//! Owns the expression tree (literals, partition, account, region, resource attributes, joins).
-//! It must not know how a target writes them: `Fn::Sub` and `${aws_x.y.arn}` live in `emit`.
+//! Owns the expression tree (literals, partition, account, region, resource attributes, joins) and
+//! `Text`. It must not know how a target writes them: `Fn::Sub` and `${aws_x.y.arn}` live in
+//! `emit`, and so does the escaping each target needs.
+
+/// Text from a spec or a blueprint parameter, or built from one: data in every target, never code.
+///
+/// Terraform reads `${` and `%{` in any string of a `.tf.json` as a template, so a selector name
+/// of `${file("/etc/passwd")}` would run at plan time. `Text` has no `Serialize`, `Display` or
+/// `Deref`: an emitter cannot put it into JSON by accident, only through its own renderer, and the
+/// Terraform emitter's renderer escapes. Literals of expressions (`Expr::Lit`) are rendered the
+/// same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(String);
+
+impl Text {
+    pub fn new(text: impl Into<String>) -> Text {
+        Text(text.into())
+    }
+
+    /// The characters as written, for what reads text as data: CloudFormation outside `Fn::Sub`,
+    /// `explain`, literals of expressions. The Terraform emitter never calls it
+    /// (`tests/architecture.rs`).
+    pub fn verbatim(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text(text.to_string())
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
 
 /// A resource the output creates. Each target gives it a stable name of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -43,6 +92,11 @@ pub enum Expr {
 impl Expr {
     pub fn lit(text: impl Into<String>) -> Expr {
         Expr::Lit(text.into())
+    }
+
+    /// A literal of text the user wrote.
+    pub fn text(text: &Text) -> Expr {
+        Expr::Lit(text.0.clone())
     }
 
     /// Concatenation, flattened, with adjacent literals merged and empty ones dropped.

@@ -7,7 +7,7 @@
 
 pub mod alarms;
 
-use crate::expr::{Attr, Expr, Res};
+use crate::expr::{Attr, Expr, Res, Text};
 use crate::policy::{self, Context, KeyUsers, Policy};
 use crate::selectors::{self, Selectors};
 use crate::spec::{self, Insight, Spec};
@@ -25,9 +25,9 @@ pub const NONCURRENT_VERSION_DAYS: u32 = 30;
 
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub description: String,
-    pub home_region: Option<String>,
-    pub tags: Vec<(String, String)>,
+    pub description: Text,
+    pub home_region: Option<Text>,
+    pub tags: Vec<(Text, Text)>,
     pub bucket: Option<Bucket>,
     pub key: Option<Key>,
     pub topic: Option<Topic>,
@@ -47,7 +47,7 @@ pub struct Model {
 /// A bucket trailsmith creates, hardened: public access blocked, ACLs disabled, encrypted.
 #[derive(Debug, Clone)]
 pub struct Bucket {
-    pub name: Option<String>,
+    pub name: Option<Text>,
     pub versioning: bool,
     /// SSE-KMS with this key, or SSE-S3 when `None`.
     pub kms_key: Option<Expr>,
@@ -59,28 +59,28 @@ pub struct Bucket {
 
 #[derive(Debug, Clone)]
 pub struct AccessLogging {
-    pub target_bucket: String,
-    pub prefix: String,
+    pub target_bucket: Text,
+    pub prefix: Text,
 }
 
 #[derive(Debug, Clone)]
 pub struct Key {
-    pub description: String,
-    pub alias: String,
+    pub description: Text,
+    pub alias: Text,
     pub deletion_window_days: u32,
     pub policy: Policy,
 }
 
 #[derive(Debug, Clone)]
 pub struct Topic {
-    pub name: String,
+    pub name: Text,
     pub kms_key: Option<Expr>,
     pub policy: Policy,
 }
 
 #[derive(Debug, Clone)]
 pub struct LogGroup {
-    pub name: String,
+    pub name: Text,
     pub retention_days: u32,
     pub kms_key: Option<Expr>,
 }
@@ -88,15 +88,15 @@ pub struct LogGroup {
 #[derive(Debug, Clone)]
 pub struct Role {
     pub trust: Policy,
-    pub policy_name: String,
+    pub policy_name: &'static str,
     pub policy: Policy,
 }
 
 #[derive(Debug, Clone)]
 pub struct Trail {
-    pub name: String,
+    pub name: Text,
     pub bucket_name: Expr,
-    pub prefix: Option<String>,
+    pub prefix: Option<Text>,
     pub kms_key: Option<Expr>,
     pub sns_topic: Option<Expr>,
     /// Log group ARN ending in `:*` (as CloudTrail requires) and the delivery role ARN.
@@ -164,7 +164,7 @@ pub fn lower(spec: &Spec) -> Model {
     let topic = sns.as_ref().filter(|s| s.topic_arn.is_none()).map(|s| {
         depends_on.push(Res::TopicPolicy);
         Topic {
-            name: delivery_topic_name(&name, s),
+            name: Text::new(delivery_topic_name(&name, s)),
             // Only a key whose policy we write: it must let CloudTrail publish to the topic.
             kms_key: new_key.map(|_| Expr::Attr(Res::Key, Attr::Arn)),
             policy: policy::topic_policy(&ctx, watch.to_delivery_topic),
@@ -180,10 +180,11 @@ pub fn lower(spec: &Spec) -> Model {
         None => (None, None, None),
         Some(c) => {
             let group = c.log_group_arn.is_none().then(|| LogGroup {
-                name: c
-                    .log_group
-                    .clone()
-                    .unwrap_or_else(|| format!("CloudTrail/{name}")),
+                name: Text::new(
+                    c.log_group
+                        .clone()
+                        .unwrap_or_else(|| format!("CloudTrail/{name}")),
+                ),
                 retention_days: c.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
                 kms_key: new_key.map(|_| Expr::Attr(Res::Key, Attr::Arn)),
             });
@@ -203,7 +204,7 @@ pub fn lower(spec: &Spec) -> Model {
                 depends_on.push(Res::LogsRole);
                 Role {
                     trust: policy::logs_role_trust(&ctx),
-                    policy_name: "cloudtrail-log-delivery".to_string(),
+                    policy_name: "cloudtrail-log-delivery",
                     policy: policy::logs_role_policy(&ctx, &group_arn),
                 }
             });
@@ -221,19 +222,20 @@ pub fn lower(spec: &Spec) -> Model {
         let users = KeyUsers {
             admins: k.admins.clone(),
             decrypt_principals: k.decrypt_principals.clone(),
-            log_group: log_group.as_ref().map(|g| g.name.clone()),
+            log_group: log_group.as_ref().map(|g| g.name.verbatim().to_string()),
             topic: topic
                 .as_ref()
                 .filter(|t| t.kms_key.is_some())
-                .map(|t| t.name.clone()),
+                .map(|t| t.name.verbatim().to_string()),
             alarm_topic: watch.encrypted_topic.clone(),
         };
         Key {
-            description: format!("Encrypts the log files of CloudTrail trail {name}"),
-            alias: k
-                .alias
-                .clone()
-                .unwrap_or_else(|| format!("alias/cloudtrail/{}", dashed(&name))),
+            description: Text::new(format!("Encrypts the log files of CloudTrail trail {name}")),
+            alias: Text::new(
+                k.alias
+                    .clone()
+                    .unwrap_or_else(|| format!("alias/cloudtrail/{}", dashed(&name))),
+            ),
             deletion_window_days: k
                 .deletion_window_days
                 .unwrap_or(DEFAULT_DELETION_WINDOW_DAYS),
@@ -244,9 +246,9 @@ pub fn lower(spec: &Spec) -> Model {
 
     let t = &spec.trail;
     let trail = Trail {
-        name: name.clone(),
+        name: Text::new(name.clone()),
         bucket_name,
-        prefix: spec.bucket.prefix.clone(),
+        prefix: spec.bucket.prefix.clone().map(Text::from),
         kms_key: key_arn,
         sns_topic,
         cloudwatch_logs,
@@ -276,12 +278,14 @@ pub fn lower(spec: &Spec) -> Model {
     .filter_map(|(res, created)| created.then_some(res))
     .collect();
     Model {
-        description: format!("CloudTrail trail {name}, generated by trailsmith from a trail spec"),
-        home_region: t.home_region.clone(),
+        description: Text::new(format!(
+            "CloudTrail trail {name}, generated by trailsmith from a trail spec"
+        )),
+        home_region: t.home_region.clone().map(Text::from),
         tags: spec
             .tags
             .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|(k, v)| (Text::new(k.clone()), Text::new(v.clone())))
             .collect(),
         bucket,
         key,
@@ -343,14 +347,14 @@ fn outputs(trail: &Trail, key: bool, topic: bool, log_group: bool) -> Vec<Output
 
 fn bucket(b: &spec::Bucket, kms_key: Option<Expr>, ctx: &Context) -> Bucket {
     Bucket {
-        name: b.name.clone(),
+        name: b.name.clone().map(Text::from),
         versioning: b.versioning.unwrap_or(true),
         kms_key,
         archive_after_days: b.lifecycle.as_ref().and_then(|l| l.archive_after_days),
         expire_after_days: b.lifecycle.as_ref().and_then(|l| l.expire_after_days),
         access_logging: b.access_logging.as_ref().map(|l| AccessLogging {
-            target_bucket: l.target_bucket.clone(),
-            prefix: l.prefix.clone().unwrap_or_default(),
+            target_bucket: Text::new(l.target_bucket.clone()),
+            prefix: Text::new(l.prefix.clone().unwrap_or_default()),
         }),
         policy: policy::bucket_policy(ctx),
     }
@@ -399,7 +403,7 @@ mod tests {
         );
         let group = m.log_group.expect("a log group by default");
         assert_eq!(
-            (group.name.as_str(), group.retention_days),
+            (group.name.verbatim(), group.retention_days),
             ("CloudTrail/org.audit", 365)
         );
         assert!(group.kms_key.is_some());

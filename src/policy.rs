@@ -43,7 +43,7 @@ pub struct Condition {
     /// Condition operator, such as `StringEquals` or `ArnLike`.
     pub test: &'static str,
     /// Condition key, such as `aws:SourceArn`.
-    pub key: String,
+    pub key: &'static str,
     pub values: Vec<Expr>,
 }
 
@@ -90,12 +90,8 @@ fn topic_arn(name: &str) -> Expr {
     )
 }
 
-fn cond(test: &'static str, key: &str, values: Vec<Expr>) -> Condition {
-    Condition {
-        test,
-        key: key.to_string(),
-        values,
-    }
+fn cond(test: &'static str, key: &'static str, values: Vec<Expr>) -> Condition {
+    Condition { test, key, values }
 }
 
 fn allow(

@@ -6,7 +6,7 @@
 //! write the same plan. It must not check the spelling of single fields (that is `validate`).
 
 use crate::diag::Diagnostic;
-use crate::expr::Expr;
+use crate::expr::{Expr, Text};
 use crate::spec::{
     DataEvents, Events, Management, ManagementPreset, Operator, ReadWrite, SelectorStyle,
 };
@@ -55,25 +55,25 @@ pub struct BasicSelector {
     /// `All`, `ReadOnly` or `WriteOnly`.
     pub read_write: &'static str,
     pub include_management_events: bool,
-    pub exclude_management_sources: Vec<String>,
+    pub exclude_management_sources: Vec<Text>,
     pub data_resources: Vec<DataResource>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataResource {
-    pub resource_type: String,
+    pub resource_type: Text,
     pub values: Vec<Expr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdvancedSelector {
-    pub name: String,
+    pub name: Text,
     pub fields: Vec<Field>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    pub field: String,
+    pub field: Text,
     pub conditions: Vec<(Operator, Vec<Expr>)>,
 }
 
@@ -179,7 +179,7 @@ fn basic(events: &Events) -> Vec<(BasicSelector, String)> {
         let s = BasicSelector {
             read_write: rw_name(rw),
             include_management_events: true,
-            exclude_management_sources: excluded,
+            exclude_management_sources: excluded.into_iter().map(Text::from).collect(),
             data_resources: Vec::new(),
         };
         selectors.push((s, "/events/management".into()));
@@ -220,11 +220,11 @@ fn basic(events: &Events) -> Vec<(BasicSelector, String)> {
         let resources = &mut selectors[index].0.data_resources;
         match resources
             .iter_mut()
-            .find(|r| r.resource_type == d.resource_type)
+            .find(|r| r.resource_type == d.resource_type.as_str())
         {
             Some(r) => r.values.extend(values),
             None => resources.push(DataResource {
-                resource_type: d.resource_type.clone(),
+                resource_type: Text::new(d.resource_type.clone()),
                 values,
             }),
         }
@@ -243,7 +243,7 @@ fn basic(events: &Events) -> Vec<(BasicSelector, String)> {
 
 fn field(name: &str, operator: Operator, values: Vec<Expr>) -> Field {
     Field {
-        field: name.to_string(),
+        field: Text::from(name),
         conditions: vec![(operator, values)],
     }
 }
@@ -278,7 +278,7 @@ fn advanced(events: &Events, trail_bucket_arn: &Expr) -> Vec<(AdvancedSelector, 
         }
         out.push((
             AdvancedSelector {
-                name: "Management events".into(),
+                name: Text::from("Management events"),
                 fields,
             },
             "/events/management".into(),
@@ -326,7 +326,7 @@ fn advanced(events: &Events, trail_bucket_arn: &Expr) -> Vec<(AdvancedSelector, 
                 ));
             }
         }
-        let name = format!("{} data events", d.resource_type);
+        let name = Text::new(format!("{} data events", d.resource_type));
         out.push((
             AdvancedSelector { name, fields },
             format!("/events/data/{i}"),
@@ -359,7 +359,7 @@ fn advanced(events: &Events, trail_bucket_arn: &Expr) -> Vec<(AdvancedSelector, 
                 lits(&n.vpc_endpoint_ids),
             ));
         }
-        let name = format!("Network activity of {}", n.source.as_str());
+        let name = Text::new(format!("Network activity of {}", n.source.as_str()));
         out.push((
             AdvancedSelector { name, fields },
             format!("/events/network_activity/{i}"),
@@ -370,7 +370,7 @@ fn advanced(events: &Events, trail_bucket_arn: &Expr) -> Vec<(AdvancedSelector, 
             .field_selectors
             .iter()
             .map(|f| Field {
-                field: f.field.clone(),
+                field: Text::new(f.field.clone()),
                 conditions: f
                     .operators()
                     .into_iter()
@@ -379,10 +379,11 @@ fn advanced(events: &Events, trail_bucket_arn: &Expr) -> Vec<(AdvancedSelector, 
                     .collect(),
             })
             .collect();
-        let name = a
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("Advanced selector {}", i + 1));
+        let name = Text::new(
+            a.name
+                .clone()
+                .unwrap_or_else(|| format!("Advanced selector {}", i + 1)),
+        );
         out.push((
             AdvancedSelector { name, fields },
             format!("/events/advanced/{i}"),
@@ -511,13 +512,13 @@ pub fn plan(events: &Events, trail_bucket_arn: &Expr) -> Planned {
         for f in selector
             .fields
             .iter()
-            .filter(|f| !TERRAFORM_FIELDS.contains(&f.field.as_str()))
+            .filter(|f| !TERRAFORM_FIELDS.contains(&f.field.verbatim()))
         {
             diagnostics.push(
                 Diagnostic::warning(
                     TERRAFORM_GAP,
                     origin.clone(),
-                    format!("the Terraform AWS provider cannot write advanced selectors that test `{}`; only CloudFormation can deploy this", f.field),
+                    format!("the Terraform AWS provider cannot write advanced selectors that test `{}`; only CloudFormation can deploy this", f.field.verbatim()),
                 )
                 .hint(format!("for Terraform, test only {}", TERRAFORM_FIELDS.join(", "))),
             );

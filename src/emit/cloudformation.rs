@@ -7,7 +7,7 @@
 mod alarms;
 
 use super::{document, fields, object, pascal_case};
-use crate::expr::{Attr, Expr, Res};
+use crate::expr::{Attr, Expr, Res, Text};
 use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
 use crate::policy::Policy;
 use crate::selectors::Selectors;
@@ -58,6 +58,16 @@ fn sub_text(e: &Expr, out: &mut String) {
     }
 }
 
+/// Text a user wrote, as a plain template string: outside `Fn::Sub`, CloudFormation reads no
+/// placeholder in it. Text that must sit inside one goes through `expr` as a literal instead.
+pub fn text(t: &Text) -> Value {
+    Value::String(t.verbatim().to_string())
+}
+
+fn texts(list: &[Text]) -> Value {
+    Value::Array(list.iter().map(text).collect())
+}
+
 /// An expression as a template value: a plain string, `Ref`, `Fn::GetAtt`, or `Fn::Sub`.
 pub fn expr(e: &Expr) -> Value {
     match e {
@@ -89,7 +99,7 @@ fn tags(model: &Model) -> Value {
         model
             .tags
             .iter()
-            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .map(|(k, v)| object([("Key", text(k)), ("Value", text(v))]))
             .collect(),
     )
 }
@@ -144,7 +154,7 @@ fn bucket(b: &Bucket, model: &Model) -> Value {
         );
     }
     let p = fields(vec![
-        ("BucketName", b.name.as_ref().map(|n| json!(n))),
+        ("BucketName", b.name.as_ref().map(text)),
         (
             "BucketEncryption",
             Some(
@@ -171,9 +181,12 @@ fn bucket(b: &Bucket, model: &Model) -> Value {
         ("LifecycleConfiguration", Some(json!({"Rules": [rule]}))),
         (
             "LoggingConfiguration",
-            b.access_logging.as_ref().map(
-                |l| json!({"DestinationBucketName": l.target_bucket, "LogFilePrefix": l.prefix}),
-            ),
+            b.access_logging.as_ref().map(|l| {
+                object([
+                    ("DestinationBucketName", text(&l.target_bucket)),
+                    ("LogFilePrefix", text(&l.prefix)),
+                ])
+            }),
         ),
     ]);
     resource("AWS::S3::Bucket", &[], tagged(p, model))
@@ -189,7 +202,7 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                     .iter()
                     .map(|r| {
                         object([
-                            ("Type", json!(r.resource_type)),
+                            ("Type", text(&r.resource_type)),
                             ("Values", Value::Array(r.values.iter().map(expr).collect())),
                         ])
                     })
@@ -203,7 +216,7 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                     (
                         "ExcludeManagementEventSources",
                         (!s.exclude_management_sources.is_empty())
-                            .then(|| json!(s.exclude_management_sources)),
+                            .then(|| texts(&s.exclude_management_sources)),
                     ),
                     (
                         "DataResources",
@@ -220,7 +233,7 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                     .iter()
                     .map(|f| {
                         let mut m = Map::new();
-                        m.insert("Field".into(), json!(f.field));
+                        m.insert("Field".into(), text(&f.field));
                         for (op, values) in &f.conditions {
                             m.insert(
                                 pascal_case(op.snake()),
@@ -230,7 +243,10 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                         Value::Object(m)
                     })
                     .collect();
-                json!({"Name": a.name, "FieldSelectors": conditions})
+                object([
+                    ("Name", text(&a.name)),
+                    ("FieldSelectors", Value::Array(conditions)),
+                ])
             });
             ("AdvancedEventSelectors", Value::Array(items.collect()))
         }
@@ -245,10 +261,10 @@ fn trail(t: &Trail, model: &Model) -> Value {
         .map(|i| json!({"InsightType": i}))
         .collect();
     let p = fields(vec![
-        ("TrailName", Some(json!(t.name))),
+        ("TrailName", Some(text(&t.name))),
         ("IsLogging", Some(json!(t.logging))),
         ("S3BucketName", Some(expr(&t.bucket_name))),
-        ("S3KeyPrefix", t.prefix.as_ref().map(|p| json!(p))),
+        ("S3KeyPrefix", t.prefix.as_ref().map(text)),
         ("KMSKeyId", t.kms_key.as_ref().map(expr)),
         ("SnsTopicName", t.sns_topic.as_ref().map(expr)),
         (
@@ -335,7 +351,7 @@ pub fn emit(model: &Model) -> String {
     }
     if let Some(k) = &model.key {
         let p = fields(vec![
-            ("Description", Some(json!(k.description))),
+            ("Description", Some(text(&k.description))),
             ("EnableKeyRotation", Some(json!(true))),
             ("PendingWindowInDays", Some(json!(k.deletion_window_days))),
             ("KeyPolicy", Some(policy(&k.policy))),
@@ -346,13 +362,16 @@ pub fn emit(model: &Model) -> String {
             resource(
                 "AWS::KMS::Alias",
                 &[],
-                json!({"AliasName": k.alias, "TargetKeyId": {"Ref": logical_id(Res::Key)}}),
+                object([
+                    ("AliasName", text(&k.alias)),
+                    ("TargetKeyId", json!({"Ref": logical_id(Res::Key)})),
+                ]),
             ),
         );
     }
     if let Some(t) = &model.topic {
         let p = fields(vec![
-            ("TopicName", Some(json!(t.name))),
+            ("TopicName", Some(text(&t.name))),
             ("KmsMasterKeyId", t.kms_key.as_ref().map(expr)),
         ]);
         add(
@@ -376,7 +395,7 @@ pub fn emit(model: &Model) -> String {
     }
     if let Some(g) = &model.log_group {
         let p = fields(vec![
-            ("LogGroupName", Some(json!(g.name))),
+            ("LogGroupName", Some(text(&g.name))),
             ("RetentionInDays", Some(json!(g.retention_days))),
             ("KmsKeyId", g.kms_key.as_ref().map(expr)),
         ]);
@@ -389,10 +408,11 @@ pub fn emit(model: &Model) -> String {
         let p = fields(vec![
             (
                 "Description",
-                Some(json!(format!(
-                    "Lets CloudTrail trail {} deliver to CloudWatch Logs",
-                    model.trail.name
-                ))),
+                Some(expr(&Expr::join([
+                    Expr::lit("Lets CloudTrail trail "),
+                    Expr::text(&model.trail.name),
+                    Expr::lit(" deliver to CloudWatch Logs"),
+                ]))),
             ),
             ("AssumeRolePolicyDocument", Some(policy(&r.trust))),
             (
@@ -420,13 +440,17 @@ pub fn emit(model: &Model) -> String {
 
     let mut template = Map::new();
     template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
-    template.insert("Description".into(), json!(model.description));
+    template.insert("Description".into(), text(&model.description));
     if let Some(region) = &model.home_region {
         template.insert(
             "Rules".into(),
             json!({"HomeRegion": {"Assertions": [{
-                "Assert": {"Fn::Equals": [{"Ref": "AWS::Region"}, region]},
-                "AssertDescription": format!("trail {} belongs in {region} (trail.home_region); deploy this stack there", model.trail.name)
+                "Assert": {"Fn::Equals": [{"Ref": "AWS::Region"}, text(region)]},
+                "AssertDescription": format!(
+                    "trail {} belongs in {} (trail.home_region); deploy this stack there",
+                    model.trail.name.verbatim(),
+                    region.verbatim()
+                )
             }]}}),
         );
     }

@@ -67,7 +67,7 @@ pub fn document(policy: &Policy, expr: impl Fn(&Expr) -> Value) -> Value {
                         .or_insert_with(|| Value::Object(Map::new()));
                     if let Value::Object(keys) = entry {
                         keys.insert(
-                            c.key.clone(),
+                            c.key.to_string(),
                             one_or_many(c.values.iter().map(&expr).collect()),
                         );
                     }

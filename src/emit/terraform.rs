@@ -9,7 +9,7 @@
 mod alarms;
 
 use super::{fields, object, pretty};
-use crate::expr::{Attr, Expr, Res};
+use crate::expr::{Attr, Expr, Res, Text};
 use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
 use crate::policy::{Policy, Principal};
 use crate::selectors::Selectors;
@@ -47,10 +47,43 @@ fn reference(res: Res, attr: Attr) -> String {
     format!("{base}.{field}")
 }
 
-fn text(e: &Expr, out: &mut String) {
+/// `${` and `%{` start template sequences in every Terraform string ("Strings and Templates",
+/// and the JSON syntax reads each JSON string as one); `$${` and `%%{` stand for them literally.
+fn escaped(s: &str, out: &mut String) {
+    let mut rest = s;
+    while let Some(at) = rest.find(['$', '%']) {
+        out.push_str(&rest[..=at]);
+        if rest[at + 1..].starts_with('{') {
+            out.push_str(&rest[at..=at]);
+        }
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// Text a user wrote, as a Terraform string that means exactly those characters: the one place
+/// where this emitter reads a `Text` (`tests/architecture.rs` holds it to that).
+pub fn text(t: &Text) -> Value {
+    let mut out = String::new();
+    escaped(t.verbatim(), &mut out);
+    Value::String(out)
+}
+
+/// A map key of user text: Terraform reads the property names of a JSON object as templates too.
+fn tag_key(t: &Text) -> String {
+    match text(t) {
+        Value::String(s) => s,
+        _ => String::new(),
+    }
+}
+
+fn texts(list: &[Text]) -> Value {
+    Value::Array(list.iter().map(text).collect())
+}
+
+fn template(e: &Expr, out: &mut String) {
     match e {
-        // `${` and `%{` start template sequences in Terraform strings; doubling escapes them.
-        Expr::Lit(s) => out.push_str(&s.replace("${", "$${").replace("%{", "%%{")),
+        Expr::Lit(s) => escaped(s, out),
         Expr::Partition => out.push_str("${data.aws_partition.current.partition}"),
         Expr::Account => out.push_str("${data.aws_caller_identity.current.account_id}"),
         Expr::Region => out.push_str("${data.aws_region.current.name}"),
@@ -59,14 +92,14 @@ fn text(e: &Expr, out: &mut String) {
             out.push_str(&reference(*r, *a));
             out.push('}');
         }
-        Expr::Join(parts) => parts.iter().for_each(|p| text(p, out)),
+        Expr::Join(parts) => parts.iter().for_each(|p| template(p, out)),
     }
 }
 
 /// An expression as a Terraform string (with interpolations).
 pub fn expr(e: &Expr) -> Value {
     let mut out = String::new();
-    text(e, &mut out);
+    template(e, &mut out);
     Value::String(out)
 }
 
@@ -159,7 +192,7 @@ fn with_tags(mut body: Map<String, Value>, model: &Model) -> Value {
         let tags: Map<String, Value> = model
             .tags
             .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
+            .map(|(k, v)| (tag_key(k), text(v)))
             .collect();
         body.insert("tags".into(), Value::Object(tags));
     }
@@ -170,10 +203,7 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
     let id = expr(&Expr::Attr(Res::Bucket, Attr::Name));
     resources.resource(
         address(Res::Bucket),
-        with_tags(
-            fields(vec![("bucket", b.name.as_ref().map(|n| json!(n)))]),
-            model,
-        ),
+        with_tags(fields(vec![("bucket", b.name.as_ref().map(text))]), model),
     );
     resources.add(
         "aws_s3_bucket_public_access_block",
@@ -251,7 +281,11 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
         resources.add(
             "aws_s3_bucket_logging",
             "trail",
-            json!({"bucket": id, "target_bucket": l.target_bucket, "target_prefix": l.prefix}),
+            object([
+                ("bucket", id.clone()),
+                ("target_bucket", text(&l.target_bucket)),
+                ("target_prefix", text(&l.prefix)),
+            ]),
         );
     }
     let policy = data.policy("bucket", &b.policy);
@@ -274,13 +308,28 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                 let resources: Vec<Value> = s
                     .data_resources
                     .iter()
-                    .map(|r| json!({"type": r.resource_type, "values": r.values.iter().map(expr).collect::<Vec<_>>()}))
+                    .map(|r| {
+                        object([
+                            ("type", text(&r.resource_type)),
+                            ("values", exprs(&r.values)),
+                        ])
+                    })
                     .collect();
                 Value::Object(fields(vec![
                     ("read_write_type", Some(json!(s.read_write))),
-                    ("include_management_events", Some(json!(s.include_management_events))),
-                    ("exclude_management_event_sources", (!s.exclude_management_sources.is_empty()).then(|| json!(s.exclude_management_sources))),
-                    ("data_resource", (!resources.is_empty()).then_some(Value::Array(resources))),
+                    (
+                        "include_management_events",
+                        Some(json!(s.include_management_events)),
+                    ),
+                    (
+                        "exclude_management_event_sources",
+                        (!s.exclude_management_sources.is_empty())
+                            .then(|| texts(&s.exclude_management_sources)),
+                    ),
+                    (
+                        "data_resource",
+                        (!resources.is_empty()).then_some(Value::Array(resources)),
+                    ),
                 ]))
             });
             ("event_selector", Value::Array(items.collect()))
@@ -292,7 +341,7 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                     .iter()
                     .map(|f| {
                         let mut m = Map::new();
-                        m.insert("field".into(), json!(f.field));
+                        m.insert("field".into(), text(&f.field));
                         for (op, values) in &f.conditions {
                             m.insert(
                                 op.snake().to_string(),
@@ -302,7 +351,10 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                         Value::Object(m)
                     })
                     .collect();
-                json!({"name": a.name, "field_selector": conditions})
+                object([
+                    ("name", text(&a.name)),
+                    ("field_selector", Value::Array(conditions)),
+                ])
             });
             ("advanced_event_selector", Value::Array(items.collect()))
         }
@@ -317,10 +369,10 @@ fn trail(t: &Trail, model: &Model) -> Value {
         .map(|i| json!({"insight_type": i}))
         .collect();
     let body = fields(vec![
-        ("name", Some(json!(t.name))),
+        ("name", Some(text(&t.name))),
         ("enable_logging", Some(json!(t.logging))),
         ("s3_bucket_name", Some(expr(&t.bucket_name))),
-        ("s3_key_prefix", t.prefix.as_ref().map(|p| json!(p))),
+        ("s3_key_prefix", t.prefix.as_ref().map(text)),
         ("kms_key_id", t.kms_key.as_ref().map(expr)),
         ("sns_topic_name", t.sns_topic.as_ref().map(expr)),
         (
@@ -374,7 +426,7 @@ pub fn emit(model: &Model) -> String {
     if let Some(k) = &model.key {
         let policy = data.policy("key", &k.policy);
         let body = fields(vec![
-            ("description", Some(json!(k.description))),
+            ("description", Some(text(&k.description))),
             ("enable_key_rotation", Some(json!(true))),
             (
                 "deletion_window_in_days",
@@ -385,12 +437,15 @@ pub fn emit(model: &Model) -> String {
         resources.resource(address(Res::Key), with_tags(body, model));
         resources.resource(
             address(Res::KeyAlias),
-            json!({"name": k.alias, "target_key_id": "${aws_kms_key.trail.key_id}"}),
+            object([
+                ("name", text(&k.alias)),
+                ("target_key_id", json!("${aws_kms_key.trail.key_id}")),
+            ]),
         );
     }
     if let Some(t) = &model.topic {
         let body = fields(vec![
-            ("name", Some(json!(t.name))),
+            ("name", Some(text(&t.name))),
             ("kms_master_key_id", t.kms_key.as_ref().map(expr)),
         ]);
         resources.resource(address(Res::Topic), with_tags(body, model));
@@ -405,7 +460,7 @@ pub fn emit(model: &Model) -> String {
     }
     if let Some(g) = &model.log_group {
         let body = fields(vec![
-            ("name", Some(json!(g.name))),
+            ("name", Some(text(&g.name))),
             ("retention_in_days", Some(json!(g.retention_days))),
             ("kms_key_id", g.kms_key.as_ref().map(expr)),
         ]);
@@ -417,10 +472,11 @@ pub fn emit(model: &Model) -> String {
         let body = fields(vec![
             (
                 "description",
-                Some(json!(format!(
-                    "Lets CloudTrail trail {} deliver to CloudWatch Logs",
-                    model.trail.name
-                ))),
+                Some(expr(&Expr::join([
+                    Expr::lit("Lets CloudTrail trail "),
+                    Expr::text(&model.trail.name),
+                    Expr::lit(" deliver to CloudWatch Logs"),
+                ]))),
             ),
             ("assume_role_policy", Some(trust)),
         ]);
@@ -449,7 +505,7 @@ pub fn emit(model: &Model) -> String {
         json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.0"}}}),
     );
     if let Some(region) = &model.home_region {
-        config.insert("provider".into(), json!({"aws": {"region": region}}));
+        config.insert("provider".into(), json!({"aws": {"region": text(region)}}));
     }
     config.insert("data".into(), Value::Object(data.0));
     config.insert("resource".into(), Value::Object(resources.0));
@@ -489,5 +545,20 @@ mod tests {
             expr(&Expr::Attr(Res::LogsRole, Attr::Arn)),
             json!("${aws_iam_role.trail_logs.arn}")
         );
+    }
+
+    #[test]
+    fn text_is_escaped_wherever_a_sequence_could_start() {
+        for (written, rendered) in [
+            ("${file(\"/etc/passwd\")}", "$${file(\"/etc/passwd\")}"),
+            ("%{ if true }x%{ endif }", "%%{ if true }x%%{ endif }"),
+            // Already escaped text stays the same characters: `$${` means `$` then `${`.
+            ("$${x} %%{y}", "$$${x} %%%{y}"),
+            ("100% $5 {a} $", "100% $5 {a} $"),
+            ("", ""),
+        ] {
+            assert_eq!(text(&Text::from(written)), json!(rendered), "{written}");
+        }
+        assert_eq!(tag_key(&Text::from("a${b}")), "a$${b}");
     }
 }

@@ -174,30 +174,34 @@ pub fn build(model: &Model) -> Graph {
     let t = &model.trail;
     g.node(
         "trail",
-        format!("CloudTrail trail\n{}", t.name),
+        format!("CloudTrail trail\n{}", t.name.verbatim()),
         Kind::Created,
     );
     if let Some(b) = &model.bucket {
         let label = b
             .name
-            .clone()
-            .unwrap_or_else(|| format!("({TARGET_NAMES})"));
+            .as_ref()
+            .map_or_else(|| format!("({TARGET_NAMES})"), |n| n.verbatim().to_string());
         g.node("bucket", format!("S3 bucket\n{label}"), Kind::Created);
         g.node("bucket_policy", "bucket policy".into(), Kind::Created);
     }
     if let Some(k) = &model.key {
         g.node("key", "KMS key".into(), Kind::Created);
-        g.node("key_alias", format!("alias\n{}", k.alias), Kind::Created);
+        g.node(
+            "key_alias",
+            format!("alias\n{}", k.alias.verbatim()),
+            Kind::Created,
+        );
         // The alias names the key by the target's own reference, not by an `Expr`.
         g.edge("key", "key_alias", "named by", Line::Reference);
     }
     if let Some(topic) = &model.topic {
-        let label = format!("SNS topic\n{}", topic.name);
+        let label = format!("SNS topic\n{}", topic.name.verbatim());
         g.node("topic", label, Kind::Created);
         g.node("topic_policy", "topic policy".into(), Kind::Created);
     }
     if let Some(lg) = &model.log_group {
-        let label = format!("CloudWatch Logs group\n{}", lg.name);
+        let label = format!("CloudWatch Logs group\n{}", lg.name.verbatim());
         g.node("log_group", label, Kind::Created);
     }
     if model.logs_role.is_some() {
@@ -227,7 +231,7 @@ pub fn build(model: &Model) -> Graph {
         .as_ref()
         .and_then(|b| b.access_logging.as_ref())
     {
-        let to = g.existing("S3 bucket", &l.target_bucket);
+        let to = g.existing("S3 bucket", l.target_bucket.verbatim());
         g.edge("bucket", &to, "sends access logs to", Line::Reference);
     }
     let encrypted = [

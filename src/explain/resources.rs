@@ -46,7 +46,7 @@ fn lifecycle(archive: Option<u32>, expire: Option<u32>, versioning: bool) -> Str
 pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     let t = &model.trail;
     let mut lines = vec!["Created by the template or configuration".to_string()];
-    lines.push(format!("  CloudTrail trail {}", t.name));
+    lines.push(format!("  CloudTrail trail {}", t.name.verbatim()));
     if let Some(b) = &model.bucket {
         let named = match &b.name {
             Some(_) => String::new(),
@@ -68,12 +68,16 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         let cycle = lifecycle(b.archive_after_days, b.expire_after_days, b.versioning);
         lines.push(format!("    lifecycle: {cycle}"));
         lines.push(match &b.access_logging {
-            Some(l) if l.prefix.is_empty() => {
-                format!("    server access logs to the bucket {}", l.target_bucket)
+            Some(l) if l.prefix.verbatim().is_empty() => {
+                format!(
+                    "    server access logs to the bucket {}",
+                    l.target_bucket.verbatim()
+                )
             }
             Some(l) => format!(
                 "    server access logs to the bucket {}, prefix {}",
-                l.target_bucket, l.prefix
+                l.target_bucket.verbatim(),
+                l.prefix.verbatim()
             ),
             None => "    no server access logging".to_string(),
         });
@@ -98,21 +102,23 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         // Both targets always turn rotation on (CIS 3.6); the spec has no switch for it.
         lines.push(format!(
             "  KMS key {}: automatic rotation on, deletion waits {} days once scheduled",
-            k.alias, k.deletion_window_days
+            k.alias.verbatim(),
+            k.deletion_window_days
         ));
     }
     if let Some(topic) = &model.topic {
         let enc = encryption(&topic.kms_key, w, "without a KMS key");
         lines.push(format!(
             "  SNS topic {}, told of each log file delivery: {enc}",
-            topic.name
+            topic.name.verbatim()
         ));
     }
     if let Some(g) = &model.log_group {
         let enc = encryption(&g.kms_key, w, "without a KMS key");
         lines.push(format!(
             "  CloudWatch Logs group {}: events kept {} days, {enc}",
-            g.name, g.retention_days
+            g.name.verbatim(),
+            g.retention_days
         ));
     }
     if model.logs_role.is_some() {
@@ -135,7 +141,11 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         lines.push(format!("  not used: {}", unused.join(", ")));
     }
     if !model.tags.is_empty() {
-        let tags: Vec<String> = model.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let tags: Vec<String> = model
+            .tags
+            .iter()
+            .map(|(k, v)| format!("{}={}", k.verbatim(), v.verbatim()))
+            .collect();
         lines.push(format!(
             "  tags on every resource that takes them: {}",
             tags.join(", ")
@@ -193,7 +203,7 @@ pub fn referenced(model: &Model, w: &Words) -> Vec<String> {
     {
         items.push(format!(
             "S3 bucket for the log bucket's server access logs: {}",
-            l.target_bucket
+            l.target_bucket.verbatim()
         ));
     }
     let mut lines = vec!["Referenced, not created".to_string()];

@@ -192,7 +192,7 @@ fn a_new_statement_is_explained_and_drawn_without_a_change_here() {
         ])],
         conditions: vec![Condition {
             test: "StringEquals",
-            key: "aws:PrincipalOrgID".into(),
+            key: "aws:PrincipalOrgID",
             values: vec![Expr::lit("o-a1b2c3d4e5")],
         }],
     });

@@ -12,9 +12,12 @@ pub fn section(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     let t = &model.trail;
     let on = |b: bool| if b { "on" } else { "off" };
     let scope = match (&t.multi_region, &model.home_region) {
-        (true, Some(home)) => format!("every region (multi-region trail), created in {home}"),
+        (true, Some(home)) => format!(
+            "every region (multi-region trail), created in {}",
+            home.verbatim()
+        ),
         (true, None) => "every region (multi-region trail)".to_string(),
-        (false, Some(home)) => format!("{home} only (single-region trail)"),
+        (false, Some(home)) => format!("{} only (single-region trail)", home.verbatim()),
         (false, None) => "the region it is deployed in only (single-region trail)".to_string(),
     };
     let organization = match &spec.trail.organization {
@@ -26,7 +29,7 @@ pub fn section(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         None => "no, this account only".to_string(),
     };
     vec![
-        format!("Trail {}", t.name),
+        format!("Trail {}", t.name.verbatim()),
         format!("  records: {scope}"),
         format!(
             "  global service events (such as IAM): {}",
@@ -63,7 +66,7 @@ pub(super) fn log_path(model: &Model, w: &Words, owner: &str) -> String {
     let prefix = t
         .prefix
         .as_ref()
-        .map(|p| format!("{p}/"))
+        .map(|p| format!("{}/", p.verbatim()))
         .unwrap_or_default();
     format!("s3://{}/{prefix}AWSLogs/{owner}/", w.expr(&t.bucket_name))
 }

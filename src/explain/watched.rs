@@ -87,8 +87,9 @@ pub(super) fn lines(spec: &Spec, model: &Model, w: &Words, lines: &mut Vec<Strin
     }
     let mut namespaces: Vec<String> = Vec::new();
     for f in &model.metric_filters {
-        if !namespaces.contains(&f.namespace) {
-            namespaces.push(f.namespace.clone());
+        let ns = f.namespace.verbatim();
+        if !namespaces.iter().any(|n| n == ns) {
+            namespaces.push(ns.to_string());
         }
     }
     let n = model.metric_filters.len();
@@ -112,7 +113,7 @@ pub(super) fn lines(spec: &Spec, model: &Model, w: &Words, lines: &mut Vec<Strin
         let subscribers: Vec<String> = t
             .subscriptions
             .iter()
-            .map(|s| format!("{} {}", s.protocol, s.endpoint))
+            .map(|s| format!("{} {}", s.protocol, s.endpoint.verbatim()))
             .collect();
         let subscribers = if subscribers.is_empty() {
             "no subscribers yet".to_string()
@@ -122,7 +123,7 @@ pub(super) fn lines(spec: &Spec, model: &Model, w: &Words, lines: &mut Vec<Strin
         let enc = encryption(&t.kms_key, w, "without a KMS key");
         lines.push(format!(
             "  SNS topic {} for the alarms: {enc}; {subscribers}",
-            t.name
+            t.name.verbatim()
         ));
     }
 }

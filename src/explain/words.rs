@@ -41,7 +41,7 @@ pub struct Words {
 impl Words {
     pub fn new(model: &Model) -> Words {
         let trail_arn = crate::policy::Context {
-            trail_name: model.trail.name.clone(),
+            trail_name: model.trail.name.verbatim().to_string(),
             organization_id: None,
             prefix: None,
             writer_accounts: Vec::new(),
@@ -56,12 +56,12 @@ impl Words {
             )
         };
         let mut known = vec![
-            (Res::Trail, Attr::Name, Expr::lit(&model.trail.name)),
+            (Res::Trail, Attr::Name, Expr::text(&model.trail.name)),
             (Res::Trail, Attr::Arn, trail_arn.clone()),
         ];
         if let Some(name) = model.bucket.as_ref().and_then(|b| b.name.as_ref()) {
-            known.push((Res::Bucket, Attr::Name, Expr::lit(name)));
-            let arn = Expr::arn("s3", None, None, Expr::lit(name));
+            known.push((Res::Bucket, Attr::Name, Expr::text(name)));
+            let arn = Expr::arn("s3", None, None, Expr::text(name));
             known.push((Res::Bucket, Attr::Arn, arn));
         }
         let topics = [
@@ -73,13 +73,13 @@ impl Words {
         ];
         for (res, name) in topics {
             if let Some(name) = name {
-                known.push((res, Attr::Name, Expr::lit(name)));
-                known.push((res, Attr::Arn, here("sns", name.clone())));
+                known.push((res, Attr::Name, Expr::text(name)));
+                known.push((res, Attr::Arn, here("sns", name.verbatim().to_string())));
             }
         }
         if let Some(g) = &model.log_group {
-            known.push((Res::LogGroup, Attr::Name, Expr::lit(&g.name)));
-            let arn = here("logs", format!("log-group:{}", g.name));
+            known.push((Res::LogGroup, Attr::Name, Expr::text(&g.name)));
+            let arn = here("logs", format!("log-group:{}", g.name.verbatim()));
             known.push((Res::LogGroup, Attr::Arn, arn));
         }
         let mut w = Words {
@@ -209,7 +209,7 @@ impl Words {
     pub fn condition(&self, c: &Condition) -> String {
         let v = self.values(&c.values);
         let is = |text: &str| c.values.len() == 1 && c.values[0] == Expr::lit(text);
-        match (c.key.as_str(), c.test) {
+        match (c.key, c.test) {
             ("aws:SourceArn", _) => format!("as {v}"),
             ("aws:SourceAccount", _) => format!("for account {v}"),
             ("aws:SecureTransport", "Bool") if is("false") => "over plain HTTP".to_string(),

@@ -5,7 +5,7 @@
 //! destination; `validate::alarms` asks the same functions, so checks and output agree. It must not
 //! write policy statements (that is `policy`) nor know target syntax.
 
-use crate::expr::{Attr, Expr, Res};
+use crate::expr::{Attr, Expr, Res, Text};
 use crate::policy::{self, Policy};
 use crate::spec::{Alarms, CisAlarms, CisId, Comparison, CustomAlarm, Notify, Protocol, Spec};
 
@@ -29,11 +29,11 @@ pub const TREAT_MISSING_DATA_BELOW: &str = "breaching";
 pub struct MetricFilter {
     /// snake_case, unique in the model: names the resource in both targets.
     pub key: String,
-    pub name: String,
+    pub name: Text,
     pub log_group_name: Expr,
-    pub pattern: String,
-    pub metric: String,
-    pub namespace: String,
+    pub pattern: Text,
+    pub metric: Text,
+    pub namespace: Text,
     pub value: &'static str,
 }
 
@@ -42,10 +42,10 @@ pub struct MetricFilter {
 pub struct Alarm {
     /// The key of its metric filter.
     pub key: String,
-    pub name: String,
-    pub description: String,
-    pub metric: String,
-    pub namespace: String,
+    pub name: Text,
+    pub description: Text,
+    pub metric: Text,
+    pub namespace: Text,
     pub statistic: &'static str,
     pub period: u32,
     pub evaluation_periods: u32,
@@ -58,7 +58,7 @@ pub struct Alarm {
 /// A new topic that receives the alarms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertsTopic {
-    pub name: String,
+    pub name: Text,
     pub kms_key: Option<Expr>,
     pub policy: Policy,
     pub subscriptions: Vec<Subscription>,
@@ -69,7 +69,7 @@ pub struct Subscription {
     /// snake_case, unique among the topic's subscriptions: names the resource in both targets.
     pub key: String,
     pub protocol: &'static str,
-    pub endpoint: String,
+    pub endpoint: Text,
 }
 
 /// What the alarms section adds, and what it asks of the trail's own topic and key.
@@ -185,7 +185,7 @@ pub fn lower(spec: &Spec) -> Lowered {
             kms_key: encrypted.then_some(Expr::Attr(Res::Key, Attr::Arn)),
             policy: policy::alerts_topic_policy(),
             subscriptions: subscriptions(n),
-            name,
+            name: Text::new(name),
         });
         Expr::Attr(Res::AlertsTopic, Attr::Arn)
     };
@@ -193,11 +193,11 @@ pub fn lower(spec: &Spec) -> Lowered {
     let namespace = namespace(a);
     let filter = |key: &str, name: &str, pattern: &str, metric: &str, ns: &str| MetricFilter {
         key: key.to_string(),
-        name: name.to_string(),
+        name: Text::from(name),
         log_group_name: group.clone(),
-        pattern: pattern.to_string(),
-        metric: metric.to_string(),
-        namespace: ns.to_string(),
+        pattern: Text::from(pattern),
+        metric: Text::from(metric),
+        namespace: Text::from(ns),
         value: METRIC_VALUE,
     };
     for id in cis {
@@ -208,10 +208,10 @@ pub fn lower(spec: &Spec) -> Lowered {
             .push(filter(c.name, &name, c.pattern, &metric, &namespace));
         out.alarms.push(Alarm {
             key: c.name.to_string(),
-            name,
-            description: crate::cis::description(c),
-            metric,
-            namespace: namespace.clone(),
+            name: Text::new(name),
+            description: Text::new(crate::cis::description(c)),
+            metric: Text::new(metric),
+            namespace: Text::new(namespace.clone()),
             statistic: "Sum",
             period: DEFAULT_PERIOD,
             evaluation_periods: DEFAULT_EVALUATION_PERIODS,
@@ -230,12 +230,12 @@ pub fn lower(spec: &Spec) -> Lowered {
             .push(filter(&key, &name, &c.pattern, &metric, &ns));
         out.alarms.push(Alarm {
             key,
-            description: c.description.clone().unwrap_or_else(|| {
+            description: Text::new(c.description.clone().unwrap_or_else(|| {
                 format!("Custom alarm on the metric filter {name} of CloudTrail trail {trail}")
-            }),
-            name,
-            metric,
-            namespace: ns,
+            })),
+            name: Text::new(name),
+            metric: Text::new(metric),
+            namespace: Text::new(ns),
             statistic: c.statistic.as_str(),
             period: c.period.unwrap_or(DEFAULT_PERIOD),
             evaluation_periods: c.evaluation_periods.unwrap_or(DEFAULT_EVALUATION_PERIODS),
@@ -276,7 +276,7 @@ fn subscriptions(n: &Notify) -> Vec<Subscription> {
         out.push(Subscription {
             key,
             protocol: protocol.as_str(),
-            endpoint: endpoint.to_string(),
+            endpoint: Text::from(endpoint),
         });
     }
     out
@@ -372,11 +372,11 @@ mod tests {
         let (f, a) = (&l.filters[0], &l.alarms[0]);
         assert_eq!(f.log_group_name, Expr::lit("Central/trail"));
         assert_eq!(
-            (f.key.as_str(), f.name.as_str()),
+            (f.key.as_str(), f.name.verbatim()),
             ("bucket_deleted", "audit-bucket-deleted")
         );
         assert_eq!(
-            (a.metric.as_str(), a.namespace.as_str()),
+            (a.metric.verbatim(), a.namespace.verbatim()),
             ("BucketDeleted", "Sec")
         );
         assert_eq!((a.threshold, a.period, a.evaluation_periods), (2.5, 60, 3));

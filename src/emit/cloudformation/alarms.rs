@@ -3,8 +3,8 @@
 //! Owns their logical ids (`MetricFilter<Key>`, `Alarm<Key>`, `AlertsTopic`, `AlertsTopicPolicy`,
 //! `AlertsSubscription<Key>`) and property names. Like its parent, it makes no decisions.
 
-use super::{expr, logical_id, policy, resource, tagged};
-use crate::emit::{fields, number, pascal_case};
+use super::{expr, logical_id, policy, resource, tagged, text};
+use crate::emit::{fields, number, object, pascal_case};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::Model;
 use serde_json::{json, Map, Value};
@@ -26,7 +26,7 @@ pub(super) fn add(model: &Model, resources: &mut Map<String, Value>) {
     if let Some(t) = &model.alerts_topic {
         let topic = expr(&Expr::Attr(Res::AlertsTopic, Attr::Arn));
         let p = fields(vec![
-            ("TopicName", Some(json!(t.name))),
+            ("TopicName", Some(text(&t.name))),
             ("KmsMasterKeyId", t.kms_key.as_ref().map(expr)),
         ]);
         resources.insert(
@@ -47,22 +47,29 @@ pub(super) fn add(model: &Model, resources: &mut Map<String, Value>) {
                 resource(
                     "AWS::SNS::Subscription",
                     &[],
-                    json!({"TopicArn": topic, "Protocol": s.protocol, "Endpoint": s.endpoint}),
+                    object([
+                        ("TopicArn", topic.clone()),
+                        ("Protocol", json!(s.protocol)),
+                        ("Endpoint", text(&s.endpoint)),
+                    ]),
                 ),
             );
         }
     }
     for f in &model.metric_filters {
-        let p = json!({
-            "FilterName": f.name,
-            "FilterPattern": f.pattern,
-            "LogGroupName": expr(&f.log_group_name),
-            "MetricTransformations": [{
-                "MetricName": f.metric,
-                "MetricNamespace": f.namespace,
-                "MetricValue": f.value
-            }]
-        });
+        let p = object([
+            ("FilterName", text(&f.name)),
+            ("FilterPattern", text(&f.pattern)),
+            ("LogGroupName", expr(&f.log_group_name)),
+            (
+                "MetricTransformations",
+                Value::Array(vec![object([
+                    ("MetricName", text(&f.metric)),
+                    ("MetricNamespace", text(&f.namespace)),
+                    ("MetricValue", json!(f.value)),
+                ])]),
+            ),
+        ]);
         resources.insert(
             filter_id(&f.key),
             resource("AWS::Logs::MetricFilter", &[], p),
@@ -70,10 +77,10 @@ pub(super) fn add(model: &Model, resources: &mut Map<String, Value>) {
     }
     for a in &model.alarms {
         let p = fields(vec![
-            ("AlarmName", Some(json!(a.name))),
-            ("AlarmDescription", Some(json!(a.description))),
-            ("MetricName", Some(json!(a.metric))),
-            ("Namespace", Some(json!(a.namespace))),
+            ("AlarmName", Some(text(&a.name))),
+            ("AlarmDescription", Some(text(&a.description))),
+            ("MetricName", Some(text(&a.metric))),
+            ("Namespace", Some(text(&a.namespace))),
             ("Statistic", Some(json!(a.statistic))),
             ("Period", Some(json!(a.period))),
             ("EvaluationPeriods", Some(json!(a.evaluation_periods))),

@@ -5,21 +5,16 @@
 //! `aws_sns_topic_subscription.alerts_<key>`) and argument names, checked against the provider
 //! schema by the golden test. Like its parent, it makes no decisions.
 
-use super::{address, expr, with_tags, Blocks};
-use crate::emit::{fields, number};
+use super::{address, expr, text, with_tags, Blocks};
+use crate::emit::{fields, number, object};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::Model;
 use serde_json::{json, Value};
 
-/// A literal the user wrote, escaped so that Terraform reads no template in it.
-fn text(s: &str) -> Value {
-    expr(&Expr::lit(s))
-}
-
 pub(super) fn add(model: &Model, resources: &mut Blocks, data: &mut Blocks) {
     if let Some(t) = &model.alerts_topic {
         let body = fields(vec![
-            ("name", Some(json!(t.name))),
+            ("name", Some(text(&t.name))),
             ("kms_master_key_id", t.kms_key.as_ref().map(expr)),
         ]);
         resources.resource(address(Res::AlertsTopic), with_tags(body, model));
@@ -33,7 +28,11 @@ pub(super) fn add(model: &Model, resources: &mut Blocks, data: &mut Blocks) {
             resources.add(
                 "aws_sns_topic_subscription",
                 &format!("alerts_{}", s.key),
-                json!({"topic_arn": topic, "protocol": s.protocol, "endpoint": text(&s.endpoint)}),
+                object([
+                    ("topic_arn", topic.clone()),
+                    ("protocol", json!(s.protocol)),
+                    ("endpoint", text(&s.endpoint)),
+                ]),
             );
         }
     }
@@ -41,21 +40,24 @@ pub(super) fn add(model: &Model, resources: &mut Blocks, data: &mut Blocks) {
         resources.add(
             "aws_cloudwatch_log_metric_filter",
             &f.key,
-            json!({
-                "name": f.name,
-                "pattern": text(&f.pattern),
-                "log_group_name": expr(&f.log_group_name),
-                "metric_transformation": {
-                    "name": text(&f.metric),
-                    "namespace": text(&f.namespace),
-                    "value": f.value
-                }
-            }),
+            object([
+                ("name", text(&f.name)),
+                ("pattern", text(&f.pattern)),
+                ("log_group_name", expr(&f.log_group_name)),
+                (
+                    "metric_transformation",
+                    object([
+                        ("name", text(&f.metric)),
+                        ("namespace", text(&f.namespace)),
+                        ("value", json!(f.value)),
+                    ]),
+                ),
+            ]),
         );
     }
     for a in &model.alarms {
         let body = fields(vec![
-            ("alarm_name", Some(json!(a.name))),
+            ("alarm_name", Some(text(&a.name))),
             ("alarm_description", Some(text(&a.description))),
             ("metric_name", Some(text(&a.metric))),
             ("namespace", Some(text(&a.namespace))),
@@ -85,7 +87,7 @@ mod tests {
     #[test]
     fn user_text_cannot_start_a_template() {
         assert_eq!(
-            text(r#"{ $.user = "${x}" && $.y = "%{z}" }"#),
+            text(&r#"{ $.user = "${x}" && $.y = "%{z}" }"#.into()),
             json!(r#"{ $.user = "$${x}" && $.y = "%%{z}" }"#)
         );
         assert_eq!(

@@ -16,7 +16,7 @@ pub(super) fn add(model: &Model, w: &Words, g: &mut Graph) {
     if let Some(t) = &model.alerts_topic {
         g.node(
             "alerts_topic",
-            format!("SNS topic\n{}", t.name),
+            format!("SNS topic\n{}", t.name.verbatim()),
             Kind::Created,
         );
         let policy = "alerts topic policy".to_string();
@@ -34,7 +34,7 @@ pub(super) fn add(model: &Model, w: &Words, g: &mut Graph) {
         if !t.subscriptions.is_empty() {
             let mut label = count(t.subscriptions.len(), "subscription", "subscriptions");
             for s in &t.subscriptions {
-                label.push_str(&format!("\n{} {}", s.protocol, s.endpoint));
+                label.push_str(&format!("\n{} {}", s.protocol, s.endpoint.verbatim()));
             }
             g.node("subscriptions", label, Kind::Created);
             g.edge(
