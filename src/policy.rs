@@ -350,6 +350,19 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
         )
         .when(ctx.source_is_trail()),
     );
+    if !ctx.writer_accounts.is_empty() {
+        // The same page lists "describe KMS key properties" as required for every trail that
+        // uses the key, so a writer account's CreateTrail with this key needs it too.
+        statements.push(
+            allow(
+                "AllowCloudTrailDescribeWriterAccounts",
+                cloudtrail(),
+                &["kms:DescribeKey"],
+                any(),
+            )
+            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
+        );
+    }
     if !users.decrypt_principals.is_empty() {
         statements.push(
             allow(

@@ -192,6 +192,33 @@ fn key_policy_grants_only_what_is_used() {
 }
 
 #[test]
+fn writer_accounts_may_encrypt_and_describe_as_their_own_trails_only() {
+    let mut c = ctx();
+    c.writer_accounts = vec!["111122223333".into()];
+    let p = key_policy(&c, &KeyUsers::default());
+    let writer_trails = vec![Expr::Join(vec![
+        Expr::lit("arn:"),
+        Expr::Partition,
+        Expr::lit(":cloudtrail:*:111122223333:trail/*"),
+    ])];
+    let grants: Vec<(&str, &[&str], &Condition)> = p
+        .statements
+        .iter()
+        .filter_map(|s| {
+            let c = s.conditions.iter().find(|c| c.key == "aws:SourceArn")?;
+            (c.values == writer_trails).then_some((s.sid, s.actions.as_slice(), c))
+        })
+        .collect();
+    let actions: Vec<&str> = grants.iter().flat_map(|g| g.1.iter().copied()).collect();
+    assert_eq!(actions, ["kms:GenerateDataKey*", "kms:DescribeKey"]);
+    assert!(grants.iter().all(|g| g.2.test == "ArnLike"));
+    assert!(p
+        .statements
+        .iter()
+        .all(|s| s.principal != cloudtrail() || !s.conditions.is_empty()));
+}
+
+#[test]
 fn organization_streams_are_allowed() {
     let mut c = ctx();
     c.organization_id = Some("o-a1b2c3d4e5".into());
