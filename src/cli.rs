@@ -420,11 +420,11 @@ fn explain(path: &Path, format: ExplainFormat, catalog: &Catalog) -> Result<bool
         }
     };
     let checked = crate::validate::check_with(&text, catalog);
-    let Some(spec) = checked.spec else {
+    let (Some(spec), Some(selectors)) = (checked.spec, checked.selectors) else {
         report(&file, Some(&text), &checked.diagnostics, false);
         return Ok(false);
     };
-    let model = crate::model::lower(&spec);
+    let model = crate::model::lower(&spec, selectors);
     print(&match format {
         ExplainFormat::Text => crate::explain::text(&spec, &model),
         ExplainFormat::Mermaid => crate::explain::mermaid(&model),

@@ -55,12 +55,15 @@ pub fn compile_with(
     if diag::has_errors(&checked.diagnostics) {
         return (None, checked.diagnostics);
     }
-    let output = checked.spec.map(|spec| {
-        let model = model::lower(&spec);
-        match target {
-            Target::CloudFormation => emit::cloudformation::emit(&model),
-            Target::Terraform => emit::terraform::emit(&model),
-        }
-    });
+    let output = checked
+        .spec
+        .zip(checked.selectors)
+        .map(|(spec, selectors)| {
+            let model = model::lower(&spec, selectors);
+            match target {
+                Target::CloudFormation => emit::cloudformation::emit(&model),
+                Target::Terraform => emit::terraform::emit(&model),
+            }
+        });
     (output, checked.diagnostics)
 }

@@ -9,7 +9,7 @@ pub mod alarms;
 
 use crate::expr::{Attr, Expr, Res, Text};
 use crate::policy::{self, Context, KeyUsers, Policy};
-use crate::selectors::{self, Selectors};
+use crate::selectors::Selectors;
 use crate::spec::{self, Insight, Spec};
 
 pub use alarms::{Alarm, AlertsTopic, MetricFilter, Subscription};
@@ -134,7 +134,8 @@ pub fn delivery_topic_name(trail: &str, sns: &spec::Sns) -> String {
         .unwrap_or_else(|| format!("{}-delivery", dashed(trail)))
 }
 
-pub fn lower(spec: &Spec) -> Model {
+/// The spec with the selectors `validate` planned for it (planned once, lowered as they are).
+pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
     let name = spec.trail.name.clone();
     let ctx = Context {
         trail_name: name.clone(),
@@ -257,7 +258,7 @@ pub fn lower(spec: &Spec) -> Model {
         log_file_validation: t.log_file_validation,
         logging: t.logging,
         organization: t.organization.is_some(),
-        selectors: selectors::plan(&spec.events, &trail_bucket_arn(&spec.bucket)).selectors,
+        selectors,
         insights: insights(&spec.events.insights),
         depends_on,
     };
@@ -385,7 +386,8 @@ mod tests {
     use super::*;
 
     fn model(text: &str) -> Model {
-        lower(&crate::validate::valid_spec(text))
+        let (spec, selectors) = crate::validate::valid(text);
+        lower(&spec, selectors)
     }
 
     #[test]

@@ -77,6 +77,88 @@ pub struct Field {
     pub conditions: Vec<(Operator, Vec<Expr>)>,
 }
 
+/// What a trail records, read off its planned selectors rather than the spec's words: raw
+/// advanced selectors can record management events under `management: none`, and rules,
+/// warnings and `explain` must all judge what the trail will really deliver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recorded {
+    pub management_reads: bool,
+    pub management_writes: bool,
+    pub data: bool,
+    pub network_activity: bool,
+}
+
+impl Recorded {
+    pub fn management(self) -> bool {
+        self.management_reads || self.management_writes
+    }
+
+    pub fn anything(self) -> bool {
+        self.management() || self.data || self.network_activity
+    }
+}
+
+/// Which of reads and writes a `readOnly` field lets through: (reads, writes).
+fn reads_and_writes(fields: &[Field]) -> (bool, bool) {
+    let (mut reads, mut writes) = (true, true);
+    for f in fields.iter().filter(|f| f.field == "readOnly") {
+        for (op, values) in &f.conditions {
+            let has = |v: &str| values.contains(&Expr::lit(v));
+            match op {
+                Operator::Equals => {
+                    reads &= has("true");
+                    writes &= has("false");
+                }
+                Operator::NotEquals => {
+                    reads &= !has("true");
+                    writes &= !has("false");
+                }
+                // Prefix and suffix tests of "true"/"false" are not worth guessing at: assume both.
+                _ => {}
+            }
+        }
+    }
+    (reads, writes)
+}
+
+impl Selectors {
+    pub fn recorded(&self) -> Recorded {
+        let mut r = Recorded::default();
+        match self {
+            Selectors::Basic(list) => {
+                for s in list {
+                    if s.include_management_events {
+                        r.management_reads |= s.read_write != "WriteOnly";
+                        r.management_writes |= s.read_write != "ReadOnly";
+                    }
+                    r.data |= !s.data_resources.is_empty();
+                }
+            }
+            Selectors::Advanced(list) => {
+                for a in list {
+                    let categories: Vec<&Expr> = a
+                        .fields
+                        .iter()
+                        .filter(|f| f.field == "eventCategory")
+                        .flat_map(|f| &f.conditions)
+                        .filter(|(op, _)| *op == Operator::Equals)
+                        .flat_map(|(_, values)| values)
+                        .collect();
+                    let is = |c: &str| categories.contains(&&Expr::lit(c));
+                    if is("Management") {
+                        let (reads, writes) = reads_and_writes(&a.fields);
+                        r.management_reads |= reads;
+                        r.management_writes |= writes;
+                    }
+                    r.data |= is("Data");
+                    r.network_activity |= is("NetworkActivity");
+                }
+            }
+        }
+        r
+    }
+}
+
 /// The selectors and what the user should know about them.
 #[derive(Debug)]
 pub struct Planned {
@@ -612,6 +694,26 @@ mod tests {
 
     fn bucket() -> Expr {
         Expr::lit("arn:aws:s3:::trail-logs")
+    }
+
+    #[test]
+    fn recorded_is_read_off_either_form() {
+        let recorded = |yaml: &str| plan(&events(yaml), &bucket()).selectors.recorded();
+        let r = recorded("management: read_only\n");
+        assert!(r.management_reads && !r.management_writes && !r.data);
+        let r = recorded("management: none\ndata: [{type: AWS::Lambda::Function, all: true}]\n");
+        assert!(!r.management() && r.data && !r.network_activity);
+        let r =
+            recorded("management: write_only\nnetwork_activity: [{source: kms.amazonaws.com}]\n");
+        assert!(!r.management_reads && r.management_writes && r.network_activity);
+        let raw = |read_only: &str| {
+            recorded(&format!("management: none\nadvanced:\n- field_selectors:\n  - {{field: eventCategory, equals: [Management]}}\n{read_only}"))
+        };
+        let r = raw("");
+        assert!(r.management_reads && r.management_writes);
+        let r = raw("  - {field: readOnly, not_equals: [\"true\"]}\n");
+        assert!(!r.management_reads && r.management_writes);
+        assert!(!recorded("management: none\n").anything());
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! What the trail records, in words: management events, each data event entry, network activity,
 //! Insights and raw advanced selectors, and which selector form carries them.
 //!
-//! Reads the intent from the spec (the words a user chose) and the form from the model's planned
-//! selectors. It must not plan selectors itself; the one rule it repeats (all S3 objects leave out
-//! the trail bucket) is checked against the plan by a test.
+//! Reads what is recorded, and the form, from the model's planned selectors, and the details
+//! (sources, scopes, names) from the spec's words. It must not plan selectors itself; the one
+//! rule it repeats (all S3 objects leave out the trail bucket) is checked against the plan by a
+//! test.
 
 use super::prose::{and_list, count};
 use crate::model::Model;
-use crate::selectors::Selectors;
+use crate::selectors::{Recorded, Selectors};
 use crate::spec::{DataEvents, Events, Management, ManagementPreset, ReadWrite, Spec};
 
 /// An S3 data entry for all objects that leaves out the trail's own bucket (the rule of
@@ -24,24 +25,37 @@ fn read_write(rw: ReadWrite) -> &'static str {
     }
 }
 
-fn management(m: &Management) -> String {
-    match m {
-        Management::Preset(ManagementPreset::All) => "all (read and write)".to_string(),
-        Management::Preset(ManagementPreset::ReadOnly) => "read only".to_string(),
-        Management::Preset(ManagementPreset::WriteOnly) => "write only".to_string(),
-        Management::Preset(ManagementPreset::None) => "none".to_string(),
-        Management::Detailed(d) => {
-            let rw = match d.read_write {
-                ReadWrite::All => "all (read and write)",
-                other => read_write(other),
-            };
-            if d.exclude_sources.is_empty() {
-                rw.to_string()
-            } else {
-                format!("{rw}, except from {}", and_list(&d.exclude_sources))
-            }
+/// The reads and writes the `management` word asks for.
+fn asked(m: &Management) -> (bool, bool) {
+    let rw = match m {
+        Management::Preset(ManagementPreset::None) => return (false, false),
+        Management::Preset(ManagementPreset::All) => ReadWrite::All,
+        Management::Preset(ManagementPreset::ReadOnly) => ReadWrite::ReadOnly,
+        Management::Preset(ManagementPreset::WriteOnly) => ReadWrite::WriteOnly,
+        Management::Detailed(d) => d.read_write,
+    };
+    (rw != ReadWrite::WriteOnly, rw != ReadWrite::ReadOnly)
+}
+
+/// What is recorded (the plan), in the words of the spec where they agree, saying where raw
+/// advanced selectors record more than the `management` word.
+fn management(m: &Management, r: Recorded) -> String {
+    let recorded = (r.management_reads, r.management_writes);
+    let mut text = match recorded {
+        (true, true) => "all (read and write)".to_string(),
+        (true, false) => "read only".to_string(),
+        (false, true) => "write only".to_string(),
+        (false, false) => "none".to_string(),
+    };
+    if let Management::Detailed(d) = m {
+        if !d.exclude_sources.is_empty() {
+            text.push_str(&format!(", except from {}", and_list(&d.exclude_sources)));
         }
     }
+    if recorded != asked(m) {
+        text.push_str(" (partly through the raw advanced selectors)");
+    }
+    text
 }
 
 /// One data entry: its type, scope, operations and event names.
@@ -121,6 +135,7 @@ fn advanced(events: &Events) -> Vec<String> {
 /// The "Recorded" section.
 pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
     let e = &spec.events;
+    let recorded = model.trail.selectors.recorded();
     let form = match &model.trail.selectors {
         Selectors::Basic(s) => count(s.len(), "basic event selector", "basic event selectors"),
         Selectors::Advanced(s) => count(
@@ -131,10 +146,20 @@ pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
     };
     let mut lines = vec![
         format!("Recorded (written as {form})"),
-        format!("  management events: {}", management(&e.management)),
+        format!(
+            "  management events: {}",
+            management(&e.management, recorded)
+        ),
     ];
+    let raw_only = |kind: &str, is: bool| {
+        if is {
+            format!("  {kind} events: only through the raw advanced selectors")
+        } else {
+            format!("  {kind} events: none")
+        }
+    };
     match e.data.as_slice() {
-        [] => lines.push("  data events: none".to_string()),
+        [] => lines.push(raw_only("data", recorded.data)),
         [one] => lines.push(format!("  data events: {}", data_entry(one))),
         many => {
             lines.push("  data events:".to_string());
@@ -142,7 +167,7 @@ pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
         }
     }
     if e.network_activity.is_empty() {
-        lines.push("  network activity events: none".to_string());
+        lines.push(raw_only("network activity", recorded.network_activity));
     }
     for n in &e.network_activity {
         let mut text = format!("  network activity events of {}", n.source.as_str());

@@ -9,8 +9,8 @@ use crate::selectors::Selectors;
 use crate::spec::{Operator, Spec};
 
 pub(super) fn lowered(yaml: &str) -> (Spec, Model) {
-    let spec = crate::validate::valid_spec(yaml);
-    let model = model::lower(&spec);
+    let (spec, selectors) = crate::validate::valid(yaml);
+    let model = model::lower(&spec, selectors);
     (spec, model)
 }
 
@@ -129,6 +129,31 @@ fn all_s3_objects_say_the_trail_bucket_is_left_out_as_the_plan_does() {
     assert!(
         kept.contains("all buckets, the trail's own bucket included"),
         "{kept}"
+    );
+}
+
+#[test]
+fn what_is_recorded_is_read_off_the_plan_raw_selectors_included() {
+    let recorded = |events: &str| {
+        let (spec, model) = lowered(&format!("version: 1\ntrail: {{name: trail1}}\n{events}"));
+        flat(section(&text(&spec, &model), "Recorded"))
+    };
+    let raw = recorded(
+        "events:\n  management: none\n  advanced:\n    - field_selectors:\n        - {field: eventCategory, equals: [Management]}\n        - {field: readOnly, equals: [\"false\"]}\n    - field_selectors:\n        - {field: eventCategory, equals: [Data]}\n        - {field: resources.type, equals: [AWS::Lambda::Function]}\n",
+    );
+    assert!(
+        raw.contains("management events: write only (partly through the raw advanced selectors)"),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("data events: only through the raw advanced selectors"),
+        "{raw}"
+    );
+    assert!(raw.contains("network activity events: none"), "{raw}");
+    let plain = recorded("events: {management: read_only}\n");
+    assert!(
+        plain.contains("management events: read only data events: none"),
+        "{plain}"
     );
 }
 

@@ -311,7 +311,7 @@ mod tests {
     use super::*;
 
     fn lowered(text: &str) -> Lowered {
-        lower(&crate::validate::valid_spec(text))
+        lower(&crate::validate::valid(text).0)
     }
 
     #[test]

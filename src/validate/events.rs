@@ -8,9 +8,9 @@
 use super::names;
 use super::rules::{no_duplicates, rule};
 use crate::diag::Diagnostic;
+use crate::selectors::Recorded;
 use crate::spec::{
-    AdvancedSelector, DataEvents, Events, Insight, Management, ManagementPreset, NetworkSource,
-    Operator, ReadWrite,
+    AdvancedSelector, DataEvents, Events, Insight, Management, NetworkSource, Operator,
 };
 
 /// Management event sources a trail can leave out ("Logging management events": only these two).
@@ -113,34 +113,7 @@ const RESOURCE_TYPES: [&str; 76] = [
 ];
 
 pub fn check(e: &Events, out: &mut Vec<Diagnostic>) {
-    let read_write = management(&e.management, out);
-    let records_something = read_write.is_some()
-        || !e.data.is_empty()
-        || !e.network_activity.is_empty()
-        || !e.advanced.is_empty();
-    match read_write {
-        None if !e.insights.is_empty() => out.push(
-            Diagnostic::error(
-                "insights-need-management-events",
-                "/events/insights",
-                "Insights analyse management events, but this trail records none",
-            )
-            .hint("record management events (`management: all`), or remove `insights`"),
-        ),
-        None if !records_something => out.push(
-            Diagnostic::warning("records-nothing", "/events/management", "this trail records no events at all")
-                .hint("record management events, or data or network activity events"),
-        ),
-        Some(ReadWrite::ReadOnly) if e.insights.contains(&Insight::ApiCallRate) => out.push(
-            Diagnostic::warning(
-                "insights-without-write-events",
-                "/events/insights",
-                "API call rate Insights measure write management events, which this trail does not record",
-            )
-            .hint("use `management: all` or `write_only`"),
-        ),
-        _ => {}
-    }
+    management(&e.management, out);
     no_duplicates(&e.insights, "/events/insights", out);
     for (i, d) in e.data.iter().enumerate() {
         data(d, &format!("/events/data/{i}"), out);
@@ -176,12 +149,45 @@ pub fn check(e: &Events, out: &mut Vec<Diagnostic>) {
 }
 
 /// Management events asked for, if any, after checking the left-out sources.
-fn management(m: &Management, out: &mut Vec<Diagnostic>) -> Option<ReadWrite> {
+/// Rules on what the trail records as a whole, judged on the planned selectors (`recorded`), not
+/// on the `management` word: raw advanced selectors may record management events too.
+pub fn recorded(e: &Events, recorded: Recorded, out: &mut Vec<Diagnostic>) {
+    if !e.insights.is_empty() && !recorded.management() {
+        out.push(
+            Diagnostic::error(
+                "insights-need-management-events",
+                "/events/insights",
+                "Insights analyse management events, but this trail records none",
+            )
+            .hint("record management events (`management: all`), or remove `insights`"),
+        );
+    } else if !recorded.anything() {
+        out.push(
+            Diagnostic::warning(
+                "records-nothing",
+                "/events/management",
+                "this trail records no events at all",
+            )
+            .hint("record management events, or data or network activity events"),
+        );
+    } else if recorded.management()
+        && !recorded.management_writes
+        && e.insights.contains(&Insight::ApiCallRate)
+    {
+        out.push(
+            Diagnostic::warning(
+                "insights-without-write-events",
+                "/events/insights",
+                "API call rate Insights measure write management events, which this trail does not record",
+            )
+            .hint("use `management: all` or `write_only`"),
+        );
+    }
+}
+
+fn management(m: &Management, out: &mut Vec<Diagnostic>) {
     match m {
-        Management::Preset(ManagementPreset::None) => None,
-        Management::Preset(ManagementPreset::All) => Some(ReadWrite::All),
-        Management::Preset(ManagementPreset::ReadOnly) => Some(ReadWrite::ReadOnly),
-        Management::Preset(ManagementPreset::WriteOnly) => Some(ReadWrite::WriteOnly),
+        Management::Preset(_) => {}
         Management::Detailed(d) => {
             for (i, source) in d.exclude_sources.iter().enumerate() {
                 if !EXCLUDABLE_SOURCES.contains(&source.as_str()) {
@@ -203,7 +209,6 @@ fn management(m: &Management, out: &mut Vec<Diagnostic>) -> Option<ReadWrite> {
                 "/events/management/exclude_sources",
                 out,
             );
-            Some(d.read_write)
         }
     }
 }
@@ -338,19 +343,36 @@ fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
         no_wildcards(&names.include, &format!("{path}/include"), out);
         no_wildcards(&names.exclude, &format!("{path}/exclude"), out);
     }
-    if d.include_trail_bucket && !(s3 && d.all) {
+    // Whether it matters on an S3 entry depends on the trail bucket: `trail_bucket` judges that.
+    if d.include_trail_bucket && !s3 {
         out.push(
             Diagnostic::error(
                 "include-trail-bucket",
                 format!("{base}/include_trail_bucket"),
-                "`include_trail_bucket` only matters with `all: true` on `AWS::S3::Object`",
+                "`include_trail_bucket` only matters on `AWS::S3::Object` entries",
             )
             .hint("remove it"),
         );
     }
 }
 
+/// "AdvancedEventSelector" (CloudTrail API reference): a name of at most 1,000 characters.
+const MAX_SELECTOR_NAME: usize = 1000;
+
 fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
+    if let Some(name) = &a.name {
+        let length = name.chars().count();
+        if length > MAX_SELECTOR_NAME {
+            out.push(
+                Diagnostic::error(
+                    "advanced-selector-name",
+                    format!("{base}/name"),
+                    format!("an advanced selector's name can be at most {MAX_SELECTOR_NAME} characters long, this one has {length}"),
+                )
+                .hint("the name only describes the selector; a short sentence is enough"),
+            );
+        }
+    }
     if a.field_selectors.is_empty() {
         out.push(Diagnostic::error(
             "advanced-selector",

@@ -15,9 +15,11 @@ pub mod rules;
 pub mod schema;
 pub mod silence;
 pub(crate) mod suggest;
+pub mod trail_bucket;
 
 use crate::blueprint::Catalog;
 use crate::diag::{has_errors, Diagnostic};
+use crate::selectors::Selectors;
 use crate::source::{self, Document, Pos};
 use crate::spec::Spec;
 
@@ -26,6 +28,8 @@ use crate::spec::Spec;
 pub struct Checked {
     /// The spec, when it has no errors.
     pub spec: Option<Spec>,
+    /// Its planned selectors, exactly when `spec` is there: lowering takes them as they are.
+    pub selectors: Option<Selectors>,
     /// Errors, warnings and notes, in source order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -56,6 +60,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
             d.pos = Some(e.pos);
             return Checked {
                 spec: None,
+                selectors: None,
                 diagnostics: vec![d],
             };
         }
@@ -95,20 +100,30 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
         }
     };
     let mut found = rules::check(&spec);
+    // The one plan of the selectors: what the trail records is judged on it, and the model lowers
+    // it as it is. It is made even when an entry broke a rule, so that findings on what is
+    // recorded come with the others; its own findings (limits across entries, which depend on
+    // the selector form) only count on entries that passed.
+    let bucket = crate::model::trail_bucket_arn(&spec.bucket);
+    let planned = crate::selectors::plan(&spec.events, &bucket);
+    let recorded = planned.selectors.recorded();
+    // A plan that failed (a form that cannot say what is asked) records nothing to judge.
+    if !has_errors(&planned.diagnostics) {
+        events::recorded(&spec.events, recorded, &mut found);
+    }
+    trail_bucket::check(&spec, &mut found);
     if !has_errors(&found) {
-        // Limits span entries and depend on the selector form, so the planner checks them.
-        let bucket = crate::model::trail_bucket_arn(&spec.bucket);
-        found.extend(crate::selectors::plan(&spec.events, &bucket).diagnostics);
+        found.extend(planned.diagnostics);
     }
     if !has_errors(&found) {
-        found.extend(practices::check(&spec));
+        found.extend(practices::check(&spec, recorded));
     }
     let complete = !has_errors(&found);
     silence::apply(&silenced, &mut found, complete, |code| {
         base.is_none_or(|b| b.side(&format!("/silence/{code}")) == extends::Side::Spec)
     });
-    let spec = (!has_errors(&found)).then_some(spec);
-    finish(doc, base, found, spec)
+    let valid = (!has_errors(&found)).then_some((spec, planned.selectors));
+    finish(doc, base, found, valid)
 }
 
 /// Locates each finding in the text its value came from: the spec, or the blueprint it extends
@@ -118,7 +133,7 @@ fn finish(
     doc: &Document,
     base: Option<&extends::Base>,
     mut diagnostics: Vec<Diagnostic>,
-    spec: Option<Spec>,
+    valid: Option<(Spec, Selectors)>,
 ) -> Checked {
     for d in diagnostics.iter_mut().filter(|d| d.pos.is_none()) {
         let from = match base {
@@ -161,16 +176,22 @@ fn finish(
         };
         key(a).cmp(&key(b))
     });
-    Checked { spec, diagnostics }
+    let (spec, selectors) = valid.unzip();
+    Checked {
+        spec,
+        selectors,
+        diagnostics,
+    }
 }
 
-/// A spec text that must be valid, for tests of the stages after validation.
+/// A spec text that must be valid, with its planned selectors, for tests of lowering.
 #[cfg(test)]
-pub(crate) fn valid_spec(text: &str) -> Spec {
+pub(crate) fn valid(text: &str) -> (Spec, Selectors) {
     let checked = check(text);
-    checked
-        .spec
-        .unwrap_or_else(|| panic!("{:?}", checked.diagnostics))
+    match (checked.spec, checked.selectors) {
+        (Some(spec), Some(selectors)) => (spec, selectors),
+        _ => panic!("{:?}", checked.diagnostics),
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +215,33 @@ mod tests {
         assert!(checked.spec.is_some());
         let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["no-access-logging", "no-alarms", "no-tags"]);
+    }
+
+    /// Raw advanced selectors count for what the trail records: the review's two cases (C4).
+    #[test]
+    fn rules_judge_what_the_planned_selectors_record() {
+        let base = "version: 1\ntrail: {name: audit}\nbucket: {access_logging: {target_bucket: access-logs}}\nalarms: {cis: all, notify: {email: [a@example.com]}}\ntags: {team: x}\n";
+        let raw = |management: &str, read_only: &str| {
+            format!("{base}events:\n  management: {management}\n  insights: [api_call_rate]\n  advanced:\n    - field_selectors:\n        - {{field: eventCategory, equals: [Management]}}\n{read_only}")
+        };
+        let codes = |text: &str| -> Vec<&'static str> {
+            check(text).diagnostics.iter().map(|d| d.code).collect()
+        };
+        // `management: none`, but the raw selector records reads and writes.
+        assert_eq!(codes(&raw("none", "")), ["cost-insights"]);
+        // `read_only` plus raw writes record both halves: no partial-management warning.
+        let writes = "        - {field: readOnly, equals: [\"false\"]}\n";
+        assert_eq!(codes(&raw("read_only", writes)), ["cost-insights"]);
+        // Raw reads only, nothing else: the warnings still see what is missing.
+        let reads = "        - {field: readOnly, equals: [\"true\"]}\n";
+        assert_eq!(
+            codes(&raw("none", reads)),
+            [
+                "partial-management-events",
+                "insights-without-write-events",
+                "cost-insights"
+            ]
+        );
     }
 
     #[test]

@@ -314,6 +314,35 @@ pub fn filter_pattern(pattern: &str) -> Check {
     }
 }
 
+/// S3's safe key characters ("Creating object key names": letters, digits and `!-_.*'()/`); the
+/// others need special handling somewhere (URLs, shells, templates) or are to be avoided.
+pub fn s3_safe_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!-_.*'()/".contains(c)
+}
+
+/// The key prefix S3 writes a bucket's server access logs under (`TargetPrefix`). S3 appends the
+/// log object's own name (about 40 characters, more with date-partitioned keys) to it, and an
+/// object key holds at most 1,024 bytes.
+pub fn access_log_prefix(prefix: &str) -> Check {
+    if prefix.len() > 512 {
+        return Err(format!(
+            "the access log prefix can be at most 512 characters long, this one has {}",
+            prefix.len()
+        ));
+    }
+    if prefix.starts_with('/') {
+        return Err(
+            "the access log prefix cannot start with `/` (S3 keys have no leading slash)".into(),
+        );
+    }
+    match prefix.chars().find(|c| !s3_safe_key_char(*c)) {
+        Some(c) => Err(format!(
+            "the access log prefix may only use S3's safe key characters (letters, digits, `!-_.*'()/`); `{c}` is not one"
+        )),
+        None => Ok(()),
+    }
+}
+
 const TAG_CHARS: &str = "letters, digits, spaces and `_ . : / = + - @`";
 
 fn tag_char(c: char) -> bool {

@@ -7,10 +7,11 @@
 //! be compiled is noise. It must not refuse anything (every finding is a warning).
 
 use crate::diag::Diagnostic;
-use crate::spec::{Management, ManagementPreset, ReadWrite, Spec, Toggle};
+use crate::selectors::Recorded;
+use crate::spec::{Management, Spec, Toggle};
 
 /// Every best-practice warning for `spec`, in document order.
-pub fn check(spec: &Spec) -> Vec<Diagnostic> {
+pub fn check(spec: &Spec, recorded: Recorded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let t = &spec.trail;
     if !t.multi_region {
@@ -45,7 +46,7 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
             "add `access_logging: { target_bucket: BUCKET }` under `bucket` (a separate bucket)",
         ));
     }
-    management(&spec.events.management, &mut out);
+    management(&spec.events.management, recorded, &mut out);
     for (i, d) in spec.events.data.iter().enumerate() {
         if d.resource_type == "AWS::S3::Object" && d.all {
             out.push(warn(
@@ -84,17 +85,18 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
 
 /// Security Hub CloudTrail.1 asks for read and write management events; leaving sources out of
 /// them is a documented option, so only the read/write choice is judged.
-fn management(m: &Management, out: &mut Vec<Diagnostic>) {
-    let (recorded, path) = match m {
-        Management::Preset(ManagementPreset::All) => return,
-        Management::Preset(ManagementPreset::ReadOnly) => ("read-only", "/events/management"),
-        Management::Preset(ManagementPreset::WriteOnly) => ("write-only", "/events/management"),
-        Management::Preset(ManagementPreset::None) => ("no", "/events/management"),
-        Management::Detailed(d) => match d.read_write {
-            ReadWrite::All => return,
-            ReadWrite::ReadOnly => ("read-only", "/events/management/read_write"),
-            ReadWrite::WriteOnly => ("write-only", "/events/management/read_write"),
-        },
+/// Judged on what the planned selectors record, so raw advanced selectors that add the missing
+/// half count; the finding points at the `management` choice a user would change.
+fn management(m: &Management, r: Recorded, out: &mut Vec<Diagnostic>) {
+    let recorded = match (r.management_reads, r.management_writes) {
+        (true, true) => return,
+        (true, false) => "read-only",
+        (false, true) => "write-only",
+        (false, false) => "no",
+    };
+    let path = match m {
+        Management::Detailed(_) => "/events/management/read_write",
+        Management::Preset(_) => "/events/management",
     };
     out.push(warn(
         "partial-management-events",

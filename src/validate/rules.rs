@@ -152,6 +152,15 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "bucket-name",
             "/bucket/access_logging/target_bucket",
             names::bucket_name(&logging.target_bucket), Some("bucket names are global: lowercase letters, digits, `-` and `.`, 3 to 63 characters, e.g. `acme-audit-logs`"));
+        if let Some(prefix) = &logging.prefix {
+            rule(
+                out,
+                "access-log-prefix",
+                "/bucket/access_logging/prefix",
+                names::access_log_prefix(prefix),
+                Some("a prefix such as `cloudtrail/` keeps this bucket's access logs apart from others"),
+            );
+        }
         if b.name.as_deref() == Some(logging.target_bucket.as_str()) {
             out.push(
                 Diagnostic::error(
@@ -210,7 +219,7 @@ fn prefix_rule(prefix: &str, out: &mut Vec<Diagnostic>) {
     } else {
         prefix
             .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || "!-_.*'()/".contains(*c)))
+            .find(|c| !names::s3_safe_key_char(*c))
             .map(|c| format!("the prefix may only use S3's safe key characters (letters, digits, `!-_.*'()/`); `{c}` is not one"))
     };
     if let Some(message) = problem {
