@@ -512,5 +512,7 @@ pub fn logs_role_policy(ctx: &Context, group_arn: &Expr) -> Policy {
     }
 }
 
+pub mod text;
+
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,8 @@
 
 use super::names;
 use crate::diag::Diagnostic;
+use crate::expr::{Attr, Res};
+use crate::policy;
 use crate::spec::{Spec, Toggle};
 
 /// Every rule finding for `spec`, in document order of the rules.
@@ -123,14 +125,19 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        out.push(
-            Diagnostic::note(
-                "existing-bucket-policy",
-                "/bucket/existing",
-                "the existing bucket's policy must let this trail write (AWSCloudTrailAclCheck and AWSCloudTrailWrite scoped to its ARN)",
-            )
-            .hint("the statements are in the AWS CloudTrail User Guide, \"Amazon S3 bucket policy for CloudTrail\""),
-        );
+        if let Some(name) = &b.name {
+            out.push(existing_bucket_note(spec, name));
+        }
+        if !b.writer_accounts.is_empty() {
+            out.push(
+                Diagnostic::warning(
+                    "existing-bucket-writer-accounts",
+                    "/bucket/writer_accounts",
+                    "an existing bucket's policy is not written here: `writer_accounts` widens only the new key's policy, and the bucket's owner must admit these accounts (the statements are in the existing-bucket-policy note)",
+                )
+                .hint("keep `writer_accounts` beside the spec that creates the bucket, or have the bucket's owner add the statements"),
+            );
+        }
     }
     if let Some(prefix) = &b.prefix {
         prefix_rule(prefix, out);
@@ -203,6 +210,47 @@ pub(super) fn no_duplicates<T: PartialEq>(items: &[T], base: &str, out: &mut Vec
     }
 }
 
+/// What the policies need to know of this spec's trail, as the model tells `policy`.
+fn policy_context(spec: &Spec) -> policy::Context {
+    policy::Context {
+        trail_name: spec.trail.name.clone(),
+        organization_id: spec.trail.organization.as_ref().map(|o| o.id.clone()),
+        prefix: spec.bucket.prefix.clone(),
+        writer_accounts: spec.bucket.writer_accounts.clone(),
+    }
+}
+
+/// The Allow statements of `p` in words, and their Sids.
+fn required(p: &policy::Policy, names: policy::text::Names) -> (String, String) {
+    let allows: Vec<&policy::Statement> = p
+        .statements
+        .iter()
+        .filter(|s| {
+            s.effect == policy::Effect::Allow && !matches!(s.principal, policy::Principal::Aws(_))
+        })
+        .collect();
+    let sids: Vec<&str> = allows.iter().map(|s| s.sid).collect();
+    let words: Vec<String> = allows
+        .iter()
+        .map(|s| policy::text::statement(s, names))
+        .collect();
+    (sids.join(", "), words.join("; "))
+}
+
+/// The statements the bucket policy of a bucket trailsmith creates would hold for this trail
+/// (its own path, the organization's, writer accounts'), from `policy` itself.
+fn existing_bucket_note(spec: &Spec, name: &str) -> Diagnostic {
+    let arn = format!("arn:<partition>:s3:::{name}");
+    let known = |r, a| (r == Res::Bucket && a == Attr::Arn).then(|| arn.clone());
+    let (sids, words) = required(&policy::bucket_policy(&policy_context(spec)), &known);
+    Diagnostic::note(
+        "existing-bucket-policy",
+        "/bucket/existing",
+        format!("the existing bucket's policy must let this trail deliver: {sids}, as trailsmith writes them for a bucket it creates"),
+    )
+    .hint(format!("{words} (\"Amazon S3 bucket policy for CloudTrail\" in the CloudTrail User Guide)"))
+}
+
 fn prefix_rule(prefix: &str, out: &mut Vec<Diagnostic>) {
     let path = "/bucket/prefix";
     let problem = if prefix.is_empty() {
@@ -265,13 +313,15 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        let key = policy::key_policy(&policy_context(spec), &policy::KeyUsers::default());
+        let (sids, words) = required(&key, &|_, _| None);
         out.push(
             Diagnostic::note(
                 "existing-key-policy",
                 "/kms/key_arn",
-                "the existing key's policy must let cloudtrail.amazonaws.com use kms:GenerateDataKey* and kms:DescribeKey for this trail",
+                format!("the existing key's policy must let CloudTrail use it for this trail: {sids}, as trailsmith writes them for a key it creates"),
             )
-            .hint("see \"Configure AWS KMS key policies for CloudTrail\" in the CloudTrail User Guide"),
+            .hint(format!("{words} (\"Configure AWS KMS key policies for CloudTrail\" in the CloudTrail User Guide)")),
         );
     }
     if let Some(alias) = &k.alias {
@@ -318,6 +368,18 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
             names::arn(arn, "sns", &[]),
             Some("for example arn:aws:sns:eu-west-1:111122223333:org-audit-delivery"),
         );
+        let policy = policy::topic_policy(&policy_context(spec), false);
+        let known = |r, a| (r == Res::Topic && a == Attr::Arn).then(|| arn.clone());
+        let (sids, words) = required(&policy, &known);
+        let valid = names::arn(arn, "sns", &[]).is_ok();
+        out.extend(valid.then(|| {
+            Diagnostic::note(
+                "existing-topic-policy",
+                "/sns/topic_arn",
+                format!("the existing topic's policy must let this trail publish: {sids}, as trailsmith writes it for a topic it creates"),
+            )
+            .hint(format!("{words} (\"Amazon SNS topic policy for CloudTrail\" in the CloudTrail User Guide)"))
+        }));
         if s.topic_name.is_some() {
             out.push(
                 Diagnostic::error(
