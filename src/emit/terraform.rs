@@ -1,4 +1,4 @@
-//! The model as a Terraform JSON configuration (`.tf.json`) for the hashicorp/aws provider v5+.
+//! The model as a Terraform JSON configuration (`.tf.json`) for the hashicorp/aws provider 5.100+.
 //!
 //! Owns resource addresses and Terraform syntax: `${...}` interpolation, data sources for
 //! account, partition and region, the split S3 resources of provider v4+, `depends_on`, policies as
@@ -14,6 +14,11 @@ use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURREN
 use crate::policy::{Policy, Principal};
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
+
+/// The provider versions this output is written for: what `selectors::TERRAFORM_FIELDS` and the
+/// schema the tests check against were read from (5.100), up to the next major version, whose
+/// breaking changes nobody has checked.
+pub const PROVIDER_VERSION: &str = "~> 5.100";
 
 /// The resource type and name of each model resource, as `type.name`.
 pub fn address(res: Res) -> &'static str {
@@ -502,7 +507,7 @@ pub fn emit(model: &Model) -> String {
     let mut config = Map::new();
     config.insert(
         "terraform".into(),
-        json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.0"}}}),
+        json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_VERSION}}}),
     );
     if let Some(region) = &model.home_region {
         config.insert("provider".into(), json!({"aws": {"region": text(region)}}));
