@@ -16,8 +16,15 @@ the evaluator is what checks the scoping; moto proves the requests are well form
 Deliberately broken variants of the compiled output prove the apply is looking: CreateTrail must
 reject them, and the error must name the reason.
 
-Isolation: each worker owns one moto server (a separate process on a free loopback port, always
-stopped by its PID) and resets it between configurations. One trail per server at a time matters
+Accounts: a moto server plays one account, the one `MOTO_ACCOUNT_ID` names in its environment
+(moto 5.2.5 answers every request, sts:GetCallerIdentity included, as that account). A case is
+applied in the account its existing log group, role and topics name (they must live in the
+trail's account; see _placement), or in moto's usual 123456789012 when it names none; a spec whose
+existing resources name two accounts cannot be applied honestly and is skipped, which fails the
+run. The read-back then checks that case like any other, in that account.
+
+Isolation: each worker owns one moto server per account it has needed (a separate process on a
+free loopback port, always stopped by its PID) and resets it between configurations. One trail per server at a time matters
 because moto 5.2.5 ignores DescribeTrails' trailNameList filter, which the provider relies on, and
 lists multi-region trails of every region. Workers run in parallel only because the AWS provider
 waits about a minute after PutBucketLifecycleConfiguration for the rules to read back "steady"
@@ -33,6 +40,7 @@ import queue
 import re
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +50,7 @@ from harness import log, short
 
 DUMMY_KEY = "testing"  # moto accepts any credentials; these never leave the loopback interface
 DEFAULT_REGION = "us-east-1"  # where a spec without home_region is applied (README: no region pinned)
+DEFAULT_ACCOUNT = "123456789012"  # moto's own default, for a spec that names no account of its own
 WORKERS = 8  # the slow applies mostly wait; beyond this the 2 CPUs are the limit
 APPLY_TIMEOUT = 600
 SAMPLE_MEMBER = "111111111111"  # a made-up organization member account for org delivery paths
@@ -211,18 +220,20 @@ def _free_port():
 
 
 class MotoServer:
-    """One `moto_server` process on a loopback port; stop() ends exactly that PID."""
+    """One `moto_server` process on a loopback port, playing `account`; stop() ends exactly that PID."""
 
-    def __init__(self, binary, logdir):
+    def __init__(self, binary, logdir, account=DEFAULT_ACCOUNT):
+        self.account = account
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = Path(logdir) / f"moto-{self.port}.log"
+        self.log_path = Path(logdir) / f"moto-{account}-{self.port}.log"
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [str(binary), "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            env=dict(os.environ, MOTO_ACCOUNT_ID=account),
         )
 
     def wait_ready(self, timeout=60):
@@ -381,6 +392,40 @@ def _account_of(arn):
     return parts[4] if len(parts) > 4 else ""
 
 
+def _arn_region(arn):
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 3 else ""
+
+
+def _placement(case):
+    """(account, region, problem): where a case is applied in moto.
+
+    The existing resources a trail's account must own are the delivery topic (`sns.topic_arn`),
+    the log group and delivery role (`cloudwatch_logs.log_group_arn`, `role_arn`) and the alarms'
+    topic (`alarms.notify.topic_arn`: alarm actions publish from the alarm's account). When their
+    ARNs name one account, the case runs as it; the key (`kms.key_arn`) is left out, since a key
+    in a log archive account is the usual case and moto never resolves it. The region is the
+    trail's home region, else the one those ARNs name (the only place such a spec can work), else
+    DEFAULT_REGION. ARNs that name two accounts, or a region other than the home region, are a
+    problem: the case cannot be applied without rewriting what the spec says.
+    """
+    spec, e = case.spec, case.expect
+    logs = spec.get("cloudwatch_logs") if isinstance(spec.get("cloudwatch_logs"), dict) else {}
+    notify = (spec.get("alarms") or {}).get("notify") or {}
+    arns = {"topic": e.topic_arn if e.sns == "existing" else None,
+            "log group": logs.get("log_group_arn"), "role": logs.get("role_arn"),
+            "alarm topic": notify.get("topic_arn")}
+    arns = {k: v for k, v in arns.items() if v}
+    accounts = sorted({_account_of(a) for a in arns.values()})
+    regions = sorted({_arn_region(a) for a in arns.values()} - {""})
+    if len(accounts) > 1:
+        return None, None, f"the spec's existing resources name accounts {accounts}: {arns}"
+    if len(regions) > 1 or (e.home_region and regions and regions != [e.home_region]):
+        return None, None, f"the spec's existing resources name regions {regions}, home region {e.home_region}: {arns}"
+    region = e.home_region or (regions[0] if regions else DEFAULT_REGION)
+    return (accounts[0] if accounts else DEFAULT_ACCOUNT), region, None
+
+
 def _prepare_existing(c, case, region, account):
     """Creates in moto what the spec says already exists, so CreateTrail finds it.
 
@@ -396,8 +441,9 @@ def _prepare_existing(c, case, region, account):
       exactly as trailsmith wrote it (no ARN rewriting: the bytes under test stay trailsmith's) and
       the read-back only checks that the trail carries the given ARN, saying that moto did not
       resolve it.
-    - an existing topic, log group or role: made by name when its ARN is in moto's account and
-      region; otherwise the case cannot be applied honestly and is skipped.
+    - an existing topic, log group or role: made by name in moto's account and region, which
+      _placement chose from their ARNs; an ARN outside them (a placement mistake) is a skip.
+    - an existing alarms topic: nothing; alarm actions are not resolved by moto either.
     """
     e, spec, notes = case.expect, case.spec, []
     s3 = c["s3"]
@@ -468,12 +514,17 @@ def _apply(server, workdir, text, region, mirror, terraform):
 
 def _do_case(job, server, ctx):
     case, r = job["case"], job["results"]
-    e = case.expect
-    region = e.home_region or DEFAULT_REGION
+    region = job["region"]
     began = time.monotonic()
     server.reset()
     c = _clients(server.url, region)
     account = c["sts"].get_caller_identity()["Account"]
+    if account != job["account"] or job["account"] != DEFAULT_ACCOUNT:
+        # Said for every case its spec places in an account of its own; for the others only when wrong.
+        if not r.check(f"moto {case.name}: moto plays account {job['account']}, the one the spec's existing "
+                       "resources name", account == job["account"],
+                       f"sts:GetCallerIdentity says {account} (MOTO_ACCOUNT_ID={server.account})"):
+            return
     notes, skip = _prepare_existing(c, case, region, account)
     if skip:
         r.skip(f"terraform apply on moto {case.name}", skip)
@@ -498,11 +549,14 @@ def _do_case(job, server, ctx):
 def _do_broken(job, server, ctx):
     """Applies a mutated copy and records whether CreateTrail refused it for the stated reason."""
     r, case = job["results"], job["case"]
-    region = case.expect.home_region or DEFAULT_REGION
+    region = job["region"]
     began = time.monotonic()
     server.reset()
     c = _clients(server.url, region)
     account = c["sts"].get_caller_identity()["Account"]
+    if account != job["account"]:
+        r.check(job["title"], False, f"moto plays {account}, not {job['account']}")
+        return
     if job.get("prepare", True):
         _, skip = _prepare_existing(c, case, region, account)
         if skip:
@@ -1110,6 +1164,28 @@ def _check_key(r, c, case, n, key_arn, region, account, trail_arn, other_trail, 
         return gen and desc and not other, f"this trail GenerateDataKey {gen}, DescribeKey {desc}; another trail GenerateDataKey {other}"
     r.run(f"{n} key policy lets only this trail encrypt (aws:SourceArn, evaluated)", encrypt)
 
+    # README: writer_accounts are "other accounts whose trails deliver here"; their log files are
+    # encrypted with this key, so their trails need what this trail needs of it: GenerateDataKey
+    # (under their own trail's encryption context) and DescribeKey, which the CloudTrail User Guide
+    # ("Configure AWS KMS key policies for CloudTrail") requires of every trail using a key. A trail
+    # of an account nothing admits gets neither.
+    def uses(trail, account_id):
+        source = {"aws:SourceArn": trail, "aws:SourceAccount": account_id}
+        gen = allowed(pol, ct, "kms:GenerateDataKey", key_arn,
+                      dict(source, **{"kms:EncryptionContext:aws:cloudtrail:arn": trail}))
+        return gen, allowed(pol, ct, "kms:DescribeKey", key_arn, source)
+
+    for w in e.writer_accounts:
+        def writer(w=w):
+            wt = f"arn:aws:cloudtrail:{region}:{w}:trail/writer-trail"
+            ft = f"arn:aws:cloudtrail:{region}:{OTHER_ACCOUNT}:trail/writer-trail"
+            (gen, desc), (fgen, fdesc) = uses(wt, w), uses(ft, OTHER_ACCOUNT)
+            return gen and desc and not fgen and not fdesc, (
+                f"trail {wt}: GenerateDataKey {gen}, DescribeKey {desc} (both wanted); "
+                f"trail {ft}: GenerateDataKey {fgen}, DescribeKey {fdesc} (neither wanted)")
+        r.run(f"{n} key policy lets writer account {w}'s trails encrypt with and describe the key, "
+              f"and not account {OTHER_ACCOUNT}'s (evaluated)", writer)
+
     for p in e.decrypt_principals:
         def decrypt(p=p):
             ctx = {"kms:EncryptionContext:aws:cloudtrail:arn": trail_arn, "kms:CallerAccount": _account_of(p)}
@@ -1204,7 +1280,7 @@ def run(ctx):
     report = ctx.report
     terraform = ctx.tools.get("terraform")
     if terraform is None or ctx.tf_mirror is None:
-        report.skip("terraform", "terraform or its AWS provider mirror is absent: behaviour checks not run")
+        report.skip("terraform apply on moto", "terraform or its AWS provider mirror is absent: behaviour checks not run")
         return
     moto_server = ctx.tools.get("moto_server")
     if moto_server is None:
@@ -1216,8 +1292,8 @@ def run(ctx):
         report.skip("moto", "boto3 is not importable by the driver's python: behaviour checks not run")
         return
 
-    # A spec trailsmith refuses for Terraform (a provider limit) has no tf_dir; run.py already
-    # checked that refusal, and there is nothing here to apply.
+    # A spec trailsmith refuses for Terraform (a provider limit) has no tf_dir; check_terraform
+    # asks the provider about that refusal, and there is nothing here to apply.
     cases = [c for c in ctx.cases if c.tf_dir is not None]
     for c in ctx.cases:
         if c.tf_dir is None:
@@ -1225,35 +1301,59 @@ def run(ctx):
     jobs = [{"kind": "case", "case": c, "results": Results(c.name)} for c in cases]
     for b in _broken_jobs(cases):
         jobs.append(dict(b, kind="broken", results=Results(b["dir"])))
+    runnable = []
+    for j in jobs:
+        j["account"], j["region"], problem = _placement(j["case"])
+        if problem:
+            title = f"terraform apply on moto {j['case'].name}" if j["kind"] == "case" else j["title"]
+            j["results"].skip(title, problem)
+        else:
+            runnable.append(j)
     # Slow jobs first (those that apply a lifecycle configuration wait about a minute), so the
     # short ones fill the gaps instead of starting a second slow one late.
     pending = queue.Queue()
-    for j in sorted(jobs, key=lambda j: not _is_slow(j)):
+    for j in sorted(runnable, key=lambda j: not _is_slow(j)):
         pending.put(j)
 
     logdir = ctx.work / "moto"
     logdir.mkdir(parents=True, exist_ok=True)
-    servers = []
+    servers = []  # every server started, whichever worker owns it, so all are stopped
+    lock = threading.Lock()
+
+    def start(account):
+        server = MotoServer(moto_server, logdir, account)
+        with lock:
+            servers.append(server)
+        server.wait_ready()
+        return server
+
     try:
-        for _ in range(min(WORKERS, len(jobs))):
+        # The default account's servers are started together up front; a worker starts one for
+        # another account the first time it takes a job placed there, and keeps it for the next.
+        own = []
+        for _ in range(min(WORKERS, len(runnable))):
             servers.append(MotoServer(moto_server, logdir))
+            own.append({DEFAULT_ACCOUNT: servers[-1]})
         for s in servers:
             s.wait_ready()
 
-        def worker(server):
+        def worker(mine):
             while True:
                 try:
                     job = pending.get_nowait()
                 except queue.Empty:
                     return
+                server = mine.get(job["account"])
                 try:
+                    if server is None:
+                        server = mine[job["account"]] = start(job["account"])
                     (_do_case if job["kind"] == "case" else _do_broken)(job, server, ctx)
                 except Exception as exc:  # noqa: BLE001 - record, then carry on with the next job
                     job["results"].check(f"moto {job['results'].label} ran to the end", False,
-                                         f"{type(exc).__name__}: {exc} | moto log: {server.tail(500)}")
+                                         f"{type(exc).__name__}: {exc} | moto log: {server.tail(500) if server else ''}")
 
-        with ThreadPoolExecutor(max_workers=len(servers)) as pool:
-            for f in [pool.submit(worker, s) for s in servers]:
+        with ThreadPoolExecutor(max_workers=max(1, len(own))) as pool:
+            for f in [pool.submit(worker, o) for o in own]:
                 f.result()
     except Exception as exc:  # noqa: BLE001 - a server that would not start fails, it does not crash
         report.check("moto server started", False, f"{type(exc).__name__}: {exc}")

@@ -1,11 +1,21 @@
 """terraform validate, with the real hashicorp/aws provider from the local mirror, on every output.
 
-Terraform is on this machine image but in no package registry: when it or the mirror is absent the
-check says so with a line starting `SKIPPED terraform:` and the offline schema test in
-`cargo test` (tests/golden.rs) remains the judge. A broken variant (a misspelt argument) must fail.
+A broken variant (a misspelt argument) must fail. When trailsmith refuses a spec for Terraform
+(`terraform-unsupported-field`), the provider judges that refusal, not a golden file trailsmith
+wrote: a small hand-written configuration with an advanced selector testing the refused field must
+be rejected by `terraform validate`, naming the field, and the same configuration testing
+`eventName` instead (a field the provider takes) must be valid, so the probe itself is shown to
+work.
+
+Terraform is on this machine image but in no package registry. When it or the mirror is absent,
+these checks print `SKIPPED terraform: ...` and the skip fails the run (run.py, unless
+`--allow-skips`). The offline schema test in `cargo test` (tests/golden.rs) does not stand in for
+them: it checks argument names, literal types and block shapes against a dump of the provider
+schema, not the provider's own validation (allowed values such as a selector's field names).
 """
 import copy
 import json
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,10 +44,82 @@ def validate(ctx, directory):
     return result.get("valid") is True and not problems, short("; ".join(problems))
 
 
+# The field a refusal is about, set beside the category and source a network activity selector
+# tests; the values are only placeholders of the right shape.
+PROBE_VALUES = {"errorCode": "VpceAccessDenied", "vpcEndpointId": "vpce-0123456789abcdef0",
+                "eventType": "AwsApiCall", "sessionCredentialFromConsole": "true", "eventName": "Decrypt"}
+
+
+def probe_config(field):
+    """A hand-written configuration: one trail whose advanced selector tests `field`."""
+    selectors = [
+        {"field": "eventCategory", "equals": ["NetworkActivity"]},
+        {"field": "eventSource", "equals": ["kms.amazonaws.com"]},
+        {"field": field, "equals": [PROBE_VALUES.get(field, "probe")]},
+    ]
+    return {
+        "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "5.100.0"}}},
+        "resource": {"aws_cloudtrail": {"probe": {
+            "name": "probe",
+            "s3_bucket_name": "probe-bucket",
+            "advanced_event_selector": [{"name": f"tests {field}", "field_selector": selectors}],
+        }}},
+    }
+
+
+def probe(ctx, label, field):
+    """terraform validate of probe_config(field): (error summaries, every diagnostic, valid) or a
+    string saying why it did not run."""
+    scratch = ctx.work / "terraform-refusal" / label
+    write_json(scratch / "main.tf.json", probe_config(field))
+    code, out, err = harness.run(
+        [ctx.tools["terraform"], "init", "-input=false", "-backend=false", f"-plugin-dir={ctx.tf_mirror}"],
+        cwd=scratch, env=ENV,
+    )
+    if code != 0:
+        return "init failed: " + short(out + err)
+    code, out, err = harness.run([ctx.tools["terraform"], "validate", "-json", "-no-color"], cwd=scratch, env=ENV)
+    try:
+        result = json.loads(out)
+    except ValueError:
+        return f"exit {code}, no JSON: " + short(out + err)
+    diagnostics = [f"{d.get('severity')}: {d.get('summary')}" for d in result.get("diagnostics", [])]
+    errors = [d.get("summary", "") for d in result.get("diagnostics", []) if d.get("severity") == "error"]
+    return errors, diagnostics, result.get("valid")
+
+
+def check_refusals(ctx):
+    """Each field trailsmith refused for Terraform, put to the provider, and one control.
+
+    The provider words a refusal "expected advanced_event_selector.0.field_selector.2.field to be
+    one of [...], got FIELD": the error must be about a field_selector's `field` and end with FIELD.
+    """
+    refused = [(c, f) for c in ctx.cases for f in c.tf_refused]
+    for case, field in refused:
+        got = probe(ctx, f"{case.name}-{field}", field)
+        name = (f"terraform validate refuses `{field}` in an advanced selector, as trailsmith's refusal "
+                f"of {case.name} says (hashicorp/aws 5.100.0)")
+        if isinstance(got, str):
+            ctx.report.check(name, False, got)
+            continue
+        errors, diagnostics, valid = got
+        naming = rf"field_selector\.\d+\.field\b.*\bgot {re.escape(field)}$"
+        ok = valid is False and any(re.search(naming, x) for x in errors)
+        ctx.report.check(name, ok, short("; ".join([f"valid: {valid}", *diagnostics])))
+    if refused:
+        got = probe(ctx, "control-eventName", "eventName")
+        ok = not isinstance(got, str) and got[2] is True and not got[1]
+        detail = got if isinstance(got, str) else short("; ".join([f"valid: {got[2]}", *got[1]]))
+        ctx.report.check("terraform validate accepts the same probe testing `eventName` (control)", ok, detail)
+
+
 def run(ctx):
     if ctx.tools["terraform"] is None or ctx.tf_mirror is None:
         missing = "terraform" if ctx.tools["terraform"] is None else "the hashicorp/aws provider mirror"
-        ctx.report.skip("terraform", f"{missing} not found: terraform validate not run, the offline schema test in cargo test still checks every output")
+        refusals = sum(len(c.tf_refused) for c in ctx.cases)
+        ctx.report.skip("terraform", f"{missing} not found: terraform validate not run on any output, nor on the "
+                        f"{refusals} field(s) trailsmith refuses for Terraform (the offline schema test in cargo test "
+                        "checks only argument names, types and block shapes)")
         return
     cases = [c for c in ctx.cases if c.tf_dir is not None]
     for case in cases:
@@ -47,7 +129,11 @@ def run(ctx):
         results = list(pool.map(lambda c: validate(ctx, ctx.work / "terraform-validate" / c.name), cases))
     for case, (ok, detail) in zip(cases, results):
         ctx.report.check(f"terraform validate {case.name}", ok, detail)
-    base = next((c for c in ctx.cases if c.name == "minimal"), ctx.cases[0])
+    check_refusals(ctx)
+    base = next((c for c in cases if c.name == "minimal"), cases[0] if cases else None)
+    if base is None:  # only when run.py was told to build a subset that Terraform refuses
+        harness.log("check_terraform: no Terraform output in this run to make the broken variant from")
+        return
     config = copy.deepcopy(load_json(base.tf_dir / "main.tf.json"))
     trail = config["resource"]["aws_cloudtrail"]["trail"]
     trail["enable_loging"] = trail.pop("enable_logging")

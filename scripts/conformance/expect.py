@@ -1,9 +1,51 @@
 """What a spec asks for, read independently of trailsmith: the README's language and defaults.
 
 The checks compare what AWS tooling sees in the output with these expectations, so they are
-written from the documented spec language, never from trailsmith's code.
+written from the documented spec language, never from trailsmith's code. That includes the merge
+of a spec that `extends` a blueprint (merge_extends), written from the README's rules.
 """
 from dataclasses import dataclass, field
+
+
+def _merge(base, override):
+    """README (Blueprints): "mappings merge key by key, lists and scalars replace"."""
+    if not (isinstance(base, dict) and isinstance(override, dict)):
+        return override
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(base[key], value) if key in base else value
+    return out
+
+
+def merge_extends(rendered, spec):
+    """The document a spec with `extends` stands for: the rendered blueprint, overridden by every
+    field of the spec other than `extends` and `with` (the blueprint's parameters, already used)."""
+    override = {k: v for k, v in spec.items() if k not in ("extends", "with")}
+    merged = _merge(rendered, override)
+    merged.pop("extends", None)
+    merged.pop("with", None)
+    return merged
+
+
+def selector_fields(spec):
+    """Every advanced selector field the spec's `events` can make a trail test, by the README's
+    language: management events (category, read/write, excluded sources), data entries (category,
+    type, read/write, scope, names), network activity (category, source, `errorCode` for
+    `vpce_access_denied_only`, `vpcEndpointId` for endpoint ids) and the fields raw `advanced`
+    selectors name."""
+    ev = spec.get("events") or {}
+    fields = {"eventCategory", "readOnly", "eventSource"}
+    if ev.get("data"):
+        fields |= {"eventCategory", "resources.type", "readOnly", "resources.ARN", "eventName"}
+    for n in ev.get("network_activity") or []:
+        fields |= {"eventCategory", "eventSource"}
+        if n.get("vpce_access_denied_only"):
+            fields.add("errorCode")
+        if n.get("vpc_endpoint_ids"):
+            fields.add("vpcEndpointId")
+    for a in ev.get("advanced") or []:
+        fields |= {f["field"] for f in a.get("field_selectors") or []}
+    return fields
 
 
 def _toggle(value):
@@ -95,6 +137,8 @@ def expect(spec):
     else:
         e.logs = "existing" if c.get("log_group_arn") else "new"
         e.log_group = c.get("log_group", "CloudTrail/" + name)
+        if c.get("log_group_arn"):  # an existing group is the one its ARN names
+            e.log_group = c["log_group_arn"].split(":log-group:")[1].removesuffix(":*")
         e.retention = c.get("retention_days", 365)
         e.role = "existing" if c.get("role_arn") else "new"
 

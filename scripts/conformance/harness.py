@@ -1,7 +1,9 @@
 """Shared pieces of the conformance harness: the report, the cases, small helpers.
 
 Every check module exposes `run(ctx)`; it calls `ctx.report.check(name, ok, detail)` once per check
-and `ctx.report.skip(tool, why)` when a tool is absent. Nothing here knows what a check means.
+and `ctx.report.skip(what, why)` when something cannot be judged (a tool is absent, a case cannot
+be applied honestly). Skips are counted: run.py fails a run with any skip unless told
+`--allow-skips`. Nothing here knows what a check means.
 """
 import json
 import os
@@ -12,12 +14,14 @@ from pathlib import Path
 
 
 class Report:
-    """One line per check, then `conformance: N passed, M failed`."""
+    """One line per check or skip, then `conformance: N passed, M failed, K skipped`."""
 
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.skipped = 0
         self.failures = []
+        self.skips = []
 
     def check(self, name, ok, detail=""):
         if ok:
@@ -29,11 +33,13 @@ class Report:
             print(f"FAIL {name}: {detail}", flush=True)
         return ok
 
-    def skip(self, tool, why):
-        print(f"SKIPPED {tool}: {why}", flush=True)
+    def skip(self, what, why):
+        self.skipped += 1
+        self.skips.append(what)
+        print(f"SKIPPED {what}: {why}", flush=True)
 
     def summary(self):
-        return f"conformance: {self.passed} passed, {self.failed} failed"
+        return f"conformance: {self.passed} passed, {self.failed} failed, {self.skipped} skipped"
 
 
 @dataclass
@@ -44,8 +50,9 @@ class Case:
     spec_path: Path
     spec: dict
     cfn: Path  # CloudFormation template
-    tf_dir: Path  # directory holding main.tf.json
+    tf_dir: Path  # directory holding main.tf.json, or None when trailsmith refused the target
     expect: "object" = None  # expect.Expect
+    tf_refused: list = field(default_factory=list)  # fields named by error[terraform-unsupported-field]
 
 
 @dataclass
