@@ -347,37 +347,49 @@ fn a_run_killed_while_writing_leaves_the_old_output() {
     }
 }
 
+/// Root writes through any mode bits, so as root (most CI containers) the run drops to the
+/// `nobody` user with util-linux's `setpriv`; it must not pass without having tried.
 #[test]
 fn a_read_only_output_directory_is_a_usage_error_without_litter() {
+    use std::os::unix::fs::PermissionsExt;
     let sandbox = tempfile::tempdir().expect("sandbox");
     let dir = sandbox.path();
     write(&dir.join("spec.yaml"), GOOD);
     write(&dir.join("out/spec.template.json"), "{\"earlier\": true}\n");
-    let read_only = |mode| {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.join("out"), std::fs::Permissions::from_mode(mode))
-            .expect("chmod");
+    let mode = |path: &Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
     };
-    read_only(0o555);
-    // Permissions do not stop root; the size-limit tests above cover a failing write then.
-    if std::fs::write(dir.join("out/probe"), "").is_ok() {
+    mode(&dir.join("out"), 0o555);
+    let root = std::fs::write(dir.join("out/probe"), "").is_ok();
+    let args = [
+        "synth",
+        "spec.yaml",
+        "--target",
+        "cloudformation",
+        "--out-dir",
+        "out",
+    ];
+    let before;
+    let outcome = if root {
         let _ = std::fs::remove_file(dir.join("out/probe"));
-        read_only(0o755);
-        println!("output_safety: running as root, the read-only directory case proves nothing");
-        return;
-    }
-    let before = snapshot(dir);
-    let outcome = synth(
-        dir,
-        &[
-            "spec.yaml",
-            "--target",
-            "cloudformation",
-            "--out-dir",
-            "out",
-        ],
-    );
-    read_only(0o755);
+        // `nobody` must reach the spec and the binary, and nothing else in the sandbox.
+        mode(dir, 0o755);
+        before = snapshot(dir);
+        let mut dropped = vec!["--reuid=65534", "--regid=65534", "--clear-groups", bin()];
+        dropped.extend_from_slice(&args);
+        let outcome = run_program(OsStr::new("setpriv"), &dropped, dir, Stdio::null());
+        assert!(
+            !outcome.stderr.contains("setpriv:"),
+            "running as root, the case needs util-linux's setpriv to drop to nobody: {}",
+            outcome.stderr
+        );
+        outcome.assert_sane("synth as nobody");
+        outcome
+    } else {
+        before = snapshot(dir);
+        synth(dir, &args[1..])
+    };
+    mode(&dir.join("out"), 0o755);
     assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
     assert!(
         outcome.stderr.contains("cannot write"),
