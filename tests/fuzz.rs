@@ -18,7 +18,8 @@
 //! 7 ms a debug build spends building the catalog on each call); every diagnostic has a code from
 //! `trailsmith::diag::codes::RULES` and, when it points into the spec, a line and column inside
 //! the text; a result is either an output (JSON; for Terraform it fits the provider schema, checked
-//! offline as in `tests/golden.rs`; the same input gives the same bytes again) or at least one
+//! offline as in `tests/golden.rs`; no text of the spec became template code, checked by
+//! `tests/support/interpolation.rs`; the same input gives the same bytes again) or at least one
 //! located error, never both or neither; a spec `validate` passes compiles for CloudFormation, and
 //! for Terraform unless the only errors are `terraform-unsupported-field`. The binary exits 0 or 1
 //! (2 is for unreadable input, which these files are not) and never panics.
@@ -37,6 +38,8 @@ mod tf_schema;
 mod bounded_run;
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/interpolation.rs"]
+mod interpolation;
 
 use corpus::spec_files;
 use serde_json::{Map, Value};
@@ -1227,6 +1230,15 @@ fn check_text(text: &str, public: bool) -> Result<Tally, String> {
         };
         let parsed: Value = serde_json::from_str(&output)
             .map_err(|e| format!("{what}: the output is not JSON: {e}"))?;
+        // No text of the spec became code: every `${`/`%{` (Terraform) or `Fn::Sub` placeholder
+        // (CloudFormation) is a reference to what the output declares.
+        let code = match target {
+            Target::Terraform => interpolation::terraform_problems(&parsed),
+            Target::CloudFormation => interpolation::cloudformation_problems(&parsed),
+        };
+        if !code.is_empty() {
+            return Err(format!("{what}: template code in the output: {code:#?}"));
+        }
         if target == Target::Terraform {
             let findings = tf_schema::check_config(&parsed, tf_schema_copy());
             if !findings.is_empty() {

@@ -14,8 +14,12 @@ mod tf_schema;
 mod alarm_parity;
 #[path = "support/corpus.rs"]
 mod corpus;
+/// Template code in outputs: Terraform `${`/`%{`, CloudFormation `Fn::Sub` placeholders.
+#[path = "support/interpolation.rs"]
+mod interpolation;
 
 use corpus::spec_files;
+use interpolation::{sub_pieces, terraform_pieces, Piece};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -138,6 +142,65 @@ fn terraform_outputs_fit_the_provider_schema() {
     assert!(findings.is_empty(), "{findings:#?}");
 }
 
+/// The golden files of one extension, parsed, with their paths.
+fn golden_files(ext: &str) -> Vec<(PathBuf, Value)> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("tests/golden")
+        .expect("tests/golden")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_str().is_some_and(|p| p.ends_with(ext)))
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("golden readable");
+            let value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (p, value)
+        })
+        .collect()
+}
+
+#[test]
+fn golden_outputs_hold_no_template_code_but_their_own_references() {
+    // Every `${`/`%{` of a Terraform golden is a reference to a block it declares, every `Fn::Sub`
+    // placeholder of a CloudFormation golden one the template resolves; user text is escaped.
+    for (ext, scan, least) in [
+        (
+            ".tf.json",
+            interpolation::terraform_scan as fn(&Value) -> interpolation::Scan,
+            15,
+        ),
+        (".template.json", interpolation::cloudformation_scan, 10),
+    ] {
+        let files = golden_files(ext);
+        assert!(files.len() >= 21, "only {} {ext} golden files", files.len());
+        let mut total = 0;
+        for (path, output) in &files {
+            let found = scan(output);
+            assert!(
+                found.problems.is_empty(),
+                "{}: {:#?}",
+                path.display(),
+                found.problems
+            );
+            // Even an output that creates almost nothing refers to the account, the partition and
+            // its trail (19 and 13 references today): a scan that sees fewer is not reading it.
+            assert!(
+                found.references >= least,
+                "{}: only {} references seen",
+                path.display(),
+                found.references
+            );
+            total += found.references;
+        }
+        println!(
+            "{ext}: {} golden files, {total} references, all to what they declare",
+            files.len()
+        );
+    }
+}
+
 /// A statement reduced to what it means, with deploy-time values written the same way for both
 /// targets, so the two can be compared.
 type Canon = BTreeMap<String, String>;
@@ -175,14 +238,28 @@ const TF_NAMES: [(&str, &str); 11] = [
     ("${aws_iam_role.trail_logs.arn}", "{role.arn}"),
 ];
 
-fn neutral(text: &str, names: &[(&str, &str)]) -> String {
-    let mut out = text.to_string();
-    for (from, to) in names {
-        out = out.replace(from, to);
-    }
-    assert!(!out.contains("${"), "unmapped placeholder in {text}");
-    out
+/// A template string in neutral spelling: each placeholder mapped through `names` (one that is not
+/// there fails), the text between them as the target reads it (`$${` is `${` in Terraform, `${!`
+/// is `${` in an `Fn::Sub`), split by `pieces`.
+fn neutral(text: &str, names: &[(&str, &str)], pieces: Pieces) -> String {
+    pieces(text)
+        .unwrap_or_else(|e| panic!("{e} in {text}"))
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => t,
+            Piece::Ref(r) => {
+                let placeholder = format!("${{{r}}}");
+                names
+                    .iter()
+                    .find(|(from, _)| *from == placeholder)
+                    .map(|(_, to)| to.to_string())
+                    .unwrap_or_else(|| panic!("unmapped placeholder {placeholder} in {text}"))
+            }
+        })
+        .collect()
 }
+
+type Pieces = fn(&str) -> Result<Vec<Piece>, String>;
 
 /// A CloudFormation value (string, Ref, GetAtt, Sub) in neutral spelling.
 fn cfn_value(v: &Value) -> String {
@@ -190,12 +267,12 @@ fn cfn_value(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Object(m) => {
             if let Some(Value::String(id)) = m.get("Ref") {
-                neutral(&format!("${{{id}}}"), &CFN_NAMES)
+                neutral(&format!("${{{id}}}"), &CFN_NAMES, sub_pieces)
             } else if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
                 let parts: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
-                neutral(&format!("${{{}}}", parts.join(".")), &CFN_NAMES)
+                neutral(&format!("${{{}}}", parts.join(".")), &CFN_NAMES, sub_pieces)
             } else if let Some(Value::String(s)) = m.get("Fn::Sub") {
-                neutral(s, &CFN_NAMES)
+                neutral(s, &CFN_NAMES, sub_pieces)
             } else {
                 panic!("unexpected intrinsic {v}")
             }
@@ -266,7 +343,7 @@ fn cfn_statements(doc: &Value) -> Vec<Canon> {
 }
 
 fn tf_str(v: &Value) -> String {
-    neutral(v.as_str().expect("string"), &TF_NAMES)
+    neutral(v.as_str().expect("string"), &TF_NAMES, terraform_pieces)
 }
 
 fn tf_statements(doc: &Value) -> Vec<Canon> {
