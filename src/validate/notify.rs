@@ -7,9 +7,11 @@
 //! allow. It must not derive topic names itself: it asks `model`, as the output does.
 
 use super::names;
-use super::rules::rule;
+use super::rules::{policy_context, required, rule};
 use crate::diag::Diagnostic;
+use crate::expr::{Attr, Res};
 use crate::model::alarms as derived;
+use crate::policy::{self, KeyUsers};
 use crate::spec::{Notify, Protocol, Spec};
 
 /// `any`: the section asks for at least one alarm (else no topic is created).
@@ -50,7 +52,14 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
             names::arn(arn, "sns", &[]),
             Some("for example arn:aws:sns:eu-west-1:111122223333:security-alerts"),
         );
-        out.push(existing_topic_note(&format!("{base}/topic_arn"), "topic"));
+        if names::arn(arn, "sns", &[]).is_ok() {
+            out.push(existing_topic_note(
+                spec,
+                &format!("{base}/topic_arn"),
+                "topic",
+                arn,
+            ));
+        }
     }
     if n.delivery_topic {
         match spec.sns.settings() {
@@ -63,8 +72,10 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
                 .hint("remove `sns: false`, or remove `delivery_topic` to get a new alerts topic"),
             ),
             Some(s) if s.topic_arn.is_some() => out.push(existing_topic_note(
+                spec,
                 &format!("{base}/delivery_topic"),
                 "delivery topic",
+                s.topic_arn.as_deref().unwrap_or_default(),
             )),
             Some(_) => {}
         }
@@ -99,13 +110,27 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn existing_topic_note(path: &str, what: &str) -> Diagnostic {
+/// What an existing topic that receives the alarms must allow, from `policy` itself: the topic
+/// statement trailsmith writes for an alerts topic it creates, and the key statements it adds to
+/// a key that encrypts one.
+fn existing_topic_note(spec: &Spec, path: &str, what: &str, arn: &str) -> Diagnostic {
+    let known = |r, a| (r == Res::AlertsTopic && a == Attr::Arn).then(|| arn.to_string());
+    let (sids, words) = required(&policy::alerts_topic_policy(), &known);
+    let ctx = policy_context(spec);
+    let plain = policy::key_policy(&ctx, &KeyUsers::default());
+    let users = KeyUsers {
+        alarm_topic: Some(arn.rsplit(':').next().unwrap_or(arn).to_string()),
+        ..KeyUsers::default()
+    };
+    let mut added = policy::key_policy(&ctx, &users);
+    added.statements.retain(|s| !plain.statements.contains(s));
+    let (key_sids, key_words) = required(&added, &known);
     Diagnostic::note(
         "existing-alerts-topic-policy",
         path,
-        format!("the existing {what}'s policy must let cloudwatch.amazonaws.com publish (sns:Publish), and a key encrypting it must let cloudwatch.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt"),
+        format!("the existing {what}'s policy must let CloudWatch publish the alarms: {sids}; a key encrypting it needs {key_sids}, as trailsmith writes them for a topic and key it creates"),
     )
-    .hint("scope the topic statement with ArnLike aws:SourceArn arn:aws:cloudwatch:REGION:ACCOUNT:alarm:*; see \"Key management\" in the Amazon SNS Developer Guide")
+    .hint(format!("{words}; {key_words} (\"Key management\" in the Amazon SNS Developer Guide)"))
 }
 
 fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {

@@ -211,7 +211,7 @@ pub(super) fn no_duplicates<T: PartialEq>(items: &[T], base: &str, out: &mut Vec
 }
 
 /// What the policies need to know of this spec's trail, as the model tells `policy`.
-fn policy_context(spec: &Spec) -> policy::Context {
+pub(super) fn policy_context(spec: &Spec) -> policy::Context {
     policy::Context {
         trail_name: spec.trail.name.clone(),
         organization_id: spec.trail.organization.as_ref().map(|o| o.id.clone()),
@@ -221,7 +221,7 @@ fn policy_context(spec: &Spec) -> policy::Context {
 }
 
 /// The Allow statements of `p` in words, and their Sids.
-fn required(p: &policy::Policy, names: policy::text::Names) -> (String, String) {
+pub(super) fn required(p: &policy::Policy, names: policy::text::Names) -> (String, String) {
     let allows: Vec<&policy::Statement> = p
         .statements
         .iter()
