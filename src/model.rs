@@ -421,7 +421,7 @@ mod tests {
     fn existing_resources_are_referenced_not_created() {
         let m = model(
             "version: 1\ntrail: {name: team1}\nbucket: {existing: true, name: central-logs}\n\
-             kms: {key_arn: 'arn:aws:kms:eu-west-1:111122223333:key/k'}\nsns: false\n\
+             kms: {key_arn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'}\nsns: false\n\
              cloudwatch_logs: {log_group_arn: 'arn:aws:logs:eu-west-1:111122223333:log-group:g:*', role_arn: 'arn:aws:iam::111122223333:role/r'}\n",
         );
         assert!(

@@ -91,7 +91,7 @@ mod tests {
 
     /// Everything the trail delivers to exists; alarms go to the delivery topic.
     const EXISTING_GROUP: &str = "version: 1\ntrail: {name: dt-audit}\n\
-        kms: {key_arn: 'arn:aws:kms:eu-west-1:111122223333:key/abc'}\n\
+        kms: {key_arn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'}\n\
         cloudwatch_logs: {log_group_arn: 'arn:aws:logs:eu-west-1:111122223333:log-group:Central/trail:*', role_arn: 'arn:aws:iam::111122223333:role/ct-logs'}\n\
         alarms: {cis: [root_account_usage, vpc_changes], notify: {delivery_topic: true}}\n";
 

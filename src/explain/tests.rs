@@ -38,7 +38,7 @@ pub(super) fn example(name: &str) -> String {
 
 const EXISTING: &str = "version: 1\ntrail: {name: team1}\n\
     bucket: {existing: true, name: central-logs, prefix: teams/one}\n\
-    kms: {key_arn: 'arn:aws:kms:eu-west-1:111122223333:key/k1'}\nsns: false\n";
+    kms: {key_arn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'}\nsns: false\n";
 
 #[test]
 fn an_existing_bucket_and_key_are_referenced_not_created() {
@@ -52,7 +52,7 @@ fn an_existing_bucket_and_key_are_referenced_not_created() {
         "{t}"
     );
     assert!(
-        referenced.contains("KMS key for the log files, its policy managed elsewhere: arn:aws:kms:eu-west-1:111122223333:key/k1"),
+        referenced.contains("KMS key for the log files, its policy managed elsewhere: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
         "{t}"
     );
     // Nothing is written for what exists: no bucket or key policy, and only the log group kept.
@@ -64,7 +64,7 @@ fn an_existing_bucket_and_key_are_referenced_not_created() {
     );
     let g = mermaid(&lowered(EXISTING).1);
     assert!(g.contains("existing S3 bucket<br/>central-logs"), "{g}");
-    assert!(g.contains("existing KMS key<br/>arn:aws:kms:eu-west-1:111122223333:key/k1"));
+    assert!(g.contains("existing KMS key<br/>arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
     assert!(!g.contains("\n  bucket[") && !g.contains("\n  key["), "{g}");
 }
 

@@ -230,10 +230,81 @@ pub fn arn(value: &str, service: &str, kinds: &[&str]) -> Check {
                     .strip_prefix(k)
                     .is_some_and(|r| r.starts_with(['/', ':']) && r.len() > 1)
         });
-    if kind_ok {
-        Ok(())
-    } else {
-        Err(what)
+    if !kind_ok {
+        return Err(what);
+    }
+    resource_name(service, resource).map_err(|why| format!("`{value}`: {why}"))
+}
+
+/// IAM names and path segments: letters, digits and `+=,.@_-` ("IAM identifiers", CreateRole).
+fn iam_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | ',' | '.' | '@' | '_' | '-')
+}
+
+/// The name inside an ARN's resource part, by the rules of the API that creates it: an ARN with a
+/// name AWS would refuse names nothing, and its text lands in policies and in the output.
+fn resource_name(service: &str, resource: &str) -> Check {
+    match service {
+        "sns" => topic_name(resource.strip_suffix(".fifo").unwrap_or(resource)),
+        "sqs" => {
+            let name = resource.strip_suffix(".fifo").unwrap_or(resource);
+            length(name, "an SQS queue name", 1, 80)?;
+            charset(
+                name,
+                "an SQS queue name",
+                "letters, digits, `_` and `-`",
+                |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
+            )
+        }
+        "logs" => {
+            let rest = resource.strip_prefix("log-group:").unwrap_or_default();
+            log_group_name(rest.strip_suffix(":*").unwrap_or(rest))
+        }
+        "iam" if resource == "root" => Ok(()),
+        "iam" => {
+            let (_, path) = resource.split_once('/').unwrap_or_default();
+            let name = path.rsplit('/').next().unwrap_or_default();
+            length(name, "an IAM name", 1, 64)?;
+            charset(
+                path,
+                "an IAM path and name",
+                "letters, digits, `+=,.@_-` and `/`",
+                |c| iam_char(c) || c == '/',
+            )
+        }
+        "kms" => match resource.split_once('/') {
+            Some(("alias", _)) => kms_alias(resource),
+            Some((_, id)) => {
+                let hex = id.strip_prefix("mrk-").unwrap_or(id);
+                let ok = if id.starts_with("mrk-") {
+                    hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                } else {
+                    id.len() == 36
+                        && id.bytes().enumerate().all(|(i, b)| match i {
+                            8 | 13 | 18 | 23 => b == b'-',
+                            _ => b.is_ascii_hexdigit(),
+                        })
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err("a key id is a UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab, or mrk- and 32 hex digits for a multi-Region key".into())
+                }
+            }
+            None => Ok(()),
+        },
+        "lambda" => {
+            let rest = resource.strip_prefix("function:").unwrap_or_default();
+            let name = rest.split(':').next().unwrap_or_default();
+            length(name, "a Lambda function name", 1, 64)?;
+            charset(
+                name,
+                "a Lambda function name",
+                "letters, digits, `_` and `-`",
+                |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
+            )
+        }
+        _ => Ok(()),
     }
 }
 
@@ -455,7 +526,7 @@ mod tests {
     #[test]
     fn arns() {
         assert!(arn(
-            "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "kms",
             &["key", "alias"]
         )
@@ -480,13 +551,96 @@ mod tests {
             &["root", "role", "user"]
         )
         .is_err());
-        assert!(arn("arn:aws:kms:eu-west-1:1111:key/abcd", "kms", &["key"]).is_err());
+        assert!(arn(
+            "arn:aws:kms:eu-west-1:1111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "kms",
+            &["key"]
+        )
+        .is_err());
         assert!(arn(
             "arn:aws:iam:eu-west-1:111122223333:role/x",
             "iam",
             &["role"]
         )
         .is_err());
+    }
+
+    /// The name inside the ARN follows the rules of the API that makes the resource, so text a
+    /// resource cannot have (template code among it) is refused where it is written.
+    #[test]
+    fn arn_resource_names() {
+        let ok = |value: &str, service: &str, kinds: &[&str]| arn(value, service, kinds).is_ok();
+        assert!(ok(
+            "arn:aws:sns:eu-west-1:111122223333:alerts_2-x",
+            "sns",
+            &[]
+        ));
+        assert!(ok(
+            "arn:aws:sns:eu-west-1:111122223333:alerts.fifo",
+            "sns",
+            &[]
+        ));
+        assert!(!ok(
+            "arn:aws:sns:eu-west-1:111122223333:a${file(\"/etc/passwd\")}",
+            "sns",
+            &[]
+        ));
+        assert!(ok(
+            "arn:aws:iam::111122223333:role/team/a+b=c,d.e@f_g-h",
+            "iam",
+            &["role"]
+        ));
+        assert!(!ok(
+            "arn:aws:iam::111122223333:role/Audit%{ if true }x%{ endif }",
+            "iam",
+            &["role"]
+        ));
+        assert!(!ok(
+            &format!("arn:aws:iam::111122223333:role/{}", "r".repeat(65)),
+            "iam",
+            &["role"]
+        ));
+        assert!(ok(
+            "arn:aws:logs:eu-west-1:111122223333:log-group:Central/CloudTrail:*",
+            "logs",
+            &["log-group"]
+        ));
+        assert!(!ok(
+            "arn:aws:logs:eu-west-1:111122223333:log-group:a${x}:*",
+            "logs",
+            &["log-group"]
+        ));
+        assert!(ok(
+            "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+            "kms",
+            &["key"]
+        ));
+        assert!(ok(
+            "arn:aws:kms:eu-west-1:111122223333:alias/org-audit",
+            "kms",
+            &["key", "alias"]
+        ));
+        assert!(!ok(
+            "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+            "kms",
+            &["key"]
+        ));
+        assert!(ok(
+            "arn:aws:sqs:eu-west-1:111122223333:alerts-queue",
+            "sqs",
+            &[]
+        ));
+        assert!(!ok("arn:aws:sqs:eu-west-1:111122223333:a/b", "sqs", &[]));
+        assert!(ok(
+            "arn:aws:lambda:eu-west-1:111122223333:function:notify:live",
+            "lambda",
+            &["function"]
+        ));
+        assert!(!ok(
+            "arn:aws:lambda:eu-west-1:111122223333:function:no${t}",
+            "lambda",
+            &["function"]
+        ));
     }
 
     #[test]
