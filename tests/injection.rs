@@ -379,6 +379,8 @@ fn text_variants(original: &str) -> Vec<String> {
         format!("$${{x}}{original}"),
         // A reference the output declares: only the read-back check can tell it was escaped.
         format!("{original}${{aws_s3_bucket.trail.id}}"),
+        // CloudFormation's dynamic reference, code in any property and with no escape.
+        format!("{original}{{{{resolve:ssm:/x}}}}"),
     ];
     out.dedup();
     out
@@ -386,7 +388,7 @@ fn text_variants(original: &str) -> Vec<String> {
 
 /// Keys for a free-text map: new ones, and the first existing key `first` renamed (`true`).
 fn key_variants(first: Option<&str>) -> Vec<(String, bool)> {
-    let mut out: Vec<(String, bool)> = ["${x}", DIRECTIVE, "a$${x}"]
+    let mut out: Vec<(String, bool)> = ["${x}", DIRECTIVE, "a$${x}", "{{resolve:ssm:/k}}"]
         .iter()
         .map(|k| (k.to_string(), false))
         .collect();
@@ -1209,6 +1211,28 @@ mod checkers {
                 scan.problems[0]
             );
         }
+    }
+
+    #[test]
+    fn dynamic_references_are_flagged_in_or_out_of_sub() {
+        for bad in [
+            json!("{{resolve:ssm:/team/secret}}"),
+            json!("https://h.example.com/?k={{resolve:secretsmanager:db}}"),
+            json!({"Fn::Sub": "${TrailBucket}{{resolve:ssm:/x}}"}),
+        ] {
+            let scan = cloudformation_scan(&template(bad.clone()));
+            assert_eq!(scan.problems.len(), 1, "{bad}: {:?}", scan.problems);
+            assert!(
+                scan.problems[0].contains("dynamic reference"),
+                "{:?}",
+                scan.problems
+            );
+        }
+        assert!(
+            cloudformation_scan(&template(json!("{{ resolve }} {resolve:x}")))
+                .problems
+                .is_empty()
+        );
     }
 
     #[test]

@@ -125,6 +125,7 @@ pub static RULES: &[Rule] = &[
     r("delivery-topic-off", Error, "Alarms are sent to the trail's delivery topic, which the spec turns off.", &[]),
     r("duplicate", Error, "A list names the same entry twice.", &[]),
     r("duplicate-alarm", Error, "Two alarms would get the same alarm and resource names.", &[]),
+    r("dynamic-reference", Error, "Text holds a CloudFormation dynamic reference (`{{resolve:`), which the stack would resolve.", &[]),
     r("encoding", Error, "The spec file is not valid UTF-8.", &[]),
     r("equals-only", Error, "A field of a raw advanced selector that accepts only `equals` is tested with another operator.", &[]),
     r("event-names", Error, "A data event entry's `event_names` must list names to include or to exclude, not both or neither.", &[]),

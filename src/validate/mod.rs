@@ -6,6 +6,7 @@
 //! not print or read files.
 
 pub mod alarms;
+pub mod dynamic;
 pub mod events;
 pub mod extends;
 pub mod names;
@@ -85,6 +86,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     if has_errors(&shape) {
         return finish(doc, base, shape, None);
     }
+    let dynamic = dynamic::check(&value);
     let silenced = silence::entries(&value);
     let spec: Spec = match serde_json::from_value(value) {
         Ok(spec) => spec,
@@ -100,6 +102,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
         }
     };
     let mut found = rules::check(&spec);
+    found.extend(dynamic);
     // The one plan of the selectors: what the trail records is judged on it, and the model lowers
     // it as it is. It is made even when an entry broke a rule, so that findings on what is
     // recorded come with the others; its own findings (limits across entries, which depend on

@@ -354,6 +354,14 @@ fn subs(value: &Value) -> Vec<Sub<'_>> {
 /// The problems of a CloudFormation template's `Fn::Sub` strings, and the placeholders it holds.
 pub fn cloudformation_scan(template: &Value) -> Scan {
     let mut scan = Scan::default();
+    // A dynamic reference is resolved in any property, in or out of Fn::Sub, and has no escape.
+    for (at, s) in strings(template) {
+        if s.contains("{{resolve:") {
+            scan.problems.push(format!(
+                "{at}: `{{{{resolve:` is a dynamic reference CloudFormation resolves, in {s:?}"
+            ));
+        }
+    }
     for Sub {
         at,
         text: s,
