@@ -1214,6 +1214,30 @@ mod checkers {
     }
 
     #[test]
+    fn the_own_topic_call_is_the_one_call_accepted() {
+        let own = "${trimprefix(\"arn:aws:sns:eu-west-1:111122223333:d\", \"arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:\")}";
+        let config = |s: &str| {
+            json!({
+                "data": {"aws_partition": {"current": {}}, "aws_region": {"current": {}}, "aws_caller_identity": {"current": {}}},
+                "resource": {"aws_cloudtrail": {"trail": {"sns_topic_name": s}}}
+            })
+        };
+        assert!(terraform_scan(&config(own)).problems.is_empty());
+        for bad in [
+            own.replace("trimprefix", "file"),
+            own.replace(r#":d""#, r#":d") + file("/etc/passwd""#),
+            own.replace("data.aws_region.current.name", "var.region"),
+            "${trimprefix(\"a\", \"b\")}".to_string(),
+        ] {
+            assert!(!terraform_scan(&config(&bad)).problems.is_empty(), "{bad}");
+        }
+        // Without the data sources it refers to, it is refused too.
+        let mut missing = config(own);
+        missing["data"] = json!({});
+        assert!(!terraform_scan(&missing).problems.is_empty());
+    }
+
+    #[test]
     fn dynamic_references_are_flagged_in_or_out_of_sub() {
         for bad in [
             json!("{{resolve:ssm:/team/secret}}"),

@@ -366,6 +366,28 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
     }
 }
 
+/// What the provider reads back into `sns_topic_name`: CloudTrail takes a topic's name or ARN,
+/// and the provider stores the name when the topic is in the trail's own account and region, the
+/// ARN otherwise (hashicorp/terraform-provider-aws #41262, #41279), so an existing topic's ARN
+/// written as it is would show a change on every plan in its own account. The prefix of this
+/// account and region comes off at plan time, as the provider's read does.
+const OWN_TOPIC_PREFIX: &str = "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:";
+
+fn sns_topic(e: &Expr) -> Value {
+    match e {
+        Expr::Lit(arn) if arn.starts_with("arn:") => {
+            // A quoted string inside the interpolation: `\` and `"` escaped as HCL does, and
+            // `${`/`%{` as in any template (validation leaves none in an SNS ARN anyway).
+            let mut quoted = String::new();
+            escaped(&arn.replace('\\', "\\\\").replace('"', "\\\""), &mut quoted);
+            Value::String(format!(
+                "${{trimprefix(\"{quoted}\", \"{OWN_TOPIC_PREFIX}\")}}"
+            ))
+        }
+        other => expr(other),
+    }
+}
+
 fn trail(t: &Trail, model: &Model) -> Value {
     let (selector_key, selector_list) = selectors(&t.selectors);
     let insights: Vec<Value> = t
@@ -379,7 +401,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
         ("s3_bucket_name", Some(expr(&t.bucket_name))),
         ("s3_key_prefix", t.prefix.as_ref().map(text)),
         ("kms_key_id", t.kms_key.as_ref().map(expr)),
-        ("sns_topic_name", t.sns_topic.as_ref().map(expr)),
+        ("sns_topic_name", t.sns_topic.as_ref().map(sns_topic)),
         (
             "cloud_watch_logs_group_arn",
             t.cloudwatch_logs.as_ref().map(|c| expr(&c.0)),
@@ -549,6 +571,19 @@ mod tests {
         assert_eq!(
             expr(&Expr::Attr(Res::LogsRole, Attr::Arn)),
             json!("${aws_iam_role.trail_logs.arn}")
+        );
+    }
+
+    #[test]
+    fn an_existing_topic_loses_this_account_and_region_as_the_provider_reads_it() {
+        assert_eq!(
+            sns_topic(&Expr::lit("arn:aws:sns:eu-west-1:111122223333:audit")),
+            json!("${trimprefix(\"arn:aws:sns:eu-west-1:111122223333:audit\", \"arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:\")}")
+        );
+        // A new topic is named by reference, as before.
+        assert_eq!(
+            sns_topic(&Expr::Attr(Res::Topic, Attr::Name)),
+            json!("${aws_sns_topic.trail.name}")
         );
     }
 

@@ -86,7 +86,7 @@ pub fn terraform_tokens(s: &str) -> Result<Vec<(Token<'_>, &str)>, String> {
         let (token, len) = if rest.starts_with("$${") || rest.starts_with("%%{") {
             (Token::Escape(&rest[1..3]), 3)
         } else if let Some(after) = rest.strip_prefix("${") {
-            let Some(end) = after.find('}') else {
+            let Some(end) = interpolation_end(after) else {
                 return Err("a `${` without its `}`".into());
             };
             (Token::Interpolation(&after[..end]), end + 3)
@@ -102,6 +102,76 @@ pub fn terraform_tokens(s: &str) -> Result<Vec<(Token<'_>, &str)>, String> {
     Ok(tokens)
 }
 
+/// Where the interpolation that `after` (the text after its `${`) opens is closed, as HCL reads
+/// it: quoted strings inside it are templates of their own (with escapes and nested `${...}`),
+/// braces nest.
+fn interpolation_end(after: &str) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum In {
+        Expression,
+        Quoted,
+    }
+    let mut stack = vec![In::Expression];
+    let bytes = after.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &after[i..];
+        match stack.last() {
+            Some(In::Expression) => match bytes[i] {
+                b'"' => stack.push(In::Quoted),
+                b'{' => stack.push(In::Expression),
+                b'}' => {
+                    stack.pop();
+                    if stack.is_empty() {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            },
+            Some(In::Quoted) => {
+                if rest.starts_with("$${") || rest.starts_with("%%{") {
+                    i += 3;
+                    continue;
+                } else if rest.starts_with("${") {
+                    stack.push(In::Expression);
+                    i += 2;
+                    continue;
+                } else if bytes[i] == b'\\' {
+                    i += 2;
+                    continue;
+                } else if bytes[i] == b'"' {
+                    stack.pop();
+                }
+            }
+            None => return None,
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The one call the Terraform emitter writes: an existing topic's ARN with this account's and
+/// region's prefix taken off (`sns_topic_name`, as the provider reads it back). The ARN, when
+/// `inner` is exactly that call on a literal of ARN characters.
+pub fn own_topic_call(inner: &str) -> Option<&str> {
+    const PREFIX: &str = "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:";
+    let arn = inner
+        .strip_prefix("trimprefix(\"")?
+        .strip_suffix(&format!("\", \"{PREFIX}\")"))?;
+    let plain = arn.starts_with("arn:")
+        && arn
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'));
+    plain.then_some(arn)
+}
+
+/// The data sources `own_topic_call` refers to.
+const OWN_TOPIC_DATA: [&str; 3] = [
+    "data.aws_partition.current.partition",
+    "data.aws_region.current.name",
+    "data.aws_caller_identity.current.account_id",
+];
+
 /// One Terraform string as text (escapes undone) and references. An error for a directive, an
 /// interpolation without its `}`, or one that is not a plain traversal `a.b.c`.
 pub fn terraform_pieces(s: &str) -> Result<Vec<Piece>, String> {
@@ -113,7 +183,7 @@ pub fn terraform_pieces(s: &str) -> Result<Vec<Piece>, String> {
             Token::Escape(e) => text.push_str(e),
             Token::Char(c) => text.push(c),
             Token::Interpolation(inner) => {
-                if !is_traversal(inner) {
+                if !is_traversal(inner) && own_topic_call(inner).is_none() {
                     return Err(format!(
                         "`${{{inner}}}` is not a plain reference (a call, operator, quote, \
                          space...)"
@@ -162,6 +232,9 @@ fn is_traversal(inner: &str) -> bool {
 /// The configuration block a reference names, if it declares it: `TYPE.NAME.ATTR...` under
 /// `resource`, `data.TYPE.NAME.ATTR...` under `data`.
 fn declared(config: &Value, reference: &str) -> bool {
+    if own_topic_call(reference).is_some() {
+        return OWN_TOPIC_DATA.iter().all(|r| declared(config, r));
+    }
     let segs: Vec<&str> = reference.split('.').collect();
     match segs.as_slice() {
         ["data", kind, name, _attr, ..] => config["data"][kind][name].is_object(),
