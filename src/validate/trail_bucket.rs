@@ -2,24 +2,36 @@
 //! trail's own bucket records each log file delivery, which is delivered and recorded again
 //! ("aws-cloudtrail-facts" §3: exclude the trail bucket unless the user asks for it).
 //!
-//! Owns which entries can match the bucket's deliveries (`buckets`, `arns`, `arn_prefixes`, raw
-//! advanced selectors) and the warning at the entry. `all: true` is already handled by the
-//! planner, which leaves the bucket out. It must not change what is recorded: a user may mean it
-//! (`include_trail_bucket: true`, or `silence` for a raw selector).
+//! Owns which entries can match a delivery (`buckets`, `arn_prefixes`, raw advanced selectors)
+//! and the warning at the entry. A delivery is a `PutObject` of a new key under
+//! `BUCKET/[PREFIX/]AWSLogs/` ending in `.json.gz`: an exact object ARN (`arns`, `equals`) never
+//! matches one again, and an entry that records reads only, or other event names, sees none.
+//! `all: true` is handled by the planner, which leaves the bucket out. It must not change what is
+//! recorded: a user may mean it (`include_trail_bucket: true`, or `silence` for a raw selector).
 
 use crate::diag::Diagnostic;
-use crate::spec::{AdvancedSelector, DataEvents, Operator, ReadWrite, Spec};
+use crate::spec::{AdvancedSelector, DataEvents, FieldSelector, Operator, ReadWrite, Spec};
 
 pub const CODE: &str = "records-trail-bucket";
 
-/// The partitions a hand-written S3 ARN can name.
-const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+/// The API call of every log file and digest delivery.
+const DELIVERY_CALL: &str = "PutObject";
+/// How every delivered object's key ends (log files and digest files alike).
+const DELIVERY_SUFFIX: &str = ".json.gz";
 
-/// Where log files land: `arn:P:s3:::BUCKET/[PREFIX/]AWSLogs/` for each partition, or only
-/// `arn:P:s3:::` when the target generates the bucket's name (any bucket may then be it).
+/// Where deliveries land, as the part of an S3 object ARN after `arn:PARTITION:`:
+/// `s3:::BUCKET/[PREFIX/]AWSLogs/`, or only `s3:::` when the target generates the bucket's name
+/// (any bucket may then be it).
 struct Deliveries {
-    heads: Vec<String>,
+    head: String,
     named: bool,
+}
+
+/// The part of `value` after `arn:PARTITION:`, or `None` when `value` ends before it (then it is
+/// a prefix of ARNs of every service, or of no ARN at all).
+fn after_partition(value: &str) -> Option<&str> {
+    let rest = value.strip_prefix("arn:")?;
+    rest.find(':').map(|i| &rest[i + 1..])
 }
 
 impl Deliveries {
@@ -33,32 +45,57 @@ impl Deliveries {
                 .unwrap_or_default();
             format!("{name}/{prefix}AWSLogs/")
         });
-        let heads = PARTITIONS
-            .iter()
-            .map(|p| format!("arn:{p}:s3:::{}", path.as_deref().unwrap_or("")))
-            .collect();
         Deliveries {
-            heads,
+            head: format!("s3:::{}", path.as_deref().unwrap_or("")),
             named: path.is_some(),
         }
     }
 
-    /// Objects whose ARN starts with `value` can be delivered log files.
+    /// Some delivery's ARN starts with `value` (any partition).
     fn under_prefix(&self, value: &str) -> bool {
-        self.heads
-            .iter()
-            .any(|h| h.starts_with(value) || (self.named && value.starts_with(h.as_str())))
+        match after_partition(value) {
+            Some(tail) => {
+                self.head.starts_with(tail) || (self.named && tail.starts_with(self.head.as_str()))
+            }
+            None => "arn:".starts_with(value) || value.starts_with("arn:"),
+        }
     }
 
-    /// The object `value` names can be a delivered log file.
-    fn is_delivery(&self, value: &str) -> bool {
-        self.named && self.heads.iter().any(|h| value.starts_with(h.as_str()))
+    /// Every delivery's ARN starts with `value`: a `NotStartsWith` of it leaves them all out.
+    fn covers_all(&self, value: &str) -> bool {
+        match after_partition(value) {
+            Some(tail) => self.named && self.head.starts_with(tail),
+            None => value.starts_with("arn:") || "arn:".starts_with(value),
+        }
     }
+}
 
-    /// A `NotStartsWith` value that leaves every delivery out.
-    fn excluded_by(&self, value: &str) -> bool {
-        self.named && self.heads.iter().any(|h| h.starts_with(value))
-    }
+/// Whether one field's conditions let some delivery through, ANDed across operators as CloudTrail
+/// does (values of one operator are ORed): `starts`, `starts_all`, `ends` and `equals` say
+/// whether some delivery's value starts with, every one starts with, ends with or is a value.
+fn lets_through(
+    f: &FieldSelector,
+    starts: impl Fn(&str) -> bool,
+    starts_all: impl Fn(&str) -> bool,
+    ends: impl Fn(&str) -> bool,
+    equals: impl Fn(&str) -> bool,
+) -> bool {
+    f.operators().into_iter().all(|(op, values)| {
+        values.is_empty()
+            || match op {
+                Operator::Equals => values.iter().any(|v| equals(v)),
+                Operator::NotEquals => true,
+                Operator::StartsWith => values.iter().any(|v| starts(v)),
+                Operator::NotStartsWith => !values.iter().any(|v| starts_all(v)),
+                Operator::EndsWith => values.iter().any(|v| ends(v)),
+                Operator::NotEndsWith => !values.iter().any(|v| DELIVERY_SUFFIX.ends_with(v)),
+            }
+    })
+}
+
+/// The delivery object's key ends with `value`, or could (`value` ends in the suffix).
+fn suffix_fits(value: &str) -> bool {
+    DELIVERY_SUFFIX.ends_with(value) || value.ends_with(DELIVERY_SUFFIX)
 }
 
 fn warning(path: String, detail: &str, hint: &str) -> Diagnostic {
@@ -70,7 +107,16 @@ fn warning(path: String, detail: &str, hint: &str) -> Diagnostic {
     .hint(hint)
 }
 
-/// A data entry that names the bucket, or an ARN prefix that covers it; `include_trail_bucket`
+/// Whether an entry's event names let `PutObject` through.
+fn records_deliveries(d: &DataEvents) -> bool {
+    d.read_write != ReadWrite::ReadOnly
+        && d.event_names.as_ref().is_none_or(|n| {
+            (n.include.is_empty() || n.include.iter().any(|e| e == DELIVERY_CALL))
+                && !n.exclude.iter().any(|e| e == DELIVERY_CALL)
+        })
+}
+
+/// A data entry whose buckets or ARN prefixes reach the bucket's deliveries; `include_trail_bucket`
 /// says it is meant, and is refused where it means nothing.
 fn data_entry(d: &DataEvents, at: &str, deliveries: &Deliveries, out: &mut Vec<Diagnostic>) {
     if d.resource_type != "AWS::S3::Object" || d.all {
@@ -88,26 +134,20 @@ fn data_entry(d: &DataEvents, at: &str, deliveries: &Deliveries, out: &mut Vec<D
             found.push((format!("{at}/arn_prefixes/{j}"), "this prefix covers"));
         }
     }
-    for (j, arn) in d.arns.iter().enumerate() {
-        if deliveries.is_delivery(arn) {
-            found.push((format!("{at}/arns/{j}"), "this object is in"));
-        }
-    }
     if d.include_trail_bucket {
         if found.is_empty() {
             out.push(
                 Diagnostic::error(
                     "include-trail-bucket",
                     format!("{at}/include_trail_bucket"),
-                    "`include_trail_bucket` only matters where the entry can record the trail's own bucket: `all: true`, or buckets and ARNs that name it",
+                    "`include_trail_bucket` only matters where the entry can record the trail's own bucket: `all: true`, or buckets and ARN prefixes that reach it",
                 )
                 .hint("remove it"),
             );
         }
         return;
     }
-    // Deliveries are writes: an entry that records reads only sees who reads the logs.
-    if d.read_write == ReadWrite::ReadOnly {
+    if !records_deliveries(d) {
         return;
     }
     for (path, detail) in found {
@@ -119,56 +159,44 @@ fn data_entry(d: &DataEvents, at: &str, deliveries: &Deliveries, out: &mut Vec<D
     }
 }
 
-/// A raw selector for S3 object data events whose `resources.ARN` conditions let the bucket's
-/// deliveries through (no ARN condition at all lets every bucket through).
+/// A raw selector for S3 object data events whose conditions let the bucket's deliveries through.
 fn raw_selector(a: &AdvancedSelector, at: &str, deliveries: &Deliveries) -> Option<Diagnostic> {
-    let equals = |field: &str, value: &str| {
-        a.field_selectors
-            .iter()
-            .any(|f| f.field == field && f.equals.iter().any(|v| v == value))
+    let fields = |name: &'static str| a.field_selectors.iter().filter(move |f| f.field == name);
+    let equals =
+        |name: &'static str, value: &str| fields(name).any(|f| f.equals.iter().any(|v| v == value));
+    if !equals("eventCategory", "Data") || !equals("resources.type", "AWS::S3::Object") {
+        return None;
+    }
+    let reads_only = fields("readOnly").any(|f| f.equals == ["true"]);
+    let arn_ok = fields("resources.ARN").all(|f| {
+        lets_through(
+            f,
+            |v| deliveries.under_prefix(v),
+            |v| deliveries.covers_all(v),
+            suffix_fits,
+            // Each delivery writes a new key: an exact object is never one again.
+            |_| false,
+        )
+    });
+    let name_ok = fields("eventName").all(|f| {
+        lets_through(
+            f,
+            |v| DELIVERY_CALL.starts_with(v),
+            |v| DELIVERY_CALL.starts_with(v),
+            |v| DELIVERY_CALL.ends_with(v),
+            |v| v == DELIVERY_CALL,
+        )
+    });
+    let hint = if deliveries.named {
+        "add a `resources.ARN` field with `not_starts_with` the trail bucket's ARN and `/`, or silence `records-trail-bucket` with the reason"
+    } else {
+        "name the trail bucket (`bucket.name`) and leave it out with a `resources.ARN` `not_starts_with`, or silence `records-trail-bucket` with the reason"
     };
-    let reads_only = a
-        .field_selectors
-        .iter()
-        .any(|f| f.field == "readOnly" && f.equals == ["true"]);
-    if !equals("eventCategory", "Data")
-        || !equals("resources.type", "AWS::S3::Object")
-        || reads_only
-    {
-        return None;
-    }
-    let arn_tests: Vec<_> = a
-        .field_selectors
-        .iter()
-        .filter(|f| f.field == "resources.ARN")
-        .flat_map(|f| f.operators())
-        .filter(|(_, values)| !values.is_empty())
-        .collect();
-    if arn_tests.iter().any(|(op, values)| {
-        *op == Operator::NotStartsWith && values.iter().any(|v| deliveries.excluded_by(v))
-    }) {
-        return None;
-    }
-    let positive: Vec<_> = arn_tests
-        .iter()
-        .filter(|(op, _)| {
-            matches!(
-                op,
-                Operator::Equals | Operator::StartsWith | Operator::EndsWith
-            )
-        })
-        .collect();
-    let reaches = positive.is_empty()
-        || positive.iter().any(|(op, values)| match op {
-            Operator::StartsWith => values.iter().any(|v| deliveries.under_prefix(v)),
-            Operator::Equals => values.iter().any(|v| deliveries.is_delivery(v)),
-            _ => false,
-        });
-    reaches.then(|| {
+    (!reads_only && arn_ok && name_ok).then(|| {
         warning(
             format!("{at}/field_selectors"),
             "this selector records S3 object events of",
-            "add a `resources.ARN` field with `not_starts_with: [arn:aws:s3:::BUCKET/]` for the trail bucket, or silence `records-trail-bucket` with the reason",
+            hint,
         )
     })
 }
@@ -184,5 +212,51 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
             &format!("/events/advanced/{i}"),
             &deliveries,
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deliveries(named: bool) -> Deliveries {
+        Deliveries {
+            head: if named {
+                "s3:::logs/org/AWSLogs/".into()
+            } else {
+                "s3:::".into()
+            },
+            named,
+        }
+    }
+
+    #[test]
+    fn prefixes_reach_deliveries_in_any_partition() {
+        let d = deliveries(true);
+        for reaches in [
+            "arn:aws:s3:::",
+            "arn:aws-iso:s3:::log",
+            "arn:aws:s3:::logs/org/",
+            "arn:aws:s3:::logs/org/AWSLogs/111122223333/",
+            "arn:",
+            "arn:aws",
+        ] {
+            assert!(d.under_prefix(reaches), "{reaches}");
+        }
+        for misses in [
+            "arn:aws:s3:::logs/other/",
+            "arn:aws:s3:::logs-2/",
+            "arn:aws:lambda:",
+            "s3",
+        ] {
+            assert!(!d.under_prefix(misses), "{misses}");
+        }
+        let unnamed = deliveries(false);
+        assert!(
+            unnamed.under_prefix("arn:aws:s3:::") && !unnamed.under_prefix("arn:aws:s3:::logs/")
+        );
+        assert!(
+            d.covers_all("arn:aws:s3:::logs/") && !d.covers_all("arn:aws:s3:::logs/org/AWSLogs/1/")
+        );
     }
 }
