@@ -254,13 +254,19 @@ pub struct KeyUsers {
     /// Name of the SNS topic encrypted with this key (a literal, for the same reason).
     pub topic: Option<String>,
     /// Name of the topic encrypted with this key that receives CloudWatch alarms (the delivery
-    /// topic or the alerts topic; a literal, for the same reason).
+    /// topic or the alerts topic; a literal, for the same reason), or the ARN of one made elsewhere.
     pub alarm_topic: Option<String>,
 }
 
 /// What a publisher needs of the key of an encrypted topic: both actions, for that one topic
-/// (its encryption context), named by ARN built from its name because the topic refers to the key.
+/// (its encryption context). `topic` is a name (a topic the output creates, whose ARN is built from it) or the ARN of a
+/// topic made elsewhere, taken as it is.
 fn publish_to_encrypted_topic(sid: &'static str, publisher: Principal, topic: &str) -> Statement {
+    let arn = if topic.starts_with("arn:") {
+        Expr::lit(topic)
+    } else {
+        topic_arn(topic)
+    };
     allow(
         sid,
         publisher,
@@ -270,7 +276,7 @@ fn publish_to_encrypted_topic(sid: &'static str, publisher: Principal, topic: &s
     .when(cond(
         "StringEquals",
         "kms:EncryptionContext:aws:sns:topicArn",
-        vec![topic_arn(topic)],
+        vec![arn],
     ))
 }
 

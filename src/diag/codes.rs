@@ -137,6 +137,7 @@ pub static RULES: &[Rule] = &[
     r("existing-key-policy", Note, "An existing KMS key's policy must let CloudTrail encrypt the trail's log files.", &[]),
     r("existing-key-setting", Error, "A setting for a KMS key trailsmith creates is combined with an existing key.", &[]),
     r("existing-log-group-setting", Error, "A setting for a log group trailsmith creates is combined with an existing log group.", &[]),
+    r("existing-logs-role-policy", Note, "An existing CloudWatch Logs delivery role must trust the trail and let it write to the log group.", &[]),
     r("existing-topic-policy", Note, "An existing delivery topic's policy must let the trail publish.", &[]),
     r("existing-topic-setting", Error, "A name for a new SNS topic is combined with an existing topic.", &[]),
     r("extends-chain", Error, "A blueprint extends another blueprint, which blueprints cannot do.", &[]),

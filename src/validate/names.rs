@@ -245,10 +245,14 @@ fn iam_char(c: char) -> bool {
 /// name AWS would refuse names nothing, and its text lands in policies and in the output.
 fn resource_name(service: &str, resource: &str) -> Check {
     match service {
-        "sns" => topic_name(resource.strip_suffix(".fifo").unwrap_or(resource)),
+        // A FIFO name's `.fifo` counts towards its length.
+        "sns" => {
+            length(resource, "an SNS topic name", 1, 256)?;
+            topic_name(resource.strip_suffix(".fifo").unwrap_or(resource))
+        }
         "sqs" => {
+            length(resource, "an SQS queue name", 1, 80)?;
             let name = resource.strip_suffix(".fifo").unwrap_or(resource);
-            length(name, "an SQS queue name", 1, 80)?;
             charset(
                 name,
                 "an SQS queue name",
@@ -261,16 +265,28 @@ fn resource_name(service: &str, resource: &str) -> Check {
             log_group_name(rest.strip_suffix(":*").unwrap_or(rest))
         }
         "iam" if resource == "root" => Ok(()),
+        // A path may hold any printable ASCII character (U+0021 to U+007E), a name only those of
+        // `iam_char`. `&{` is refused in the path: the provider's aws_iam_policy_document turns
+        // it into the `${...}` of an IAM policy variable.
         "iam" => {
-            let (_, path) = resource.split_once('/').unwrap_or_default();
-            let name = path.rsplit('/').next().unwrap_or_default();
+            let (_, path_and_name) = resource.split_once('/').unwrap_or_default();
+            let (path, name) = path_and_name
+                .rsplit_once('/')
+                .unwrap_or(("", path_and_name));
             length(name, "an IAM name", 1, 64)?;
             charset(
-                path,
-                "an IAM path and name",
-                "letters, digits, `+=,.@_-` and `/`",
-                |c| iam_char(c) || c == '/',
-            )
+                name,
+                "an IAM name",
+                "letters, digits and `+=,.@_-`",
+                iam_char,
+            )?;
+            charset(path, "an IAM path", "printable ASCII characters", |c| {
+                ('!'..='~').contains(&c)
+            })?;
+            if path.contains("&{") {
+                return Err("an IAM path with `&{` would read as a policy variable in Terraform's policy documents".into());
+            }
+            Ok(())
         }
         "kms" => match resource.split_once('/') {
             Some(("alias", _)) => kms_alias(resource),
@@ -391,24 +407,22 @@ pub fn s3_safe_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!-_.*'()/".contains(c)
 }
 
-/// The key prefix S3 writes a bucket's server access logs under (`TargetPrefix`). S3 appends the
-/// log object's own name (about 40 characters, more with date-partitioned keys) to it, and an
-/// object key holds at most 1,024 bytes.
+/// The key prefix S3 writes a bucket's server access logs under (`TargetPrefix`), by "Creating
+/// object key names": S3's safe characters and those that need special handling in URLs are
+/// taken; the characters to avoid (`\ { } ^ % ` [ ] " < > ~ # |`, and anything outside printable
+/// ASCII) are refused. S3 appends the log object's own name to it (up to about 160 bytes with
+/// date-partitioned keys) and a key holds at most 1,024 bytes.
 pub fn access_log_prefix(prefix: &str) -> Check {
-    if prefix.len() > 512 {
+    if prefix.len() > 860 {
         return Err(format!(
-            "the access log prefix can be at most 512 characters long, this one has {}",
+            "the access log prefix can be at most 860 bytes long, leaving room in S3's 1,024-byte keys for the log object's name; this one has {}",
             prefix.len()
         ));
     }
-    if prefix.starts_with('/') {
-        return Err(
-            "the access log prefix cannot start with `/` (S3 keys have no leading slash)".into(),
-        );
-    }
-    match prefix.chars().find(|c| !s3_safe_key_char(*c)) {
+    let taken = |c: char| s3_safe_key_char(c) || "&$@=;:+ ,?".contains(c);
+    match prefix.chars().find(|c| !taken(*c)) {
         Some(c) => Err(format!(
-            "the access log prefix may only use S3's safe key characters (letters, digits, `!-_.*'()/`); `{c}` is not one"
+            "the access log prefix may only use S3's safe key characters and `&$@=;:+ ,?`; `{c}` is one S3 asks to avoid"
         )),
         None => Ok(()),
     }
@@ -590,6 +604,26 @@ mod tests {
             "iam",
             &["role"]
         ));
+        assert!(ok(
+            "arn:aws:iam::111122223333:role/team~ops#1/Admin",
+            "iam",
+            &["role"]
+        ));
+        assert!(!ok(
+            "arn:aws:iam::111122223333:role/team/Ad#min",
+            "iam",
+            &["role"]
+        ));
+        assert!(!ok(
+            "arn:aws:iam::111122223333:role/&{aws:username}/Admin",
+            "iam",
+            &["role"]
+        ));
+        assert!(!ok(
+            &format!("arn:aws:sqs:eu-west-1:111122223333:{}.fifo", "q".repeat(76)),
+            "sqs",
+            &[]
+        ));
         assert!(!ok(
             "arn:aws:iam::111122223333:role/Audit%{ if true }x%{ endif }",
             "iam",
@@ -669,6 +703,22 @@ mod tests {
             assert!(filter_pattern(bad).is_err(), "{bad}");
         }
         assert!(filter_pattern(&"x".repeat(1025)).is_err());
+    }
+
+    #[test]
+    fn access_log_prefixes() {
+        for good in ["cloudtrail/", "source=cloudtrail/", "logs/2026/", "a$b", ""] {
+            assert!(access_log_prefix(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "${file(\"/etc/passwd\")}",
+            "a%{x}",
+            "x~y",
+            "é/",
+            &"p".repeat(861),
+        ] {
+            assert!(access_log_prefix(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -119,7 +119,7 @@ fn existing_topic_note(spec: &Spec, path: &str, what: &str, arn: &str) -> Diagno
     let ctx = policy_context(spec);
     let plain = policy::key_policy(&ctx, &KeyUsers::default());
     let users = KeyUsers {
-        alarm_topic: Some(arn.rsplit(':').next().unwrap_or(arn).to_string()),
+        alarm_topic: Some(arn.to_string()),
         ..KeyUsers::default()
     };
     let mut added = policy::key_policy(&ctx, &users);

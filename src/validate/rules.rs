@@ -5,7 +5,7 @@
 
 use super::names;
 use crate::diag::Diagnostic;
-use crate::expr::{Attr, Res};
+use crate::expr::{Attr, Expr, Res};
 use crate::policy;
 use crate::spec::{Spec, Toggle};
 
@@ -133,7 +133,10 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 Diagnostic::warning(
                     "existing-bucket-writer-accounts",
                     "/bucket/writer_accounts",
-                    "an existing bucket's policy is not written here: `writer_accounts` widens only the new key's policy, and the bucket's owner must admit these accounts (the statements are in the existing-bucket-policy note)",
+                    match spec.kms.settings() {
+                        Some(k) if k.key_arn.is_none() => "an existing bucket's policy is not written here: `writer_accounts` widens only the new key's policy, and the bucket's owner must admit these accounts (the statements are in the existing-bucket-policy note)",
+                        _ => "an existing bucket's policy is not written here, and no key policy is either: `writer_accounts` changes nothing, and the bucket's owner must admit these accounts (the statements are in the existing-bucket-policy note)",
+                    },
                 )
                 .hint("keep `writer_accounts` beside the spec that creates the bucket, or have the bucket's owner add the statements"),
             );
@@ -441,5 +444,31 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             names::arn(arn, "iam", &["role"]),
             Some("for example arn:aws:iam::111122223333:role/CloudTrailToCloudWatchLogs"),
         );
+        if names::arn(arn, "iam", &["role"]).is_ok() {
+            out.push(existing_role_note(spec, c.log_group_arn.as_deref()));
+        }
     }
+}
+
+/// The trust and permissions an existing delivery role needs, from `policy` itself, for the log
+/// group it delivers to (named by its ARN when that is given).
+fn existing_role_note(spec: &Spec, group_arn: Option<&str>) -> Diagnostic {
+    let ctx = policy_context(spec);
+    let group = match group_arn {
+        Some(arn) => Expr::lit(arn.trim_end_matches(":*")),
+        None => Expr::Attr(Res::LogGroup, Attr::Arn),
+    };
+    let mut both = policy::logs_role_trust(&ctx);
+    both.statements
+        .extend(policy::logs_role_policy(&ctx, &group).statements);
+    let known = |r, a| {
+        (r == Res::LogGroup && a == Attr::Arn).then(|| "<the new log group's ARN>".to_string())
+    };
+    let (sids, words) = required(&both, &known);
+    Diagnostic::note(
+        "existing-logs-role-policy",
+        "/cloudwatch_logs/role_arn",
+        format!("the existing delivery role must trust and allow this trail: {sids}, as trailsmith writes them for a role it creates"),
+    )
+    .hint(format!("{words} (\"Sending events to CloudWatch Logs\" in the CloudTrail User Guide)"))
 }
