@@ -97,7 +97,29 @@ fn template(e: &Expr, out: &mut String) {
             out.push_str(&reference(*r, *a));
             out.push('}');
         }
-        Expr::Join(parts) => parts.iter().for_each(|p| template(p, out)),
+        Expr::Join(parts) => {
+            for (i, part) in parts.iter().enumerate() {
+                let start = out.len();
+                template(part, out);
+                let before_interpolation =
+                    parts.get(i + 1).is_some_and(|n| !matches!(n, Expr::Lit(_)));
+                if matches!(part, Expr::Lit(_)) && before_interpolation {
+                    dollars_before_interpolation(out, start);
+                }
+            }
+        }
+    }
+}
+
+/// `$` right before `${` would read as the escape `$${`, so a literal's trailing run of `$` goes
+/// into a quoted string of its own (`${"$"}`), where `$` not followed by `{` is itself.
+fn dollars_before_interpolation(out: &mut String, start: usize) {
+    let kept = out[start..].trim_end_matches('$').len() + start;
+    if kept < out.len() {
+        let run = out.split_off(kept);
+        out.push_str("${\"");
+        out.push_str(&run);
+        out.push_str("\"}");
     }
 }
 
@@ -584,6 +606,18 @@ mod tests {
         assert_eq!(
             sns_topic(&Expr::Attr(Res::Topic, Attr::Name)),
             json!("${aws_sns_topic.trail.name}")
+        );
+    }
+
+    #[test]
+    fn a_literal_ending_in_dollars_stays_apart_from_the_next_interpolation() {
+        assert_eq!(
+            expr(&Expr::join([
+                Expr::lit("a$$"),
+                Expr::Account,
+                Expr::lit("b$")
+            ])),
+            json!("a${\"$$\"}${data.aws_caller_identity.current.account_id}b$")
         );
     }
 

@@ -182,6 +182,15 @@ pub fn terraform_pieces(s: &str) -> Result<Vec<Piece>, String> {
             Token::Directive => return Err("a `%{` directive".into()),
             Token::Escape(e) => text.push_str(e),
             Token::Char(c) => text.push(c),
+            // A quoted run of `$` is how the emitter keeps a literal `$` off a following `${`.
+            Token::Interpolation(inner)
+                if inner.len() > 2
+                    && inner.starts_with('"')
+                    && inner.ends_with('"')
+                    && inner[1..inner.len() - 1].chars().all(|c| c == '$') =>
+            {
+                text.push_str(&inner[1..inner.len() - 1]);
+            }
             Token::Interpolation(inner) => {
                 if !is_traversal(inner) && own_topic_call(inner).is_none() {
                     return Err(format!(
