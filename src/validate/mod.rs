@@ -2,8 +2,9 @@
 //!
 //! Owns the order of the checks and mapping each finding's JSON path to a line and column (of the
 //! spec, or of the blueprint its `extends` names when the value came from there: `extends`). It
-//! stops after a stage that found errors, because later stages need what it guarantees. It must
-//! not print or read files.
+//! stops after a stage that found errors, because later stages need what it guarantees. The
+//! selectors are planned here, once: rules on what the trail records read that plan, and it is
+//! handed on with the spec for lowering. It must not print or read files.
 
 pub mod alarms;
 pub mod dynamic;
