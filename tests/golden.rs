@@ -465,7 +465,11 @@ fn tf_policies(config: &Value) -> BTreeMap<&'static str, Vec<Canon>> {
 fn both_targets_carry_the_same_policy_statements() {
     let compared = built(Target::Terraform);
     // `built` leaves out what a target refuses: a mass refusal must not pass as parity.
-    assert!(compared.len() >= 21, "only {} specs compared", compared.len());
+    assert!(
+        compared.len() >= 21,
+        "only {} specs compared",
+        compared.len()
+    );
     for (example, tf) in compared {
         let template: Value =
             serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
