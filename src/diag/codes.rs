@@ -154,6 +154,7 @@ pub static RULES: &[Rule] = &[
     r("limit-exceeded", Error, "The spec nests deeper, holds a longer key or value, or expands (aliases copied) to more than trailsmith reads.", &[]),
     r("log-group-arn", Error, "An existing log group is not given as the ARN of a CloudWatch Logs group.", &[]),
     r("log-group-name", Error, "A log group name breaks the CloudWatch Logs naming rules.", &[]),
+    r("logs-accounts-differ", Error, "The existing CloudWatch Logs group and delivery role are in different accounts; CloudTrail takes both from its own account.", &[]),
     r("management-selector", Error, "A raw management event selector tests something trails cannot filter management events on.", &[]),
     r("metric-name", Error, "A metric name is not one CloudWatch accepts.", &[]),
     r("metric-namespace", Error, "A metric namespace is not one CloudWatch accepts, or starts with the `AWS/` reserved for AWS.", &[]),

@@ -448,6 +448,24 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             out.push(existing_role_note(spec, c.log_group_arn.as_deref()));
         }
     }
+    // CreateTrail: "You must use a log group that exists in your account", and a role too; two
+    // accounts cannot both be the trail's.
+    let account = |arn: &String| arn.split(':').nth(4).map(str::to_string);
+    if let (Some(group), Some(role)) = (
+        c.log_group_arn.as_ref().and_then(account),
+        c.role_arn.as_ref().and_then(account),
+    ) {
+        if group != role && !group.is_empty() && !role.is_empty() {
+            out.push(
+                Diagnostic::error(
+                    "logs-accounts-differ",
+                    "/cloudwatch_logs/role_arn",
+                    format!("the log group is in account {group} and the delivery role in {role}; CloudTrail takes both only from the trail's own account"),
+                )
+                .hint("use a log group and a role of the account the trail is created in"),
+            );
+        }
+    }
 }
 
 /// The trust and permissions an existing delivery role needs, from `policy` itself, for the log
