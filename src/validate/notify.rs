@@ -45,14 +45,16 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
         );
     }
     if let Some(arn) = &n.topic_arn {
+        let checked = names::arn(arn, "sns", &[]);
+        let valid = checked.is_ok();
         rule(
             out,
             "topic-arn",
             &format!("{base}/topic_arn"),
-            names::arn(arn, "sns", &[]),
+            checked,
             Some("for example arn:aws:sns:eu-west-1:111122223333:security-alerts"),
         );
-        if names::arn(arn, "sns", &[]).is_ok() {
+        if valid {
             out.push(existing_topic_note(
                 spec,
                 &format!("{base}/topic_arn"),

@@ -364,18 +364,19 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
         );
     }
     if let Some(arn) = &s.topic_arn {
+        let checked = names::arn(arn, "sns", &[]);
+        let valid = checked.is_ok();
         rule(
             out,
             "topic-arn",
             "/sns/topic_arn",
-            names::arn(arn, "sns", &[]),
+            checked,
             Some("for example arn:aws:sns:eu-west-1:111122223333:org-audit-delivery"),
         );
-        let policy = policy::topic_policy(&policy_context(spec), false);
-        let known = |r, a| (r == Res::Topic && a == Attr::Arn).then(|| arn.clone());
-        let (sids, words) = required(&policy, &known);
-        let valid = names::arn(arn, "sns", &[]).is_ok();
         out.extend(valid.then(|| {
+            let policy = policy::topic_policy(&policy_context(spec), false);
+            let known = |r, a| (r == Res::Topic && a == Attr::Arn).then(|| arn.clone());
+            let (sids, words) = required(&policy, &known);
             Diagnostic::note(
                 "existing-topic-policy",
                 "/sns/topic_arn",
@@ -437,14 +438,16 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
         }
     }
     if let Some(arn) = &c.role_arn {
+        let checked = names::arn(arn, "iam", &["role"]);
+        let valid = checked.is_ok();
         rule(
             out,
             "role-arn",
             "/cloudwatch_logs/role_arn",
-            names::arn(arn, "iam", &["role"]),
+            checked,
             Some("for example arn:aws:iam::111122223333:role/CloudTrailToCloudWatchLogs"),
         );
-        if names::arn(arn, "iam", &["role"]).is_ok() {
+        if valid {
             out.push(existing_role_note(spec, c.log_group_arn.as_deref()));
         }
     }
