@@ -21,8 +21,8 @@ impl Text {
     }
 
     /// The characters as written, for what reads text as data: CloudFormation outside `Fn::Sub`,
-    /// `explain`, literals of expressions. The Terraform emitter calls it only in its escaping
-    /// `text()` (`tests/architecture.rs`).
+    /// `explain`, literals of expressions. The Terraform emitter calls it only to escape
+    /// the characters (`tests/architecture.rs`).
     pub fn verbatim(&self) -> &str {
         &self.0
     }

@@ -66,20 +66,18 @@ fn escaped(s: &str, out: &mut String) {
     out.push_str(rest);
 }
 
-/// Text a user wrote, as a Terraform string that means exactly those characters: the one place
-/// where this emitter reads a `Text` (`tests/architecture.rs` holds it to that).
-pub fn text(t: &Text) -> Value {
+/// Text a user wrote, spelled so that Terraform reads exactly those characters: the one place
+/// where this emitter reads a `Text` (`tests/architecture.rs` holds it to that). Map keys use it
+/// as it is, since Terraform reads the property names of a JSON object as templates too.
+fn spelled(t: &Text) -> String {
     let mut out = String::new();
     escaped(t.verbatim(), &mut out);
-    Value::String(out)
+    out
 }
 
-/// A map key of user text: Terraform reads the property names of a JSON object as templates too.
-fn tag_key(t: &Text) -> String {
-    match text(t) {
-        Value::String(s) => s,
-        _ => String::new(),
-    }
+/// Text a user wrote, as a Terraform string.
+pub fn text(t: &Text) -> Value {
+    Value::String(spelled(t))
 }
 
 fn texts(list: &[Text]) -> Value {
@@ -219,7 +217,7 @@ fn with_tags(mut body: Map<String, Value>, model: &Model) -> Value {
         let tags: Map<String, Value> = model
             .tags
             .iter()
-            .map(|(k, v)| (tag_key(k), text(v)))
+            .map(|(k, v)| (spelled(k), text(v)))
             .collect();
         body.insert("tags".into(), Value::Object(tags));
     }
@@ -633,6 +631,6 @@ mod tests {
         ] {
             assert_eq!(text(&Text::from(written)), json!(rendered), "{written}");
         }
-        assert_eq!(tag_key(&Text::from("a${b}")), "a$${b}");
+        assert_eq!(spelled(&Text::from("a${b}")), "a$${b}");
     }
 }
