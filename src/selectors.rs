@@ -174,8 +174,8 @@ fn rw_name(rw: ReadWrite) -> &'static str {
     }
 }
 
-/// Which management events, if any, with the sources left out.
-fn management(m: &Management) -> Option<(ReadWrite, Vec<String>)> {
+/// Which management events the `management` word asks for, if any, with the sources left out.
+pub fn management(m: &Management) -> Option<(ReadWrite, Vec<String>)> {
     match m {
         Management::Preset(ManagementPreset::None) => None,
         Management::Preset(ManagementPreset::All) => Some((ReadWrite::All, Vec::new())),

@@ -8,8 +8,8 @@
 
 use super::prose::{and_list, count};
 use crate::model::Model;
-use crate::selectors::{Recorded, Selectors};
-use crate::spec::{DataEvents, Events, Management, ManagementPreset, ReadWrite, Spec};
+use crate::selectors::{self, Recorded, Selectors};
+use crate::spec::{DataEvents, Events, Management, ReadWrite, Spec};
 
 /// An S3 data entry for all objects that leaves out the trail's own bucket (the rule of
 /// `selectors`, "aws-cloudtrail-facts" §3).
@@ -25,20 +25,8 @@ fn read_write(rw: ReadWrite) -> &'static str {
     }
 }
 
-/// The reads and writes the `management` word asks for.
-fn asked(m: &Management) -> (bool, bool) {
-    let rw = match m {
-        Management::Preset(ManagementPreset::None) => return (false, false),
-        Management::Preset(ManagementPreset::All) => ReadWrite::All,
-        Management::Preset(ManagementPreset::ReadOnly) => ReadWrite::ReadOnly,
-        Management::Preset(ManagementPreset::WriteOnly) => ReadWrite::WriteOnly,
-        Management::Detailed(d) => d.read_write,
-    };
-    (rw != ReadWrite::WriteOnly, rw != ReadWrite::ReadOnly)
-}
-
 /// What is recorded (the plan), in the words of the spec where they agree, saying where raw
-/// advanced selectors record more than the `management` word.
+/// advanced selectors record more than the `management` word asks for (as `selectors` reads it).
 fn management(m: &Management, r: Recorded) -> String {
     let recorded = (r.management_reads, r.management_writes);
     let mut text = match recorded {
@@ -47,12 +35,16 @@ fn management(m: &Management, r: Recorded) -> String {
         (false, true) => "write only".to_string(),
         (false, false) => "none".to_string(),
     };
-    if let Management::Detailed(d) = m {
-        if !d.exclude_sources.is_empty() {
-            text.push_str(&format!(", except from {}", and_list(&d.exclude_sources)));
+    let asked = selectors::management(m);
+    let (reads, writes) = asked.as_ref().map_or((false, false), |(rw, _)| {
+        (*rw != ReadWrite::WriteOnly, *rw != ReadWrite::ReadOnly)
+    });
+    if let Some((_, excluded)) = &asked {
+        if !excluded.is_empty() {
+            text.push_str(&format!(", except from {}", and_list(excluded)));
         }
     }
-    if recorded != asked(m) {
+    if recorded != (reads, writes) {
         text.push_str(" (partly through the raw advanced selectors)");
     }
     text

@@ -5,7 +5,7 @@
 //! Owns the placeholders for what only deploy time knows (`<partition>`, `<account>`,
 //! `<region>`). It must not choose statements.
 
-use super::{Effect, Principal, Statement};
+use super::{Principal, Statement};
 use crate::expr::{Attr, Expr, Res};
 
 /// What an attribute of a resource is called in a note, when the note knows it (the ARN of the
@@ -39,10 +39,7 @@ fn values(list: &[Expr], names: Names) -> String {
 
 /// `Sid: Allow PRINCIPAL ACTIONS on RESOURCES when TEST KEY = VALUE and ...`
 pub fn statement(s: &Statement, names: Names) -> String {
-    let effect = match s.effect {
-        Effect::Allow => "Allow",
-        Effect::Deny => "Deny",
-    };
+    let effect = s.effect.as_str();
     let principal = match &s.principal {
         Principal::Service(e) => values(std::slice::from_ref(e), names),
         Principal::Aws(list) => values(list, names),
