@@ -62,9 +62,15 @@ enum Command {
         #[arg(long, short, conflicts_with = "out_dir")]
         output: Option<PathBuf>,
         /// Write one output per spec into this directory: NAME.template.json (CloudFormation) or
-        /// NAME/main.tf.json (Terraform), NAME being the spec's file name without extension.
+        /// NAME/main.tf.json (Terraform), NAME being the spec's file name without extension. A
+        /// spec with `accounts` writes one per part: NAME.PART.template.json or
+        /// NAME/PART/main.tf.json.
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// Only this part of a spec with `accounts` (an organization layout); needed to print
+        /// one or to write it with -o.
+        #[arg(long, value_enum)]
+        part: Option<PartArg>,
         /// Compare with the existing files instead of writing; exit 1 if any is stale or missing.
         #[arg(long)]
         check: bool,
@@ -143,6 +149,22 @@ impl From<TargetArg> for Target {
     }
 }
 
+/// A part of an organization layout, as `--part` names it.
+#[derive(Clone, Copy, ValueEnum)]
+enum PartArg {
+    LogArchive,
+    Management,
+}
+
+impl From<PartArg> for crate::layout::Part {
+    fn from(p: PartArg) -> crate::layout::Part {
+        match p {
+            PartArg::LogArchive => crate::layout::Part::LogArchive,
+            PartArg::Management => crate::layout::Part::Management,
+        }
+    }
+}
+
 /// A failure that is not about a spec's content: exit code 2.
 pub(crate) struct Usage(pub(crate) String);
 
@@ -172,6 +194,7 @@ pub fn main() -> ExitCode {
             target,
             output,
             out_dir,
+            part,
             check,
             deny_warnings,
         } => {
@@ -179,6 +202,7 @@ pub fn main() -> ExitCode {
                 target: target.into(),
                 output,
                 out_dir,
+                part: part.map(Into::into),
                 check,
                 deny_warnings,
             };

@@ -79,6 +79,23 @@ pub enum Attr {
     Arn,
 }
 
+/// A value the output takes from whoever deploys it: a CloudFormation parameter, a Terraform
+/// variable. Only what one part of an organization layout learns from another after deploying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Input {
+    /// The ARN of the log files' key, an output of the log archive part.
+    KmsKeyArn,
+}
+
+impl Input {
+    /// snake_case; CloudFormation writes it in PascalCase.
+    pub fn name(self) -> &'static str {
+        match self {
+            Input::KmsKeyArn => "kms_key_arn",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expr {
     Lit(String),
@@ -86,6 +103,7 @@ pub enum Expr {
     Account,
     Region,
     Attr(Res, Attr),
+    Input(Input),
     Join(Vec<Expr>),
 }
 

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod emit;
 pub mod explain;
 pub mod expr;
+pub mod layout;
 pub mod model;
 pub mod policy;
 pub mod selectors;
@@ -29,10 +30,18 @@ pub enum Target {
     Terraform,
 }
 
-/// Checks and compiles one spec text. The output is `None` when the spec has errors; the
+/// One output of a spec: the whole trail, or one part of its organization layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub part: Option<layout::Part>,
+    pub text: String,
+}
+
+/// Checks and compiles one spec text. The outputs are `None` when the spec has errors; the
 /// diagnostics (errors, warnings, notes) come back either way. What only one target cannot
-/// deploy is a warning in `validate` and an error when compiling for that target.
-pub fn compile(text: &str, target: Target) -> (Option<String>, Vec<Diagnostic>) {
+/// deploy is a warning in `validate` and an error when compiling for that target. A spec with
+/// `accounts` gives one output per part, in deploy order; any other spec gives one.
+pub fn compile(text: &str, target: Target) -> (Option<Vec<Output>>, Vec<Diagnostic>) {
     compile_with(text, target, &blueprint::Catalog::shipped())
 }
 
@@ -41,7 +50,7 @@ pub fn compile_with(
     text: &str,
     target: Target,
     catalog: &blueprint::Catalog,
-) -> (Option<String>, Vec<Diagnostic>) {
+) -> (Option<Vec<Output>>, Vec<Diagnostic>) {
     let mut checked = validate::check_with(text, catalog);
     if target == Target::Terraform {
         for d in checked
@@ -59,11 +68,16 @@ pub fn compile_with(
         .spec
         .zip(checked.selectors)
         .map(|(spec, selectors)| {
-            let model = model::lower(&spec, selectors);
-            match target {
-                Target::CloudFormation => emit::cloudformation::emit(&model),
-                Target::Terraform => emit::terraform::emit(&model),
-            }
+            model::lower_all(&spec, selectors)
+                .iter()
+                .map(|model| Output {
+                    part: model.part,
+                    text: match target {
+                        Target::CloudFormation => emit::cloudformation::emit(model),
+                        Target::Terraform => emit::terraform::emit(model),
+                    },
+                })
+                .collect()
         });
     (output, checked.diagnostics)
 }

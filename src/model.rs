@@ -7,7 +7,8 @@
 
 pub mod alarms;
 
-use crate::expr::{Attr, Expr, Res, Text};
+use crate::expr::{Attr, Expr, Input, Res, Text};
+use crate::layout::{self, Part};
 use crate::policy::{self, Context, KeyUsers, Policy};
 use crate::selectors::Selectors;
 use crate::spec::{self, Insight, Spec};
@@ -25,15 +26,26 @@ pub const NONCURRENT_VERSION_DAYS: u32 = 30;
 
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The part of an organization layout this output is, or `None` for a whole trail.
+    pub part: Option<Part>,
+    /// The account the output must be deployed to, when the spec says (a layout's parts).
+    pub account: Option<Text>,
+    /// The trail's name, which every part is named after.
+    pub name: Text,
+    /// The trail's ARN, known before it exists (built from its name, as the policies do).
+    pub trail_arn: Expr,
     pub description: Text,
     pub home_region: Option<Text>,
     pub tags: Vec<(Text, Text)>,
+    /// What the deployer passes in (`Expr::Input`), with the pattern that admits it.
+    pub inputs: Vec<InputSpec>,
     pub bucket: Option<Bucket>,
     pub key: Option<Key>,
     pub topic: Option<Topic>,
     pub log_group: Option<LogGroup>,
     pub logs_role: Option<Role>,
-    pub trail: Trail,
+    /// The trail, except in a layout's log archive part.
+    pub trail: Option<Trail>,
     /// Metric filters on the trail's log group, each with the alarm in `alarms` of the same key.
     pub metric_filters: Vec<MetricFilter>,
     pub alarms: Vec<Alarm>,
@@ -44,17 +56,39 @@ pub struct Model {
     pub retained: Vec<Res>,
 }
 
+/// A value the deployer passes in, and what it must look like.
+#[derive(Debug, Clone)]
+pub struct InputSpec {
+    pub input: Input,
+    pub description: Text,
+    /// A regular expression the whole value must match (CloudFormation `AllowedPattern`, a
+    /// Terraform validation).
+    pub pattern: String,
+}
+
 /// A bucket trailsmith creates, hardened: public access blocked, ACLs disabled, encrypted.
 #[derive(Debug, Clone)]
 pub struct Bucket {
     pub name: Option<Text>,
     pub versioning: bool,
-    /// SSE-KMS with this key, or SSE-S3 when `None`.
-    pub kms_key: Option<Expr>,
+    pub encryption: Encryption,
     pub archive_after_days: Option<u32>,
     pub expire_after_days: Option<u32>,
     pub access_logging: Option<AccessLogging>,
     pub policy: Policy,
+}
+
+/// A bucket's default encryption.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Encryption {
+    /// SSE-S3.
+    S3,
+    /// SSE-KMS with the account's AWS managed key `aws/s3`: for a log archive bucket whose log
+    /// files CloudTrail encrypts with the management account's key, a key that does not exist when
+    /// the bucket is made.
+    AwsManagedKms,
+    /// SSE-KMS with this key.
+    Kms(Expr),
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +121,7 @@ pub struct LogGroup {
 
 #[derive(Debug, Clone)]
 pub struct Role {
+    pub description: Text,
     pub trust: Policy,
     pub policy_name: &'static str,
     pub policy: Policy,
@@ -134,34 +169,74 @@ pub fn delivery_topic_name(trail: &str, sns: &spec::Sns) -> String {
         .unwrap_or_else(|| format!("{}-delivery", dashed(trail)))
 }
 
-/// The spec with the selectors `validate` planned for it (planned once, lowered as they are).
+/// The spec with the selectors `validate` planned for it (planned once, lowered as they are), as
+/// one whole trail. A spec with `accounts` is lowered by `lower_all`.
 pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
+    lower_part(spec, selectors, None)
+}
+
+/// Every output of the spec in deploy order: the whole trail, or each part of its organization
+/// layout.
+pub fn lower_all(spec: &Spec, selectors: Selectors) -> Vec<Model> {
+    match layout::parts(spec) {
+        [] => vec![lower(spec, selectors)],
+        parts => parts
+            .iter()
+            .map(|p| lower_part(spec, selectors.clone(), Some(*p)))
+            .collect(),
+    }
+}
+
+/// The resources of one part (or, for `None`, all of them). In a layout the log archive part
+/// holds the bucket and, where the spec puts it, the key of the log files; the management part
+/// holds the rest, naming the bucket and that key by literal name and ARN.
+fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
     let name = spec.trail.name.clone();
-    let ctx = Context {
-        trail_name: name.clone(),
-        organization_id: spec.trail.organization.as_ref().map(|o| o.id.clone()),
-        prefix: spec.bucket.prefix.clone(),
-        writer_accounts: spec.bucket.writer_accounts.clone(),
-    };
+    let ctx = layout::policy_context(spec);
+    let holds_bucket = part != Some(Part::Management) && !spec.bucket.existing;
+    let holds_trail = part != Some(Part::LogArchive);
+    let key_here = part.is_none() || layout::key_part(spec) == part;
     let kms = spec.kms.settings();
     let new_key = kms.as_ref().filter(|k| k.key_arn.is_none());
-    let key_arn = kms.as_ref().map(|k| match &k.key_arn {
-        Some(arn) => Expr::lit(arn),
-        None => Expr::Attr(Res::Key, Attr::Arn),
+    // "Encrypt log data in CloudWatch Logs using AWS KMS" and SNS encryption take a key of
+    // another account, but then the management account's alarms break whenever the log archive
+    // account changes its key policy; its own key keeps each account's data under its own key.
+    let monitoring_key = new_key.is_some() && !key_here && part == Some(Part::Management);
+    let creates_key = new_key.is_some() && (key_here || monitoring_key);
+    let key_arn = kms.as_ref().and_then(|k| match &k.key_arn {
+        Some(arn) => Some(Expr::lit(arn)),
+        None if key_here => Some(Expr::Attr(Res::Key, Attr::Arn)),
+        // The key's id is random: the management part learns its ARN from the log archive's
+        // output, since a trail named by an alias ARN reads back another value on every plan.
+        None if part == Some(Part::Management) => Some(Expr::Input(Input::KmsKeyArn)),
+        None => None,
     });
+    let mut inputs = Vec::new();
+    if key_arn == Some(Expr::Input(Input::KmsKeyArn)) {
+        inputs.push(key_input(spec));
+    }
     let mut depends_on = Vec::new();
 
-    let bucket = (!spec.bucket.existing).then(|| {
+    let bucket = holds_bucket.then(|| {
         depends_on.push(Res::BucketPolicy);
-        bucket(&spec.bucket, key_arn.clone(), &ctx)
+        let encryption = match (&key_arn, &kms) {
+            (Some(key), _) => Encryption::Kms(key.clone()),
+            (None, Some(_)) => Encryption::AwsManagedKms,
+            (None, None) => Encryption::S3,
+        };
+        bucket(&spec.bucket, encryption, &ctx)
     });
     let bucket_name = match &spec.bucket.name {
-        Some(n) if spec.bucket.existing => Expr::lit(n),
+        Some(n) if !holds_bucket => Expr::lit(n),
         _ => Expr::Attr(Res::Bucket, Attr::Name),
     };
 
-    let watch = alarms::lower(spec);
-    let sns = spec.sns.settings();
+    let watch = if holds_trail {
+        alarms::lower(spec)
+    } else {
+        alarms::Lowered::default()
+    };
+    let sns = spec.sns.settings().filter(|_| holds_trail);
     let topic = sns.as_ref().filter(|s| s.topic_arn.is_none()).map(|s| {
         depends_on.push(Res::TopicPolicy);
         Topic {
@@ -177,7 +252,8 @@ pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
         None => Expr::Attr(Res::Topic, Attr::Name),
     });
 
-    let (log_group, logs_role, cloudwatch_logs) = match spec.cloudwatch_logs.settings() {
+    let logs = spec.cloudwatch_logs.settings().filter(|_| holds_trail);
+    let (log_group, logs_role, cloudwatch_logs) = match logs {
         None => (None, None, None),
         Some(c) => {
             let group = c.log_group_arn.is_none().then(|| LogGroup {
@@ -204,6 +280,9 @@ pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
             let role = c.role_arn.is_none().then(|| {
                 depends_on.push(Res::LogsRole);
                 Role {
+                    description: Text::new(format!(
+                        "Lets CloudTrail trail {name} deliver to CloudWatch Logs"
+                    )),
                     trust: policy::logs_role_trust(&ctx),
                     policy_name: "cloudtrail-log-delivery",
                     policy: policy::logs_role_policy(&ctx, &group_arn),
@@ -218,8 +297,10 @@ pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
         }
     };
 
-    let key = new_key.map(|k| {
-        depends_on.push(Res::Key);
+    let key = new_key.filter(|_| creates_key).map(|k| {
+        if key_here {
+            depends_on.push(Res::Key);
+        }
         let users = KeyUsers {
             admins: k.admins.clone(),
             decrypt_principals: k.decrypt_principals.clone(),
@@ -229,14 +310,26 @@ pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
                 .filter(|t| t.kms_key.is_some())
                 .map(|t| t.name.verbatim().to_string()),
             alarm_topic: watch.encrypted_topic.clone(),
+            monitoring_only: monitoring_key,
+        };
+        let alias = k
+            .alias
+            .clone()
+            .unwrap_or_else(|| format!("alias/cloudtrail/{}", dashed(&name)));
+        let (description, alias) = if monitoring_key {
+            (
+                format!("Encrypts the CloudWatch Logs group and topics of CloudTrail trail {name}"),
+                format!("{alias}-monitoring"),
+            )
+        } else {
+            (
+                format!("Encrypts the log files of CloudTrail trail {name}"),
+                alias,
+            )
         };
         Key {
-            description: Text::new(format!("Encrypts the log files of CloudTrail trail {name}")),
-            alias: Text::new(
-                k.alias
-                    .clone()
-                    .unwrap_or_else(|| format!("alias/cloudtrail/{}", dashed(&name))),
-            ),
+            description: Text::new(description),
+            alias: Text::new(alias),
             deletion_window_days: k
                 .deletion_window_days
                 .unwrap_or(DEFAULT_DELETION_WINDOW_DAYS),
@@ -246,9 +339,9 @@ pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
     depends_on.sort();
 
     let t = &spec.trail;
-    let trail = Trail {
+    let trail = holds_trail.then(|| Trail {
         name: Text::new(name.clone()),
-        bucket_name,
+        bucket_name: bucket_name.clone(),
         prefix: spec.bucket.prefix.clone().map(Text::from),
         kms_key: key_arn,
         sns_topic,
@@ -261,15 +354,19 @@ pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
         selectors,
         insights: insights(&spec.events.insights),
         depends_on,
+    });
+    let created = Created {
+        trail: trail.is_some(),
+        key: match &key {
+            Some(_) if monitoring_key => KeyKind::Monitoring,
+            Some(_) => KeyKind::LogFiles,
+            None => KeyKind::None,
+        },
+        topic: topic.is_some(),
+        log_group: log_group.is_some(),
+        alerts_topic: watch.topic.is_some(),
     };
-    let mut outputs = outputs(&trail, key.is_some(), topic.is_some(), log_group.is_some());
-    if watch.topic.is_some() {
-        outputs.push(Output {
-            name: "alerts_topic_arn",
-            description: "Topic that receives the CloudWatch alarms",
-            value: Expr::Attr(Res::AlertsTopic, Attr::Arn),
-        });
-    }
+    let outputs = outputs(&bucket_name, &created);
     let retained = [
         (Res::Bucket, bucket.is_some()),
         (Res::Key, key.is_some()),
@@ -278,16 +375,28 @@ pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
     .into_iter()
     .filter_map(|(res, created)| created.then_some(res))
     .collect();
+    let account = part.and_then(|p| p.account(spec)).map(Text::from);
+    let description = match (part, &account) {
+        (Some(p), Some(a)) => format!(
+            "CloudTrail trail {name}, {} part (account {}), generated by trailsmith from a trail spec",
+            p.title(),
+            a.verbatim()
+        ),
+        _ => format!("CloudTrail trail {name}, generated by trailsmith from a trail spec"),
+    };
     Model {
-        description: Text::new(format!(
-            "CloudTrail trail {name}, generated by trailsmith from a trail spec"
-        )),
+        part,
+        account,
+        name: Text::new(name),
+        trail_arn: ctx.trail_arn(),
+        description: Text::new(description),
         home_region: t.home_region.clone().map(Text::from),
         tags: spec
             .tags
             .iter()
             .map(|(k, v)| (Text::new(k.clone()), Text::new(v.clone())))
             .collect(),
+        inputs,
         bucket,
         key,
         topic,
@@ -302,55 +411,102 @@ pub fn lower(spec: &Spec, selectors: Selectors) -> Model {
     }
 }
 
-/// The values users wire into other stacks: the trail, then each resource created.
-fn outputs(trail: &Trail, key: bool, topic: bool, log_group: bool) -> Vec<Output> {
+/// The log files' key, as the management part of a layout takes it: a key ARN (never an alias)
+/// of the log archive account in the trail's region.
+fn key_input(spec: &Spec) -> InputSpec {
+    let account = layout::Part::LogArchive.account(spec).unwrap_or_default();
+    let region = spec.trail.home_region.clone().unwrap_or_default();
+    InputSpec {
+        input: Input::KmsKeyArn,
+        description: Text::new(format!(
+            "ARN of the key that encrypts the log files: output kms_key_arn of the log archive part (account {account})"
+        )),
+        pattern: format!(
+            "^arn:aws[a-z-]*:kms:{region}:{account}:key/(mrk-[0-9a-f]{{32}}|[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}})$"
+        ),
+    }
+}
+
+/// Which key an output creates, for its outputs.
+#[derive(PartialEq)]
+enum KeyKind {
+    None,
+    LogFiles,
+    Monitoring,
+}
+
+/// What an output creates, for its outputs.
+struct Created {
+    trail: bool,
+    key: KeyKind,
+    topic: bool,
+    log_group: bool,
+    alerts_topic: bool,
+}
+
+/// The values users wire into other stacks (and one part of a layout into the other): the
+/// trail, then each resource created.
+fn outputs(bucket_name: &Expr, created: &Created) -> Vec<Output> {
     let out = |name, description, value| Output {
         name,
         description,
         value,
     };
-    let mut list = vec![
-        out(
+    let mut list = Vec::new();
+    if created.trail {
+        list.push(out(
             "trail_arn",
             "ARN of the trail",
             Expr::Attr(Res::Trail, Attr::Arn),
-        ),
-        out(
-            "bucket_name",
-            "Bucket that receives the log files",
-            trail.bucket_name.clone(),
-        ),
-    ];
-    if key {
-        list.push(out(
+        ));
+    }
+    list.push(out(
+        "bucket_name",
+        "Bucket that receives the log files",
+        bucket_name.clone(),
+    ));
+    match created.key {
+        KeyKind::LogFiles => list.push(out(
             "kms_key_arn",
             "KMS key encrypting the log files",
             Expr::Attr(Res::Key, Attr::Arn),
-        ));
+        )),
+        KeyKind::Monitoring => list.push(out(
+            "monitoring_key_arn",
+            "KMS key encrypting the log group and topics",
+            Expr::Attr(Res::Key, Attr::Arn),
+        )),
+        KeyKind::None => {}
     }
-    if topic {
+    if created.topic {
         list.push(out(
             "sns_topic_arn",
             "Topic told of each log file delivery",
             Expr::Attr(Res::Topic, Attr::Arn),
         ));
     }
-    if log_group {
-        let name = Expr::Attr(Res::LogGroup, Attr::Name);
+    if created.log_group {
         list.push(out(
             "log_group_name",
             "CloudWatch Logs group receiving the events",
-            name,
+            Expr::Attr(Res::LogGroup, Attr::Name),
+        ));
+    }
+    if created.alerts_topic {
+        list.push(out(
+            "alerts_topic_arn",
+            "Topic that receives the CloudWatch alarms",
+            Expr::Attr(Res::AlertsTopic, Attr::Arn),
         ));
     }
     list
 }
 
-fn bucket(b: &spec::Bucket, kms_key: Option<Expr>, ctx: &Context) -> Bucket {
+fn bucket(b: &spec::Bucket, encryption: Encryption, ctx: &Context) -> Bucket {
     Bucket {
         name: b.name.clone().map(Text::from),
         versioning: b.versioning.unwrap_or(true),
-        kms_key,
+        encryption,
         archive_after_days: b.lifecycle.as_ref().and_then(|l| l.archive_after_days),
         expire_after_days: b.lifecycle.as_ref().and_then(|l| l.expire_after_days),
         access_logging: b.access_logging.as_ref().map(|l| AccessLogging {
@@ -361,10 +517,15 @@ fn bucket(b: &spec::Bucket, kms_key: Option<Expr>, ctx: &Context) -> Bucket {
     }
 }
 
-/// The log bucket's ARN, which "all S3 objects" data events leave out.
-pub fn trail_bucket_arn(b: &spec::Bucket) -> Expr {
+/// The log bucket's ARN, which "all S3 objects" data events leave out: a reference to the bucket
+/// the output creates, or the name written in the spec (an existing bucket, or a layout's, which
+/// the management part's trail names but does not create).
+pub fn trail_bucket_arn(spec: &Spec) -> Expr {
+    let b = &spec.bucket;
     match &b.name {
-        Some(name) if b.existing => Expr::arn("s3", None, None, Expr::lit(name)),
+        Some(name) if b.existing || spec.accounts.is_some() => {
+            Expr::arn("s3", None, None, Expr::lit(name))
+        }
         _ => Expr::Attr(Res::Bucket, Attr::Arn),
     }
 }
@@ -393,9 +554,8 @@ mod tests {
     #[test]
     fn silence_means_secure_defaults() {
         let m = model("version: 1\ntrail: {name: org.audit}\n");
-        assert!(
-            m.trail.multi_region && m.trail.global_service_events && m.trail.log_file_validation
-        );
+        let t = m.trail.clone().expect("a trail");
+        assert!(t.multi_region && t.global_service_events && t.log_file_validation);
         let key = m.key.expect("a key by default");
         assert_eq!(key.alias, "alias/cloudtrail/org-audit");
         assert_eq!(key.deletion_window_days, 30);
@@ -410,9 +570,9 @@ mod tests {
         );
         assert!(group.kms_key.is_some());
         let bucket = m.bucket.expect("a bucket by default");
-        assert!(bucket.versioning && bucket.kms_key.is_some());
+        assert!(bucket.versioning && matches!(bucket.encryption, Encryption::Kms(_)));
         assert_eq!(
-            m.trail.depends_on,
+            t.depends_on,
             vec![Res::BucketPolicy, Res::Key, Res::TopicPolicy, Res::LogsRole]
         );
     }
@@ -431,22 +591,23 @@ mod tests {
                 && m.log_group.is_none()
                 && m.logs_role.is_none()
         );
-        assert_eq!(m.trail.bucket_name, Expr::lit("central-logs"));
+        let t = m.trail.expect("a trail");
+        assert_eq!(t.bucket_name, Expr::lit("central-logs"));
         assert_eq!(
-            m.trail.cloudwatch_logs.map(|c| c.0),
+            t.cloudwatch_logs.map(|c| c.0),
             Some(Expr::lit(
                 "arn:aws:logs:eu-west-1:111122223333:log-group:g:*"
             ))
         );
-        assert!(m.trail.depends_on.is_empty());
-        assert!(m.trail.sns_topic.is_none());
+        assert!(t.depends_on.is_empty());
+        assert!(t.sns_topic.is_none());
     }
 
     #[test]
     fn kms_false_leaves_everything_on_sse_s3() {
         let m = model("version: 1\ntrail: {name: team1}\nkms: false\n");
-        assert!(m.key.is_none() && m.trail.kms_key.is_none());
-        assert!(m.bucket.expect("bucket").kms_key.is_none());
+        assert!(m.key.is_none() && m.trail.expect("trail").kms_key.is_none());
+        assert_eq!(m.bucket.expect("bucket").encryption, Encryption::S3);
         assert!(m.topic.expect("topic").kms_key.is_none());
         assert!(m.log_group.expect("group").kms_key.is_none());
     }

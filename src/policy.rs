@@ -66,6 +66,10 @@ pub struct Context {
     pub prefix: Option<String>,
     /// Other accounts whose trails deliver into our bucket and use our key.
     pub writer_accounts: Vec<String>,
+    /// The trail's account and region as written in the spec, when an organization layout puts
+    /// the trail in another account than some of these policies: then every ARN of the trail is
+    /// literal. `None`: the account and region the output is deployed to.
+    pub trail_home: Option<(String, String)>,
 }
 
 const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
@@ -120,12 +124,25 @@ impl Statement {
 impl Context {
     /// `arn:P:cloudtrail:R:A:trail/NAME`, known before the trail exists.
     pub fn trail_arn(&self) -> Expr {
+        let region = match &self.trail_home {
+            Some((_, region)) => Expr::lit(region),
+            None => Expr::Region,
+        };
         Expr::arn(
             "cloudtrail",
-            Some(Expr::Region),
-            Some(Expr::Account),
+            Some(region),
+            Some(self.trail_account()),
             Expr::lit(format!("trail/{}", self.trail_name)),
         )
+    }
+
+    /// The account that owns the trail ("Organization delegated administrator": the management
+    /// account owns an organization trail whoever created it).
+    pub fn trail_account(&self) -> Expr {
+        match &self.trail_home {
+            Some((account, _)) => Expr::lit(account),
+            None => Expr::Account,
+        }
     }
 
     fn source_is_trail(&self) -> Condition {
@@ -185,7 +202,7 @@ pub fn bucket_policy(ctx: &Context) -> Policy {
             "AWSCloudTrailWrite",
             cloudtrail(),
             &["s3:PutObject"],
-            vec![ctx.log_path(Expr::Account)],
+            vec![ctx.log_path(ctx.trail_account())],
         )
         .when(full_control.clone())
         .when(ctx.source_is_trail()),
@@ -256,6 +273,10 @@ pub struct KeyUsers {
     /// Name of the topic encrypted with this key that receives CloudWatch alarms (the delivery
     /// topic or the alerts topic; a literal, for the same reason), or the ARN of one made elsewhere.
     pub alarm_topic: Option<String>,
+    /// The key does not encrypt log files (no CloudTrail encryption, no readers): the key an
+    /// organization layout's management account keeps for its own log group and topics when the
+    /// log files' key is in the log archive account.
+    pub monitoring_only: bool,
 }
 
 /// What a publisher needs of the key of an encrypted topic: both actions, for that one topic
@@ -304,13 +325,6 @@ const KEY_ADMIN_ACTIONS: [&str; 15] = [
 pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
     let any = || vec![Expr::lit("*")];
     let root = Expr::arn("iam", None, Some(Expr::Account), Expr::lit("root"));
-    let own_trails = Expr::arn(
-        "cloudtrail",
-        Some(Expr::lit("*")),
-        Some(Expr::Account),
-        Expr::lit("trail/*"),
-    );
-    let context_key = "kms:EncryptionContext:aws:cloudtrail:arn";
     let mut statements = vec![allow(
         "EnableRootAccess",
         Principal::Aws(vec![root]),
@@ -325,60 +339,8 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
             any(),
         ));
     }
-    statements.push(
-        allow(
-            "AllowCloudTrailEncrypt",
-            cloudtrail(),
-            &["kms:GenerateDataKey*"],
-            any(),
-        )
-        .when(cond("StringLike", context_key, vec![own_trails]))
-        .when(ctx.source_is_trail()),
-    );
-    if !ctx.writer_accounts.is_empty() {
-        statements.push(
-            allow(
-                "AllowCloudTrailEncryptWriterAccounts",
-                cloudtrail(),
-                &["kms:GenerateDataKey*"],
-                any(),
-            )
-            .when(cond("StringLike", context_key, ctx.writer_trails()))
-            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
-        );
-    }
-    statements.push(
-        allow(
-            "AllowCloudTrailDescribe",
-            cloudtrail(),
-            &["kms:DescribeKey"],
-            any(),
-        )
-        .when(ctx.source_is_trail()),
-    );
-    if !ctx.writer_accounts.is_empty() {
-        // The same page lists "describe KMS key properties" as required for every trail that
-        // uses the key, so a writer account's CreateTrail with this key needs it too.
-        statements.push(
-            allow(
-                "AllowCloudTrailDescribeWriterAccounts",
-                cloudtrail(),
-                &["kms:DescribeKey"],
-                any(),
-            )
-            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
-        );
-    }
-    if !users.decrypt_principals.is_empty() {
-        statements.push(
-            allow(
-                "AllowLogFileDecryption",
-                Principal::Aws(users.decrypt_principals.iter().map(Expr::lit).collect()),
-                &["kms:Decrypt", "kms:ReEncryptFrom"],
-                any(),
-            )
-            .when(cond("Null", context_key, vec![Expr::lit("false")])),
-        );
+    if !users.monitoring_only {
+        log_file_statements(ctx, users, &mut statements);
     }
     if let Some(group) = &users.log_group {
         // "Encrypt log data in CloudWatch Logs using AWS KMS": the regional logs service principal,
@@ -436,6 +398,74 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
         ));
     }
     Policy { statements }
+}
+
+/// CloudTrail encrypting log files with the key, for this trail and the writer accounts' trails
+/// (encryption context and SourceArn), and the named readers decrypting them.
+fn log_file_statements(ctx: &Context, users: &KeyUsers, statements: &mut Vec<Statement>) {
+    let any = || vec![Expr::lit("*")];
+    let own_trails = Expr::arn(
+        "cloudtrail",
+        Some(Expr::lit("*")),
+        Some(ctx.trail_account()),
+        Expr::lit("trail/*"),
+    );
+    let context_key = "kms:EncryptionContext:aws:cloudtrail:arn";
+    statements.push(
+        allow(
+            "AllowCloudTrailEncrypt",
+            cloudtrail(),
+            &["kms:GenerateDataKey*"],
+            any(),
+        )
+        .when(cond("StringLike", context_key, vec![own_trails]))
+        .when(ctx.source_is_trail()),
+    );
+    if !ctx.writer_accounts.is_empty() {
+        statements.push(
+            allow(
+                "AllowCloudTrailEncryptWriterAccounts",
+                cloudtrail(),
+                &["kms:GenerateDataKey*"],
+                any(),
+            )
+            .when(cond("StringLike", context_key, ctx.writer_trails()))
+            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
+        );
+    }
+    statements.push(
+        allow(
+            "AllowCloudTrailDescribe",
+            cloudtrail(),
+            &["kms:DescribeKey"],
+            any(),
+        )
+        .when(ctx.source_is_trail()),
+    );
+    if !ctx.writer_accounts.is_empty() {
+        // The same page lists "describe KMS key properties" as required for every trail that
+        // uses the key, so a writer account's CreateTrail with this key needs it too.
+        statements.push(
+            allow(
+                "AllowCloudTrailDescribeWriterAccounts",
+                cloudtrail(),
+                &["kms:DescribeKey"],
+                any(),
+            )
+            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
+        );
+    }
+    if !users.decrypt_principals.is_empty() {
+        statements.push(
+            allow(
+                "AllowLogFileDecryption",
+                Principal::Aws(users.decrypt_principals.iter().map(Expr::lit).collect()),
+                &["kms:Decrypt", "kms:ReEncryptFrom"],
+                any(),
+            )
+            .when(cond("Null", context_key, vec![Expr::lit("false")])),
+        );
+    }
 }
 
 /// "Amazon SNS topic policy for CloudTrail"; with `alarms`, the topic also receives CloudWatch

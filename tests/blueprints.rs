@@ -24,8 +24,10 @@ fn every_shipped_blueprint_renders_validates_and_compiles() {
         );
         for target in [Target::CloudFormation, Target::Terraform] {
             let (output, diagnostics) = compile(&text, target);
-            let output = output.unwrap_or_else(|| panic!("{}: {diagnostics:?}", blueprint.name));
-            serde_json::from_str::<serde_json::Value>(&output).expect("JSON output");
+            let outputs = output.unwrap_or_else(|| panic!("{}: {diagnostics:?}", blueprint.name));
+            for out in outputs {
+                serde_json::from_str::<serde_json::Value>(&out.text).expect("JSON output");
+            }
         }
     }
 }
@@ -65,7 +67,10 @@ fn team_examples_extend_the_baseline_and_compile() {
         let team = spec.tags.get("team").expect("a team tag");
         for target in [Target::CloudFormation, Target::Terraform] {
             let (output, diagnostics) = compile(&text, target);
-            let output = output.unwrap_or_else(|| panic!("{}: {diagnostics:?}", path.display()));
+            let output = match output.as_deref() {
+                Some([one]) => one.text.clone(),
+                _ => panic!("{}: not one output: {diagnostics:?}", path.display()),
+            };
             assert!(
                 output.contains("UnauthorizedApiCalls"),
                 "{}",

@@ -1225,33 +1225,36 @@ fn check_text(text: &str, public: bool) -> Result<Tally, String> {
                 "{what}: validate passed but compile refused: {errs:?}"
             ));
         }
-        let Some(output) = output else {
+        let Some(outputs) = output else {
             continue;
         };
-        let parsed: Value = serde_json::from_str(&output)
-            .map_err(|e| format!("{what}: the output is not JSON: {e}"))?;
-        // No text of the spec became code: every `${`/`%{` (Terraform) or `Fn::Sub` placeholder
-        // (CloudFormation) is a reference to what the output declares.
-        let code = match target {
-            Target::Terraform => interpolation::terraform_problems(&parsed),
-            Target::CloudFormation => interpolation::cloudformation_problems(&parsed),
-        };
-        if !code.is_empty() {
-            return Err(format!("{what}: template code in the output: {code:#?}"));
-        }
-        if target == Target::Terraform {
-            let findings = tf_schema::check_config(&parsed, tf_schema_copy());
-            if !findings.is_empty() {
-                return Err(format!(
-                    "{what}: the output does not fit the provider schema: {findings:#?}"
-                ));
+        // A spec with `accounts` has one output per part; each must hold on its own.
+        for out in &outputs {
+            let parsed: Value = serde_json::from_str(&out.text)
+                .map_err(|e| format!("{what}: the output is not JSON: {e}"))?;
+            // No text of the spec became code: every `${`/`%{` (Terraform) or `Fn::Sub`
+            // placeholder (CloudFormation) is a reference to what the output declares.
+            let code = match target {
+                Target::Terraform => interpolation::terraform_problems(&parsed),
+                Target::CloudFormation => interpolation::cloudformation_problems(&parsed),
+            };
+            if !code.is_empty() {
+                return Err(format!("{what}: template code in the output: {code:#?}"));
             }
-            tally.terraform = 1;
-        } else {
-            tally.cloudformation = 1;
+            if target == Target::Terraform {
+                let findings = tf_schema::check_config(&parsed, tf_schema_copy());
+                if !findings.is_empty() {
+                    return Err(format!(
+                        "{what}: the output does not fit the provider schema: {findings:#?}"
+                    ));
+                }
+                tally.terraform = 1;
+            } else {
+                tally.cloudformation = 1;
+            }
         }
         let (again, again_diagnostics) = guarded(&what, || compile(text, target))?;
-        if again.as_deref() != Some(output.as_str()) || again_diagnostics != diagnostics {
+        if again.as_ref() != Some(&outputs) || again_diagnostics != diagnostics {
             return Err(format!("{what}: the same input gave different output"));
         }
     }

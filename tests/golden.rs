@@ -54,37 +54,87 @@ fn stem(path: &Path) -> String {
         .to_string()
 }
 
-/// The output, or the diagnostics when this target refuses the spec (a spec may use what only
-/// one target can deploy); a spec with errors for both targets is a broken case.
-fn try_build(path: &Path, target: Target) -> Result<String, String> {
+/// One output of a spec: the whole trail, or one part of an organization layout (named as in
+/// `--out-dir`).
+#[derive(Clone)]
+struct Case {
+    spec: PathBuf,
+    part: Option<&'static str>,
+}
+
+impl Case {
+    fn whole(spec: &str) -> Case {
+        Case {
+            spec: PathBuf::from(spec),
+            part: None,
+        }
+    }
+
+    fn display(&self) -> String {
+        match self.part {
+            Some(p) => format!("{} ({p} part)", self.spec.display()),
+            None => self.spec.display().to_string(),
+        }
+    }
+
+    /// `.log-archive` for a part, nothing for a whole trail.
+    fn suffix(&self) -> String {
+        self.part.map(|p| format!(".{p}")).unwrap_or_default()
+    }
+}
+
+/// Each output with its part, or the diagnostics when this target refuses the spec (a spec may
+/// use what only one target can deploy); a spec with errors for both targets is a broken case.
+fn try_build(path: &Path, target: Target) -> Result<Vec<(Case, String)>, String> {
     let text = std::fs::read_to_string(path).expect("example readable");
     let (output, diagnostics) = compile(&text, target);
-    output.ok_or_else(|| {
+    let outputs = output.ok_or_else(|| {
         let file = path.display().to_string();
-        diagnostics.iter().map(|d| d.render(&file)).collect()
-    })
+        diagnostics
+            .iter()
+            .map(|d| d.render(&file))
+            .collect::<String>()
+    })?;
+    Ok(outputs
+        .into_iter()
+        .map(|o| {
+            let case = Case {
+                spec: path.to_path_buf(),
+                part: o.part.map(|p| p.slug()),
+            };
+            (case, o.text)
+        })
+        .collect())
 }
 
-fn build(path: &Path, target: Target) -> String {
-    try_build(path, target).unwrap_or_else(|e| panic!("{} does not compile:\n{e}", path.display()))
+/// The output of one case.
+fn build(case: &Case, target: Target) -> String {
+    let outputs = try_build(&case.spec, target)
+        .unwrap_or_else(|e| panic!("{} does not compile:\n{e}", case.display()));
+    outputs
+        .into_iter()
+        .find(|(c, _)| c.part == case.part)
+        .map(|(_, text)| text)
+        .unwrap_or_else(|| panic!("{} has no such output", case.display()))
 }
 
-/// Outputs of every case that compiles for `target`.
-fn built(target: Target) -> Vec<(PathBuf, String)> {
+/// Outputs of every case that compiles for `target`, each part of a layout apart.
+fn built(target: Target) -> Vec<(Case, String)> {
     examples()
         .into_iter()
-        .filter_map(|p| try_build(&p, target).ok().map(|out| (p, out)))
+        .filter_map(|p| try_build(&p, target).ok())
+        .flatten()
         .collect()
 }
 
-fn golden_path(example: &Path, target: Target, refused: bool) -> PathBuf {
+fn golden_path(case: &Case, target: Target, refused: bool) -> PathBuf {
     let ext = match (target, refused) {
         (Target::CloudFormation, false) => "template.json",
         (Target::CloudFormation, true) => "template.err",
         (Target::Terraform, false) => "tf.json",
         (Target::Terraform, true) => "tf.err",
     };
-    PathBuf::from("tests/golden").join(format!("{}.{ext}", stem(example)))
+    PathBuf::from("tests/golden").join(format!("{}{}.{ext}", stem(&case.spec), case.suffix()))
 }
 
 #[test]
@@ -94,19 +144,45 @@ fn outputs_match_the_reviewed_golden_files() {
     for example in examples() {
         let mut refusals = 0;
         for target in [Target::CloudFormation, Target::Terraform] {
-            let result = try_build(&example, target);
-            refusals += usize::from(result.is_err());
-            let path = golden_path(&example, target, result.is_err());
-            let stray = golden_path(&example, target, result.is_ok());
-            let actual = result.unwrap_or_else(|e| e);
-            if bless {
-                std::fs::create_dir_all("tests/golden").expect("create tests/golden");
-                std::fs::write(&path, &actual).expect("write golden");
-                let _ = std::fs::remove_file(&stray);
-            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(actual.as_str())
-                || stray.exists()
-            {
-                stale.push(path.display().to_string());
+            let whole = Case {
+                spec: example.clone(),
+                part: None,
+            };
+            let files: Vec<(PathBuf, String)> = match try_build(&example, target) {
+                Ok(outputs) => outputs
+                    .into_iter()
+                    .map(|(case, text)| (golden_path(&case, target, false), text))
+                    .collect(),
+                Err(e) => {
+                    refusals += 1;
+                    vec![(golden_path(&whole, target, true), e)]
+                }
+            };
+            // A golden file of the other kind (output or refusal) for the same case is stale.
+            let strays: Vec<PathBuf> = files
+                .iter()
+                .map(|(path, _)| {
+                    let refused = path.extension().is_some_and(|e| e == "err");
+                    let name = path.to_string_lossy().to_string();
+                    let (from, to) = match (target, refused) {
+                        (Target::CloudFormation, false) => ("template.json", "template.err"),
+                        (Target::CloudFormation, true) => ("template.err", "template.json"),
+                        (Target::Terraform, false) => ("tf.json", "tf.err"),
+                        (Target::Terraform, true) => ("tf.err", "tf.json"),
+                    };
+                    PathBuf::from(format!("{}{to}", name.strip_suffix(from).unwrap_or(&name)))
+                })
+                .collect();
+            for ((path, actual), stray) in files.iter().zip(&strays) {
+                if bless {
+                    std::fs::create_dir_all("tests/golden").expect("create tests/golden");
+                    std::fs::write(path, actual).expect("write golden");
+                    let _ = std::fs::remove_file(stray);
+                } else if std::fs::read_to_string(path).ok().as_deref() != Some(actual.as_str())
+                    || stray.exists()
+                {
+                    stale.push(path.display().to_string());
+                }
             }
         }
         assert!(refusals < 2, "{} compiles for no target", example.display());
@@ -120,8 +196,8 @@ fn outputs_match_the_reviewed_golden_files() {
 #[test]
 fn output_is_byte_identical_across_runs() {
     for target in [Target::CloudFormation, Target::Terraform] {
-        for (example, first) in built(target) {
-            assert_eq!(first, build(&example, target), "{}", example.display());
+        for (case, first) in built(target) {
+            assert_eq!(first, build(&case, target), "{}", case.display());
         }
     }
 }
@@ -492,7 +568,7 @@ fn both_targets_carry_the_same_policy_statements() {
 #[test]
 fn the_comparison_sees_a_changed_statement() {
     // Guards the parity test itself: a one-word change in one target must show up.
-    let example = PathBuf::from("examples/minimal.yaml");
+    let example = Case::whole("examples/minimal.yaml");
     let template: Value =
         serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
     let mut config: Value =
@@ -639,6 +715,11 @@ fn both_targets_record_the_same_events() {
     for (example, tf) in built(Target::Terraform) {
         let template: Value =
             serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        // A layout's log archive part has no trail; its management part is compared.
+        if template["Resources"]["Trail"].is_null() {
+            assert_eq!(example.part, Some("log-archive"), "{}", example.display());
+            continue;
+        }
         let config: Value = serde_json::from_str(&tf).expect("JSON");
         let (cfn, tf) = (cfn_selectors(&template), tf_selectors(&config));
         assert!(!cfn.1.is_empty(), "{}: no selectors", example.display());
@@ -675,7 +756,7 @@ fn both_targets_record_the_same_events() {
 
 #[test]
 fn the_selector_comparison_sees_a_change() {
-    let example = PathBuf::from("tests/cases/events-basic-s3-buckets.yaml");
+    let example = Case::whole("tests/cases/events-basic-s3-buckets.yaml");
     let template: Value =
         serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
     let mut config: Value =

@@ -533,24 +533,28 @@ fn judge(text: &str, hostile: &str, target: Target, catalog: &Catalog) -> Judged
             ..Judged::default()
         };
     };
-    let parsed: Value = serde_json::from_str(&output).expect("outputs are JSON");
-    let (scan, meanings) = match target {
-        Target::Terraform => (terraform_scan(&parsed), terraform_meanings(&parsed)),
-        Target::CloudFormation => (
-            cloudformation_scan(&parsed),
-            cloudformation_meanings(&parsed),
-        ),
-    };
+    // Each part of an organization layout is judged; the spec passes only if all of them do.
     let escaped = terraform_escaped(hostile);
-    Judged {
+    let mut judged = Judged {
         produced: true,
-        problems: scan.problems,
-        references: scan.references,
-        read_back: meanings.iter().any(|(_, m)| m.contains(hostile)),
-        escaped_present: target == Target::Terraform
-            && strings(&parsed).iter().any(|(_, s)| s.contains(&escaped)),
-        refused_by: Vec::new(),
+        ..Judged::default()
+    };
+    for out in &output {
+        let parsed: Value = serde_json::from_str(&out.text).expect("outputs are JSON");
+        let (scan, meanings) = match target {
+            Target::Terraform => (terraform_scan(&parsed), terraform_meanings(&parsed)),
+            Target::CloudFormation => (
+                cloudformation_scan(&parsed),
+                cloudformation_meanings(&parsed),
+            ),
+        };
+        judged.problems.extend(scan.problems);
+        judged.references += scan.references;
+        judged.read_back |= meanings.iter().any(|(_, m)| m.contains(hostile));
+        judged.escaped_present |= target == Target::Terraform
+            && strings(&parsed).iter().any(|(_, s)| s.contains(&escaped));
     }
+    judged
 }
 
 /// Fields whose text is not meant to reach any output, each with the reason (read in the code
@@ -854,8 +858,10 @@ fn terraform_reads_template_text_back_as_written() {
     let spec_text =
         std::fs::read_to_string("tests/cases/template-text.yaml").expect("the case file");
     let (output, diagnostics) = trailsmith::compile(&spec_text, Target::Terraform);
-    let output =
-        output.unwrap_or_else(|| panic!("template-text does not compile: {diagnostics:#?}"));
+    let output = match output.as_deref() {
+        Some([one]) => one.text.clone(),
+        _ => panic!("template-text does not compile to one output: {diagnostics:#?}"),
+    };
     let config: Value = serde_json::from_str(&output).expect("JSON");
     let spec = trailsmith::source::parse(&spec_text).expect("YAML").value;
     // A silence reason is shown in diagnostics only (NOT_IN_OUTPUT).

@@ -11,7 +11,8 @@ use super::parallel::parallel_map;
 use super::{fails, print, read_all, read_bounded, report, stdin_once, Usage};
 use crate::blueprint::Catalog;
 use crate::diag::Diagnostic;
-use crate::{compile_with, Target};
+use crate::layout::Part;
+use crate::{compile_with, Output, Target};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +21,8 @@ pub(super) struct SynthOptions {
     pub target: Target,
     pub output: Option<PathBuf>,
     pub out_dir: Option<PathBuf>,
+    /// Only this part of a spec with `accounts`.
+    pub part: Option<Part>,
     pub check: bool,
     pub deny_warnings: bool,
 }
@@ -32,15 +35,17 @@ enum Delivery {
     Write,
 }
 
-/// One spec's result once its output was delivered.
+/// One spec's result once its outputs were delivered.
 enum Done {
     /// The spec failed (its diagnostics say why).
     Failed,
-    /// Another spec (or staging another output) failed first, so this output was not delivered.
+    /// Another spec (or staging another output) failed first, so these outputs were not delivered.
     Skipped,
-    Printed(String),
-    Compared(Comparison),
-    Staged(Result<Staged, Failed>),
+    /// The spec compiled, but what was asked of its outputs cannot be done (a usage error).
+    Refused(String),
+    Printed(Vec<String>),
+    Compared(Vec<(PathBuf, Comparison)>),
+    Staged(Vec<(PathBuf, Result<Staged, Failed>)>),
 }
 
 enum Comparison {
@@ -55,42 +60,28 @@ pub(super) fn synth(
     catalog: &Catalog,
 ) -> Result<bool, Usage> {
     stdin_once(specs)?;
-    let files = destinations(specs, options)?;
-    let delivery = match (files.is_empty(), options.check) {
-        (true, _) => Delivery::Print,
-        (false, true) => Delivery::Check,
-        (false, false) => Delivery::Write,
-    };
+    let delivery = delivery(specs, options)?;
     let texts = read_all(specs)?;
-    let jobs: Vec<(&Result<String, Diagnostic>, Option<&PathBuf>)> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, text)| (text, files.get(i)))
-        .collect();
+    let jobs: Vec<(&PathBuf, &Result<String, Diagnostic>)> = specs.iter().zip(&texts).collect();
     let outputs = Outputs::default();
     let failed = AtomicBool::new(false);
-    let results = parallel_map(&jobs, |(text, file)| {
-        let (output, diagnostics) = match text {
+    let results = parallel_map(&jobs, |(spec, text)| {
+        let (compiled, diagnostics) = match text {
             Ok(text) => compile_with(text, options.target, catalog),
             Err(d) => (None, vec![d.clone()]),
         };
-        let done = match output.filter(|_| !fails(&diagnostics, options.deny_warnings)) {
+        let done = match compiled.filter(|_| !fails(&diagnostics, options.deny_warnings)) {
             None => {
                 failed.store(true, Ordering::Relaxed);
                 Done::Failed
             }
             Some(_) if failed.load(Ordering::Relaxed) => Done::Skipped,
-            Some(text) => match (delivery, file) {
-                (Delivery::Check, Some(file)) => Done::Compared(compare(file, &text)),
-                (Delivery::Write, Some(file)) => {
-                    let staged = outputs.stage(file, text.as_bytes());
-                    // A full disk fails the run: the other outputs need not be staged.
-                    if staged.is_err() {
-                        failed.store(true, Ordering::Relaxed);
-                    }
-                    Done::Staged(staged)
+            Some(compiled) => match placed(spec, compiled, options) {
+                Err(Usage(why)) => {
+                    failed.store(true, Ordering::Relaxed);
+                    Done::Refused(why)
                 }
-                _ => Done::Printed(text),
+                Ok(placed) => deliver(delivery, placed, &outputs, &failed),
             },
         };
         (diagnostics, done)
@@ -112,16 +103,38 @@ pub(super) fn synth(
         eprintln!("trailsmith: nothing {verb}: fix the errors above first");
         return Ok(false);
     }
+    let refused = done.iter().find_map(|d| match d {
+        Done::Refused(why) => Some(why.clone()),
+        _ => None,
+    });
+    if let Some(why) = refused {
+        outputs.discard(staged(done).unwrap_or_default());
+        return Err(Usage(why));
+    }
+    let files: Vec<&PathBuf> = done
+        .iter()
+        .flat_map(|d| -> Vec<&PathBuf> {
+            match d {
+                Done::Compared(list) => list.iter().map(|(p, _)| p).collect(),
+                Done::Staged(list) => list.iter().map(|(p, _)| p).collect(),
+                _ => Vec::new(),
+            }
+        })
+        .collect();
+    if let Err(e) = distinct(specs, &files) {
+        outputs.discard(staged(done).unwrap_or_default());
+        return Err(e);
+    }
     match delivery {
         Delivery::Print => {
             for d in &done {
-                if let Done::Printed(text) = d {
-                    print(text);
+                if let Done::Printed(texts) = d {
+                    texts.iter().for_each(|t| print(t));
                 }
             }
             Ok(true)
         }
-        Delivery::Check => Ok(report_comparisons(&files, &done)),
+        Delivery::Check => Ok(report_comparisons(&done)),
         Delivery::Write => match staged(done) {
             Ok(all) => outputs
                 .commit(all)
@@ -132,13 +145,123 @@ pub(super) fn synth(
     }
 }
 
+/// How outputs are delivered, after the checks that need no compiling.
+fn delivery(specs: &[PathBuf], options: &SynthOptions) -> Result<Delivery, Usage> {
+    match (&options.output, &options.out_dir) {
+        (Some(_), _) | (None, None) if specs.len() > 1 => {
+            Err(Usage("several specs need --out-dir DIR".into()))
+        }
+        (None, None) if options.check => {
+            Err(Usage("--check needs -o FILE or --out-dir DIR".into()))
+        }
+        (None, None) => Ok(Delivery::Print),
+        (output, dir) => {
+            // Every spec must be nameable, and no spec a destination, before anything is
+            // compiled (the parts of a layout, named after compiling, are checked again then).
+            let files: Vec<PathBuf> = match (output, dir) {
+                (Some(file), _) => vec![file.clone()],
+                (None, Some(dir)) => specs
+                    .iter()
+                    .map(|s| out_path(dir, s, options.target, None))
+                    .collect::<Result<_, _>>()?,
+                (None, None) => Vec::new(),
+            };
+            distinct(specs, &files.iter().collect::<Vec<_>>())?;
+            Ok(if options.check {
+                Delivery::Check
+            } else {
+                Delivery::Write
+            })
+        }
+    }
+}
+
+/// The outputs `options` asks for, each with its file (none when printing): a spec with
+/// `accounts` has two, which need `--out-dir` or a `--part`.
+fn placed(
+    spec: &Path,
+    compiled: Vec<Output>,
+    options: &SynthOptions,
+) -> Result<Vec<(Option<PathBuf>, String)>, Usage> {
+    let name = super::display(spec);
+    let layout = compiled.iter().any(|o| o.part.is_some());
+    let chosen: Vec<Output> = match options.part {
+        Some(part) if !layout => {
+            return Err(Usage(format!(
+                "{name} has no `accounts` section, so it has no parts: leave out --part {}",
+                part.slug()
+            )))
+        }
+        Some(part) => compiled
+            .into_iter()
+            .filter(|o| o.part == Some(part))
+            .collect(),
+        None if layout && options.out_dir.is_none() => {
+            let whole = if options.output.is_some() {
+                "one file"
+            } else {
+                "standard output"
+            };
+            return Err(Usage(format!(
+                "{name} lays the trail out over two accounts (`accounts`), so it has two outputs and {whole} holds one: \
+                 choose one with --part log-archive or --part management, or write both with --out-dir DIR"
+            )));
+        }
+        None => compiled,
+    };
+    chosen
+        .into_iter()
+        .map(|o| {
+            let file = match (&options.output, &options.out_dir) {
+                (Some(file), _) => Some(file.clone()),
+                (None, Some(dir)) => Some(out_path(dir, spec, options.target, o.part)?),
+                (None, None) => None,
+            };
+            Ok((file, o.text))
+        })
+        .collect()
+}
+
+/// Prints, compares or stages each output of one spec.
+fn deliver(
+    delivery: Delivery,
+    placed: Vec<(Option<PathBuf>, String)>,
+    outputs: &Outputs,
+    failed: &AtomicBool,
+) -> Done {
+    match delivery {
+        Delivery::Print => Done::Printed(placed.into_iter().map(|(_, t)| t).collect()),
+        Delivery::Check => Done::Compared(
+            placed
+                .into_iter()
+                .filter_map(|(file, text)| file.map(|f| (compare(&f, &text), f)))
+                .map(|(c, f)| (f, c))
+                .collect(),
+        ),
+        Delivery::Write => Done::Staged(
+            placed
+                .into_iter()
+                .filter_map(|(file, text)| file.map(|f| (f, text)))
+                .map(|(file, text)| {
+                    let staged = outputs.stage(&file, text.as_bytes());
+                    // A full disk fails the run: the other outputs need not be staged.
+                    if staged.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    (file, staged)
+                })
+                .collect(),
+        ),
+    }
+}
+
 /// Every staged output in input order, or the first that could not be staged (the others are
 /// dropped, which removes their temporary files).
 fn staged(done: Vec<Done>) -> Result<Vec<Staged>, Failed> {
     done.into_iter()
-        .filter_map(|d| match d {
-            Done::Staged(result) => Some(result),
-            _ => None,
+        .flat_map(|d| match d {
+            Done::Staged(list) => list.into_iter().map(|(_, r)| r).collect(),
+            _ => Vec::new(),
         })
         .collect()
 }
@@ -154,46 +277,39 @@ fn compare(file: &Path, expected: &str) -> Comparison {
     }
 }
 
-fn report_comparisons(files: &[PathBuf], done: &[Done]) -> bool {
+fn report_comparisons(done: &[Done]) -> bool {
     let mut fresh = true;
-    for (file, d) in files.iter().zip(done) {
-        match d {
-            Done::Compared(Comparison::Stale) => eprintln!("stale: {}", file.display()),
-            Done::Compared(Comparison::Missing) => eprintln!("missing: {}", file.display()),
-            _ => continue,
+    let mut count = 0;
+    for d in done {
+        let Done::Compared(list) = d else { continue };
+        for (file, c) in list {
+            count += 1;
+            match c {
+                Comparison::Stale => eprintln!("stale: {}", file.display()),
+                Comparison::Missing => eprintln!("missing: {}", file.display()),
+                Comparison::Fresh => continue,
+            }
+            fresh = false;
         }
-        fresh = false;
     }
     if fresh {
-        eprintln!("trailsmith: {} output(s) up to date", files.len());
+        eprintln!("trailsmith: {count} output(s) up to date");
     }
     fresh
 }
 
-/// The file each spec's output goes to (none when printing), after the checks that need no
-/// compiling: one destination per spec, and no spec overwritten by an output.
-fn destinations(specs: &[PathBuf], options: &SynthOptions) -> Result<Vec<PathBuf>, Usage> {
-    let files: Vec<PathBuf> = match (&options.output, &options.out_dir) {
-        (Some(_), _) | (None, None) if specs.len() > 1 => {
-            return Err(Usage("several specs need --out-dir DIR".into()));
-        }
-        (Some(file), _) => vec![file.clone()],
-        (None, Some(dir)) => specs
-            .iter()
-            .map(|s| out_path(dir, s, options.target))
-            .collect::<Result<_, _>>()?,
-        (None, None) if options.check => {
-            return Err(Usage("--check needs -o FILE or --out-dir DIR".into()))
-        }
-        (None, None) => Vec::new(),
-    };
+/// No two outputs share a file, and no output is a spec of this run.
+fn distinct(specs: &[PathBuf], files: &[&PathBuf]) -> Result<(), Usage> {
     // Each file is identified once: comparing every output with every spec was quadratic in
     // syscalls (a million `canonicalize` calls for 1,000 specs).
     let inputs: HashSet<FileId> = specs.iter().filter_map(|s| file_id(s)).collect();
     let mut seen = HashSet::new();
-    for f in &files {
-        if !seen.insert(f) {
-            return Err(Usage(format!("two specs would both write {}", f.display())));
+    for f in files {
+        if !seen.insert(*f) {
+            return Err(Usage(format!(
+                "two outputs would both write {}",
+                f.display()
+            )));
         }
         if file_id(f).is_some_and(|id| inputs.contains(&id)) {
             return Err(Usage(format!(
@@ -202,7 +318,7 @@ fn destinations(specs: &[PathBuf], options: &SynthOptions) -> Result<Vec<PathBuf
             )));
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 /// What names one file whatever path reaches it (symlinks, `..`, hard links): its device and
@@ -223,8 +339,8 @@ fn file_id(path: &Path) -> Option<FileId> {
     std::fs::canonicalize(path).ok()
 }
 
-/// Where each spec's output goes in `--out-dir`.
-fn out_path(dir: &Path, spec: &Path, target: Target) -> Result<PathBuf, Usage> {
+/// Where each spec's output (or each part of it) goes in `--out-dir`.
+fn out_path(dir: &Path, spec: &Path, target: Target, part: Option<Part>) -> Result<PathBuf, Usage> {
     if spec == Path::new("-") {
         return Err(Usage(
             "standard input has no name to derive an output file from: use -o FILE".into(),
@@ -246,9 +362,12 @@ fn out_path(dir: &Path, spec: &Path, target: Target) -> Result<PathBuf, Usage> {
                 super::display(spec)
             ))
         })?;
-    Ok(match target {
-        Target::CloudFormation => dir.join(format!("{name}.template.json")),
-        // Terraform reads every .tf.json of a directory as one module, so each spec gets its own.
-        Target::Terraform => dir.join(name).join("main.tf.json"),
+    Ok(match (target, part) {
+        (Target::CloudFormation, None) => dir.join(format!("{name}.template.json")),
+        (Target::CloudFormation, Some(p)) => dir.join(format!("{name}.{}.template.json", p.slug())),
+        // Terraform reads every .tf.json of a directory as one module, so each spec (and each
+        // part, applied with its own account's credentials) gets its own.
+        (Target::Terraform, None) => dir.join(name).join("main.tf.json"),
+        (Target::Terraform, Some(p)) => dir.join(name).join(p.slug()).join("main.tf.json"),
     })
 }

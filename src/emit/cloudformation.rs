@@ -8,7 +8,9 @@ mod alarms;
 
 use super::{document, fields, object, pascal_case};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
+use crate::model::{
+    Bucket, Encryption, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS,
+};
 use crate::policy::Policy;
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
@@ -54,6 +56,11 @@ fn sub_text(e: &Expr, out: &mut String) {
         Expr::Account => out.push_str("${AWS::AccountId}"),
         Expr::Region => out.push_str("${AWS::Region}"),
         Expr::Attr(r, a) => out.push_str(&sub_ref(*r, *a)),
+        Expr::Input(i) => {
+            out.push_str("${");
+            out.push_str(&pascal_case(i.name()));
+            out.push('}');
+        }
         Expr::Join(parts) => parts.iter().for_each(|p| sub_text(p, out)),
     }
 }
@@ -129,9 +136,10 @@ fn resource(kind: &str, depends_on: &[Res], props: Value) -> Value {
 }
 
 fn bucket(b: &Bucket, model: &Model) -> Value {
-    let sse = match &b.kms_key {
-        Some(key) => json!({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": expr(key)}),
-        None => json!({"SSEAlgorithm": "AES256"}),
+    let sse = match &b.encryption {
+        Encryption::Kms(key) => json!({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": expr(key)}),
+        Encryption::AwsManagedKms => json!({"SSEAlgorithm": "aws:kms"}),
+        Encryption::S3 => json!({"SSEAlgorithm": "AES256"}),
     };
     let mut rule = fields(vec![
         ("Id", Some(json!("log-files"))),
@@ -329,6 +337,60 @@ fn references(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// What the deployer passes in, each held to its pattern before anything is made.
+fn parameters(model: &Model) -> Value {
+    let params: Map<String, Value> = model
+        .inputs
+        .iter()
+        .map(|i| {
+            (
+                pascal_case(i.input.name()),
+                json!({
+                    "Type": "String",
+                    "Description": text(&i.description),
+                    "AllowedPattern": i.pattern,
+                    "ConstraintDescription": format!("must match {}", i.pattern)
+                }),
+            )
+        })
+        .collect();
+    Value::Object(params)
+}
+
+/// Where the stack may be deployed: the trail's home region and, in an organization layout, the
+/// account the part belongs to, checked before any resource is made.
+fn rules(model: &Model) -> Map<String, Value> {
+    let mut rules = Map::new();
+    if let Some(region) = &model.home_region {
+        rules.insert(
+            "HomeRegion".into(),
+            json!({"Assertions": [{
+                "Assert": {"Fn::Equals": [{"Ref": "AWS::Region"}, text(region)]},
+                "AssertDescription": format!(
+                    "trail {} belongs in {} (trail.home_region); deploy this stack there",
+                    model.name.verbatim(),
+                    region.verbatim()
+                )
+            }]}),
+        );
+    }
+    if let (Some(account), Some(part)) = (&model.account, model.part) {
+        rules.insert(
+            "Account".into(),
+            json!({"Assertions": [{
+                "Assert": {"Fn::Equals": [{"Ref": "AWS::AccountId"}, text(account)]},
+                "AssertDescription": format!(
+                    "this is the {} part of trail {}: deploy it in account {}",
+                    part.title(),
+                    model.name.verbatim(),
+                    account.verbatim()
+                )
+            }]}),
+        );
+    }
+    rules
+}
+
 /// The whole template, pretty-printed with a trailing newline.
 pub fn emit(model: &Model) -> String {
     let mut resources = Map::new();
@@ -406,14 +468,7 @@ pub fn emit(model: &Model) -> String {
     }
     if let Some(r) = &model.logs_role {
         let p = fields(vec![
-            (
-                "Description",
-                Some(expr(&Expr::join([
-                    Expr::lit("Lets CloudTrail trail "),
-                    Expr::text(&model.trail.name),
-                    Expr::lit(" deliver to CloudWatch Logs"),
-                ]))),
-            ),
+            ("Description", Some(text(&r.description))),
             ("AssumeRolePolicyDocument", Some(policy(&r.trust))),
             (
                 "Policies",
@@ -428,7 +483,9 @@ pub fn emit(model: &Model) -> String {
             resource("AWS::IAM::Role", &[], tagged(p, model)),
         );
     }
-    add(Res::Trail, trail(&model.trail, model));
+    if let Some(t) = &model.trail {
+        add(Res::Trail, trail(t, model));
+    }
     alarms::add(model, &mut resources);
     // Retain on delete and on replacement: the evidence stays when the stack goes (cfn-lint I3011).
     for res in &model.retained {
@@ -441,18 +498,12 @@ pub fn emit(model: &Model) -> String {
     let mut template = Map::new();
     template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
     template.insert("Description".into(), text(&model.description));
-    if let Some(region) = &model.home_region {
-        template.insert(
-            "Rules".into(),
-            json!({"HomeRegion": {"Assertions": [{
-                "Assert": {"Fn::Equals": [{"Ref": "AWS::Region"}, text(region)]},
-                "AssertDescription": format!(
-                    "trail {} belongs in {} (trail.home_region); deploy this stack there",
-                    model.trail.name.verbatim(),
-                    region.verbatim()
-                )
-            }]}}),
-        );
+    if !model.inputs.is_empty() {
+        template.insert("Parameters".into(), parameters(model));
+    }
+    let rules = rules(model);
+    if !rules.is_empty() {
+        template.insert("Rules".into(), Value::Object(rules));
     }
     template.insert("Resources".into(), Value::Object(resources));
     let outputs: Map<String, Value> = model

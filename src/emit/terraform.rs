@@ -10,7 +10,9 @@ mod alarms;
 
 use super::{fields, object, pretty};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{Bucket, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
+use crate::model::{
+    Bucket, Encryption, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS,
+};
 use crate::policy::{Policy, Principal};
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
@@ -93,6 +95,11 @@ fn template(e: &Expr, out: &mut String) {
         Expr::Attr(r, a) => {
             out.push_str("${");
             out.push_str(&reference(*r, *a));
+            out.push('}');
+        }
+        Expr::Input(i) => {
+            out.push_str("${var.");
+            out.push_str(i.name());
             out.push('}');
         }
         Expr::Join(parts) => {
@@ -246,9 +253,10 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
         "trail",
         json!({"bucket": id, "rule": {"object_ownership": "BucketOwnerEnforced"}}),
     );
-    let sse = match &b.kms_key {
-        Some(key) => json!({"sse_algorithm": "aws:kms", "kms_master_key_id": expr(key)}),
-        None => json!({"sse_algorithm": "AES256"}),
+    let sse = match &b.encryption {
+        Encryption::Kms(key) => json!({"sse_algorithm": "aws:kms", "kms_master_key_id": expr(key)}),
+        Encryption::AwsManagedKms => json!({"sse_algorithm": "aws:kms"}),
+        Encryption::S3 => json!({"sse_algorithm": "AES256"}),
     };
     resources.add(
         "aws_s3_bucket_server_side_encryption_configuration",
@@ -459,6 +467,33 @@ fn trail(t: &Trail, model: &Model) -> Value {
     body
 }
 
+/// What the deployer passes in (`-var`), each held to its pattern before anything is planned.
+fn variables(model: &Model) -> Value {
+    let vars: Map<String, Value> = model
+        .inputs
+        .iter()
+        .map(|i| {
+            let name = i.input.name();
+            // A quoted string inside the interpolation, as `sns_topic` writes one; the pattern
+            // is built from checked account ids and regions, so it has no `\` or `"`.
+            let mut pattern = String::new();
+            escaped(&i.pattern, &mut pattern);
+            (
+                name.to_string(),
+                json!({
+                    "type": "string",
+                    "description": text(&i.description),
+                    "validation": [{
+                        "condition": format!("${{can(regex(\"{pattern}\", var.{name}))}}"),
+                        "error_message": format!("{name} must match {pattern}.")
+                    }]
+                }),
+            )
+        })
+        .collect();
+    Value::Object(vars)
+}
+
 /// The whole configuration, pretty-printed with a trailing newline.
 pub fn emit(model: &Model) -> String {
     let mut data = Blocks::default();
@@ -517,14 +552,7 @@ pub fn emit(model: &Model) -> String {
         let trust = data.policy("logs_trust", &r.trust);
         let permissions = data.policy("logs", &r.policy);
         let body = fields(vec![
-            (
-                "description",
-                Some(expr(&Expr::join([
-                    Expr::lit("Lets CloudTrail trail "),
-                    Expr::text(&model.trail.name),
-                    Expr::lit(" deliver to CloudWatch Logs"),
-                ]))),
-            ),
+            ("description", Some(text(&r.description))),
             ("assume_role_policy", Some(trust)),
         ]);
         resources.add("aws_iam_role", "trail_logs", with_tags(body, model));
@@ -537,7 +565,9 @@ pub fn emit(model: &Model) -> String {
             }),
         );
     }
-    resources.resource(address(Res::Trail), trail(&model.trail, model));
+    if let Some(t) = &model.trail {
+        resources.resource(address(Res::Trail), trail(t, model));
+    }
     alarms::add(model, &mut resources, &mut data);
     // Terraform has no "retain": refusing to destroy is its way to keep the evidence.
     for res in &model.retained {
@@ -551,8 +581,19 @@ pub fn emit(model: &Model) -> String {
         "terraform".into(),
         json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_VERSION}}}),
     );
-    if let Some(region) = &model.home_region {
-        config.insert("provider".into(), json!({"aws": {"region": text(region)}}));
+    let provider = fields(vec![
+        ("region", model.home_region.as_ref().map(text)),
+        // The provider refuses credentials of any other account before it plans anything.
+        (
+            "allowed_account_ids",
+            model.account.as_ref().map(|a| json!([text(a)])),
+        ),
+    ]);
+    if !provider.is_empty() {
+        config.insert("provider".into(), json!({ "aws": provider }));
+    }
+    if !model.inputs.is_empty() {
+        config.insert("variable".into(), variables(model));
     }
     config.insert("data".into(), Value::Object(data.0));
     config.insert("resource".into(), Value::Object(resources.0));

@@ -64,13 +64,18 @@ pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
             .unwrap_or_else(|| format!("advanced selector {}", i + 1));
         items.push(format!("{what} of the raw selector \"{name}\": {price}"));
     }
-    if !model.trail.insights.is_empty() {
+    let insights = model.trail.as_ref().map_or(0, |t| t.insights.len());
+    if insights > 0 {
         items.push(format!(
             "Insights ({}): {INSIGHTS_PRICE}, for each Insights type",
-            count(model.trail.insights.len(), "type", "types")
+            count(insights, "type", "types")
         ));
     }
-    if model.trail.cloudwatch_logs.is_some() {
+    if model
+        .trail
+        .as_ref()
+        .is_some_and(|t| t.cloudwatch_logs.is_some())
+    {
         items.push(format!(
             "CloudWatch Logs delivery of the events: {CLOUDWATCH_LOGS_DELIVERY_PRICE}"
         ));

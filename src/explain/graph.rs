@@ -171,12 +171,13 @@ impl Graph {
 pub fn build(model: &Model) -> Graph {
     let w = Words::new(model);
     let mut g = Graph::default();
-    let t = &model.trail;
-    g.node(
-        "trail",
-        format!("CloudTrail trail\n{}", t.name.verbatim()),
-        Kind::Created,
-    );
+    if let Some(t) = &model.trail {
+        g.node(
+            "trail",
+            format!("CloudTrail trail\n{}", t.name.verbatim()),
+            Kind::Created,
+        );
+    }
     if let Some(b) = &model.bucket {
         let label = b
             .name
@@ -208,21 +209,23 @@ pub fn build(model: &Model) -> Graph {
         g.node("logs_role", "IAM role\nlog delivery".into(), Kind::Created);
     }
 
-    let logs = t.cloudwatch_logs.as_ref();
-    let trail_refs = [
-        ("stores log files in", "S3 bucket", Some(&t.bucket_name)),
-        ("encrypts with", "KMS key", t.kms_key.as_ref()),
-        ("notifies", "SNS topic", t.sns_topic.as_ref()),
-        (
-            "delivers events to",
-            "CloudWatch Logs group",
-            logs.map(|c| &c.0),
-        ),
-        ("assumes", "IAM role", logs.map(|c| &c.1)),
-    ];
-    for (label, what, e) in trail_refs {
-        if let Some(e) = e {
-            g.refer(&w, "trail", label, Way::Forward, what, e);
+    if let Some(t) = &model.trail {
+        let logs = t.cloudwatch_logs.as_ref();
+        let trail_refs = [
+            ("stores log files in", "S3 bucket", Some(&t.bucket_name)),
+            ("encrypts with", "KMS key", t.kms_key.as_ref()),
+            ("notifies", "SNS topic", t.sns_topic.as_ref()),
+            (
+                "delivers events to",
+                "CloudWatch Logs group",
+                logs.map(|c| &c.0),
+            ),
+            ("assumes", "IAM role", logs.map(|c| &c.1)),
+        ];
+        for (label, what, e) in trail_refs {
+            if let Some(e) = e {
+                g.refer(&w, "trail", label, Way::Forward, what, e);
+            }
         }
     }
     // Declared before the bucket's key edge: dagre then sets each label beside its own edge.
@@ -237,7 +240,10 @@ pub fn build(model: &Model) -> Graph {
     let encrypted = [
         (
             Res::Bucket,
-            model.bucket.as_ref().and_then(|b| b.kms_key.as_ref()),
+            model.bucket.as_ref().and_then(|b| match &b.encryption {
+                crate::model::Encryption::Kms(key) => Some(key),
+                _ => None,
+            }),
         ),
         (
             Res::Topic,

@@ -127,8 +127,11 @@ fn advanced(events: &Events) -> Vec<String> {
 /// The "Recorded" section.
 pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
     let e = &spec.events;
-    let recorded = model.trail.selectors.recorded();
-    let form = match &model.trail.selectors {
+    let Some(trail) = &model.trail else {
+        return Vec::new();
+    };
+    let recorded = trail.selectors.recorded();
+    let form = match &trail.selectors {
         Selectors::Basic(s) => count(s.len(), "basic event selector", "basic event selectors"),
         Selectors::Advanced(s) => count(
             s.len(),
@@ -171,12 +174,7 @@ pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
         }
         lines.push(text);
     }
-    let insights: Vec<String> = model
-        .trail
-        .insights
-        .iter()
-        .map(|i| insight_name(i))
-        .collect();
+    let insights: Vec<String> = trail.insights.iter().map(|i| insight_name(i)).collect();
     lines.push(if insights.is_empty() {
         "  Insights: off".to_string()
     } else {

@@ -8,7 +8,7 @@ use super::prose::{and_list, count};
 use super::watched::Destination;
 use super::words::{Words, TARGET_NAMES};
 use crate::expr::{Attr, Expr, Res};
-use crate::model::{Model, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
+use crate::model::{Encryption, Model, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
 use crate::spec::Spec;
 
 /// "the new KMS key", "the KMS key arn:...", or how it is encrypted without one.
@@ -44,9 +44,11 @@ fn lifecycle(archive: Option<u32>, expire: Option<u32>, versioning: bool) -> Str
 
 /// The "Created" section.
 pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
-    let t = &model.trail;
+    let t = model.trail.as_ref();
     let mut lines = vec!["Created by the template or configuration".to_string()];
-    lines.push(format!("  CloudTrail trail {}", t.name.verbatim()));
+    if let Some(t) = t {
+        lines.push(format!("  CloudTrail trail {}", t.name.verbatim()));
+    }
     if let Some(b) = &model.bucket {
         let named = match &b.name {
             Some(_) => String::new(),
@@ -56,10 +58,11 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
             "  S3 bucket for the log files{named}: {}",
             super::trail::log_path(model, w, "${account}")
         ));
-        let sse = match &b.kms_key {
-            Some(Expr::Attr(Res::Key, _)) => "SSE-KMS with the new KMS key".to_string(),
-            Some(key) => format!("SSE-KMS with the KMS key {}", w.expr(key)),
-            None => "SSE-S3 (S3 managed keys, no KMS key)".to_string(),
+        let sse = match &b.encryption {
+            Encryption::Kms(Expr::Attr(Res::Key, _)) => "SSE-KMS with the new KMS key".to_string(),
+            Encryption::Kms(key) => format!("SSE-KMS with the KMS key {}", w.expr(key)),
+            Encryption::AwsManagedKms => "SSE-KMS with this account's AWS managed key aws/s3 by default; CloudTrail encrypts each log file with the management account's key".to_string(),
+            Encryption::S3 => "SSE-S3 (S3 managed keys, no KMS key)".to_string(),
         };
         let versioning = if b.versioning { "on" } else { "off" };
         lines.push(format!(
@@ -131,10 +134,10 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     if spec.kms.settings().is_none() {
         unused.push("a KMS key (kms: false)".to_string());
     }
-    if t.sns_topic.is_none() {
+    if spec.sns.settings().is_none() {
         unused.push("SNS notification of deliveries (sns: false)".to_string());
     }
-    if t.cloudwatch_logs.is_none() {
+    if spec.cloudwatch_logs.settings().is_none() {
         unused.push("CloudWatch Logs delivery (cloudwatch_logs: false)".to_string());
     }
     if !unused.is_empty() {
@@ -157,8 +160,10 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
 
 /// The "Referenced" section: what the output points at but does not create.
 pub fn referenced(model: &Model, w: &Words) -> Vec<String> {
-    let t = &model.trail;
     let mut items = Vec::new();
+    let Some(t) = &model.trail else {
+        return items;
+    };
     if model.bucket.is_none() {
         items.push(format!(
             "S3 bucket for the log files, its policy managed elsewhere: {}",

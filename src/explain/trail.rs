@@ -9,7 +9,9 @@ use crate::spec::Spec;
 
 /// The "Trail" section.
 pub fn section(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
-    let t = &model.trail;
+    let Some(t) = &model.trail else {
+        return Vec::new();
+    };
     let on = |b: bool| if b { "on" } else { "off" };
     let scope = match (&t.multi_region, &model.home_region) {
         (true, Some(home)) => format!(
@@ -62,11 +64,19 @@ pub fn section(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
 
 /// Where CloudTrail writes the log files of `owner` (an account or organization id).
 pub(super) fn log_path(model: &Model, w: &Words, owner: &str) -> String {
-    let t = &model.trail;
-    let prefix = t
-        .prefix
+    let prefix = model
+        .trail
         .as_ref()
+        .and_then(|t| t.prefix.as_ref())
         .map(|p| format!("{}/", p.verbatim()))
         .unwrap_or_default();
-    format!("s3://{}/{prefix}AWSLogs/{owner}/", w.expr(&t.bucket_name))
+    let bucket = model
+        .trail
+        .as_ref()
+        .map(|t| t.bucket_name.clone())
+        .unwrap_or(crate::expr::Expr::Attr(
+            crate::expr::Res::Bucket,
+            crate::expr::Attr::Name,
+        ));
+    format!("s3://{}/{prefix}AWSLogs/{owner}/", w.expr(&bucket))
 }

@@ -40,13 +40,7 @@ pub struct Words {
 
 impl Words {
     pub fn new(model: &Model) -> Words {
-        let trail_arn = crate::policy::Context {
-            trail_name: model.trail.name.verbatim().to_string(),
-            organization_id: None,
-            prefix: None,
-            writer_accounts: Vec::new(),
-        }
-        .trail_arn();
+        let trail_arn = model.trail_arn.clone();
         let here = |service: &str, rest: String| {
             Expr::arn(
                 service,
@@ -56,7 +50,7 @@ impl Words {
             )
         };
         let mut known = vec![
-            (Res::Trail, Attr::Name, Expr::text(&model.trail.name)),
+            (Res::Trail, Attr::Name, Expr::text(&model.name)),
             (Res::Trail, Attr::Arn, trail_arn.clone()),
         ];
         if let Some(name) = model.bucket.as_ref().and_then(|b| b.name.as_ref()) {
@@ -142,6 +136,7 @@ impl Words {
                     }
                 }
             }
+            Expr::Input(i) => out.push_str(&format!("${{var.{}}}", i.name())),
             Expr::Join(parts) => parts.iter().for_each(|p| self.write(p, out)),
         }
     }

@@ -8,6 +8,7 @@ fn ctx() -> Context {
         organization_id: None,
         prefix: Some("logs".into()),
         writer_accounts: Vec::new(),
+        trail_home: None,
     }
 }
 
@@ -175,6 +176,7 @@ fn key_policy_grants_only_what_is_used() {
         log_group: Some("CloudTrail/audit".into()),
         topic: Some("audit-delivery".into()),
         alarm_topic: Some("audit-delivery".into()),
+        monitoring_only: false,
     };
     assert_eq!(
         sids(&key_policy(&ctx(), &users)),

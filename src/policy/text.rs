@@ -22,6 +22,7 @@ fn value(e: &Expr, names: Names, out: &mut String) {
             Some(known) => out.push_str(&known),
             None => out.push_str(&format!("<{r:?} {a:?}>").to_lowercase()),
         },
+        Expr::Input(i) => out.push_str(&format!("<{}>", i.name())),
         Expr::Join(parts) => parts.iter().for_each(|p| value(p, names, out)),
     }
 }
@@ -73,6 +74,7 @@ mod tests {
             organization_id: Some("o-a1b2c3d4e5".into()),
             prefix: None,
             writer_accounts: Vec::new(),
+            trail_home: None,
         };
         let names = |r, a| {
             (r == Res::Bucket && a == Attr::Arn)

@@ -37,6 +37,10 @@ pub struct Spec {
     #[schemars(range(min = 1, max = 1))]
     pub version: u32,
     pub trail: Trail,
+    /// The organization layout: the accounts that own each part of the trail. Without it, every
+    /// resource is made in the one account the output is deployed to.
+    #[serde(default)]
+    pub accounts: Option<Accounts>,
     /// The S3 bucket that receives log files. Created and hardened unless `existing: true`.
     #[serde(default)]
     pub bucket: Bucket,
@@ -114,6 +118,32 @@ pub struct Trail {
     /// Make this an organization trail (created in the management account).
     #[serde(default)]
     pub organization: Option<Organization>,
+}
+
+/// The accounts of an organization layout, as AWS Control Tower and Landing Zone Accelerator lay
+/// a trail out: one output per account, each naming the other by literal ARNs.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Accounts {
+    /// The log archive account (12 digits): owns the bucket, its policy, its access-log settings
+    /// and, by default, the KMS key of the log files. Deployed first.
+    pub log_archive: String,
+    /// The management account (12 digits): owns the trail, its CloudWatch Logs group, delivery
+    /// role, topics, metric filters and alarms. The trail's ARN names this account.
+    pub management: String,
+    /// The account whose KMS key encrypts the log files: `log_archive` (the default, as Landing
+    /// Zone Accelerator does) or `management` (as AWS Control Tower does).
+    #[serde(default)]
+    pub key: KeyAccount,
+}
+
+/// Where the key of the log files lives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyAccount {
+    #[default]
+    LogArchive,
+    Management,
 }
 
 /// An AWS Organizations organization.

@@ -17,6 +17,7 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
     kms(spec, &mut out);
     sns(spec, &mut out);
     logs(spec, &mut out);
+    super::layout::check(spec, &mut out);
     super::events::check(&spec.events, &mut out);
     super::alarms::check(spec, &mut out);
     for (key, value) in &spec.tags {
@@ -215,12 +216,7 @@ pub(super) fn no_duplicates<T: PartialEq>(items: &[T], base: &str, out: &mut Vec
 
 /// What the policies need to know of this spec's trail, as the model tells `policy`.
 pub(super) fn policy_context(spec: &Spec) -> policy::Context {
-    policy::Context {
-        trail_name: spec.trail.name.clone(),
-        organization_id: spec.trail.organization.as_ref().map(|o| o.id.clone()),
-        prefix: spec.bucket.prefix.clone(),
-        writer_accounts: spec.bucket.writer_accounts.clone(),
-    }
+    crate::layout::policy_context(spec)
 }
 
 /// The Allow statements of `p` in words, and their Sids.

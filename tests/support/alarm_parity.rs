@@ -6,9 +6,8 @@
 //! It uses the neutral spelling of deploy-time values defined in `golden.rs` (`cfn_value`,
 //! `tf_str`), so both targets are read the same way.
 
-use super::{build, built, cfn_value, many, set, tf_str};
+use super::{build, built, cfn_value, many, set, tf_str, Case};
 use serde_json::Value;
-use std::path::PathBuf;
 use trailsmith::Target;
 
 /// Metric filters and alarms in neutral spelling: one sorted line per filter and per alarm.
@@ -170,7 +169,7 @@ fn both_targets_watch_with_the_same_filters_and_alarms() {
 
 #[test]
 fn the_alarm_comparison_sees_a_change() {
-    let example = PathBuf::from("tests/cases/alarms-custom.yaml");
+    let example = Case::whole("tests/cases/alarms-custom.yaml");
     let template: Value =
         serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
     let mut config: Value =
@@ -184,7 +183,7 @@ fn the_alarm_comparison_sees_a_change() {
 #[test]
 fn cis_all_gives_fifteen_filters_and_alarms_with_actions_in_both_targets() {
     for case in ["examples/cis.yaml", "tests/cases/alarms-cis-all.yaml"] {
-        let example = PathBuf::from(case);
+        let example = Case::whole(case);
         let template: Value =
             serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
         let config: Value =

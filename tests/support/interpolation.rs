@@ -165,6 +165,20 @@ pub fn own_topic_call(inner: &str) -> Option<&str> {
     plain.then_some(arn)
 }
 
+/// The other call: a variable's validation, `can(regex("PATTERN", var.NAME))`, on a pattern of
+/// the characters an ARN pattern needs and no `"`, `\\`, `${` or `%{`. The variable, when `inner`
+/// is exactly that call.
+pub fn validation_call(inner: &str) -> Option<&str> {
+    let rest = inner.strip_prefix("can(regex(\"")?.strip_suffix("))")?;
+    let (pattern, var) = rest.split_once("\", var.")?;
+    let plain = pattern
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "^$:*-_/()[]{}|.".contains(c))
+        && !pattern.contains("${")
+        && !pattern.contains("%{");
+    (plain && is_traversal(var)).then_some(var)
+}
+
 /// The data sources `own_topic_call` refers to.
 const OWN_TOPIC_DATA: [&str; 3] = [
     "data.aws_partition.current.partition",
@@ -192,7 +206,10 @@ pub fn terraform_pieces(s: &str) -> Result<Vec<Piece>, String> {
                 text.push_str(&inner[1..inner.len() - 1]);
             }
             Token::Interpolation(inner) => {
-                if !is_traversal(inner) && own_topic_call(inner).is_none() {
+                if !is_traversal(inner)
+                    && own_topic_call(inner).is_none()
+                    && validation_call(inner).is_none()
+                {
                     return Err(format!(
                         "`${{{inner}}}` is not a plain reference (a call, operator, quote, \
                          space...)"
@@ -244,8 +261,12 @@ fn declared(config: &Value, reference: &str) -> bool {
     if own_topic_call(reference).is_some() {
         return OWN_TOPIC_DATA.iter().all(|r| declared(config, r));
     }
+    if let Some(var) = validation_call(reference) {
+        return config["variable"][var].is_object();
+    }
     let segs: Vec<&str> = reference.split('.').collect();
     match segs.as_slice() {
+        ["var", name] => config["variable"][name].is_object(),
         ["data", kind, name, _attr, ..] => config["data"][kind][name].is_object(),
         [kind, name, _attr, ..] if *kind != "data" => config["resource"][kind][name].is_object(),
         _ => false,

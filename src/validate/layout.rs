@@ -1,0 +1,157 @@
+//! Rules of the organization layout (`accounts`): what the two parts must agree on before either
+//! is deployed.
+//!
+//! Owns the codes `accounts-*` and `writer-account-is-management`. It must not decide where a
+//! resource lives (that is `layout` and `model`).
+
+use super::names;
+use super::rules::rule;
+use crate::diag::Diagnostic;
+use crate::spec::Spec;
+
+const ACCOUNT_HINT: &str =
+    "write the 12 digits in quotes, e.g. \"111122223333\", so YAML keeps leading zeros";
+
+/// Every layout finding for `spec`; none without `accounts`.
+pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let Some(a) = &spec.accounts else {
+        return;
+    };
+    for (field, id) in [
+        ("log_archive", &a.log_archive),
+        ("management", &a.management),
+    ] {
+        rule(
+            out,
+            "account-id",
+            &format!("/accounts/{field}"),
+            names::account_id(id),
+            Some(ACCOUNT_HINT),
+        );
+    }
+    if a.log_archive == a.management {
+        out.push(
+            Diagnostic::error(
+                "accounts-same",
+                "/accounts/management",
+                "the log archive and management accounts are the same account, so there is nothing to lay out",
+            )
+            .hint("name two different accounts, or remove `accounts` to make every resource in one account"),
+        );
+    }
+    // The trail's ARN (`arn:P:cloudtrail:REGION:MANAGEMENT:trail/NAME`) is what the bucket and key
+    // policies of the log archive account name; without the region it cannot be written.
+    if spec.trail.home_region.is_none() {
+        out.push(
+            Diagnostic::error(
+                "accounts-home-region",
+                "/accounts",
+                "an organization layout needs `trail.home_region`: the log archive account's policies name the trail by its ARN, which holds the region",
+            )
+            .at_key()
+            .hint("add `home_region: eu-west-1` (the region the trail is created in) under `trail`"),
+        );
+    }
+    if spec.bucket.existing {
+        out.push(
+            Diagnostic::error(
+                "accounts-existing-bucket",
+                "/bucket/existing",
+                "with `accounts`, the log archive part creates the bucket and writes its policy; an existing bucket has neither here",
+            )
+            .hint("remove `existing: true`, or remove `accounts` and deliver to the existing bucket from one account"),
+        );
+    } else if spec.bucket.name.is_none() {
+        let example = format!(
+            "{}-logs-{}-{}",
+            spec.trail.name.to_lowercase().replace(['_', '.'], "-"),
+            a.log_archive,
+            spec.trail.home_region.as_deref().unwrap_or("eu-west-1")
+        );
+        out.push(
+            Diagnostic::error(
+                "accounts-bucket-name",
+                "/accounts",
+                "an organization layout needs `bucket.name`: the management account's trail names the log archive account's bucket, so the name must be known before either is deployed",
+            )
+            .at_key()
+            .hint(format!("add `name: {example}` under `bucket` (account and region keep it unique)")),
+        );
+    }
+    for (i, w) in spec.bucket.writer_accounts.iter().enumerate() {
+        if w == &a.management {
+            out.push(
+                Diagnostic::error(
+                    "writer-account-is-management",
+                    format!("/bucket/writer_accounts/{i}"),
+                    "the management account's trail already writes by its exact ARN; as a writer account, every other trail of that account could write and encrypt too",
+                )
+                .hint("remove this entry"),
+            );
+        }
+    }
+    owned_by_management(spec, out);
+}
+
+/// What the trail takes as it is must be in the management account: CreateTrail takes a log
+/// group and delivery role of the trail's own account, and a key in the trail's region.
+fn owned_by_management(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let Some(a) = &spec.accounts else {
+        return;
+    };
+    let field = |arn: &str, n: usize| arn.split(':').nth(n).map(str::to_string);
+    if let Some(c) = spec.cloudwatch_logs.settings() {
+        for (path, arn) in [
+            ("/cloudwatch_logs/log_group_arn", &c.log_group_arn),
+            ("/cloudwatch_logs/role_arn", &c.role_arn),
+        ] {
+            let Some(arn) = arn else { continue };
+            if let Some(account) = field(arn, 4).filter(|x| x != &a.management) {
+                out.push(
+                    Diagnostic::error(
+                        "accounts-logs-account",
+                        path,
+                        format!("this is in account {account}; the trail of an organization layout is the management account's ({}), and CloudTrail takes a log group and role only of the trail's own account", a.management),
+                    )
+                    .hint("use a log group and role of the management account, or leave them out to have them created there"),
+                );
+            }
+        }
+    }
+    if let Some(arn) = spec.kms.settings().and_then(|k| k.key_arn) {
+        let region = field(&arn, 3);
+        let account = field(&arn, 4);
+        let home = spec.trail.home_region.clone();
+        if home.is_some() && region != home {
+            out.push(
+                Diagnostic::error(
+                    "accounts-key-arn",
+                    "/kms/key_arn",
+                    format!(
+                        "this key is in region {}; the trail, its bucket and their key must be in the trail's home region {}",
+                        region.unwrap_or_default(),
+                        home.unwrap_or_default()
+                    ),
+                )
+                .hint("use a key of the home region"),
+            );
+        } else if !account
+            .as_ref()
+            .is_some_and(|x| x == &a.log_archive || x == &a.management)
+        {
+            out.push(
+                Diagnostic::error(
+                    "accounts-key-arn",
+                    "/kms/key_arn",
+                    format!(
+                        "this key is in account {}, neither the log archive ({}) nor the management account ({})",
+                        account.unwrap_or_default(),
+                        a.log_archive,
+                        a.management
+                    ),
+                )
+                .hint("use a key of one of the two accounts, or leave out `key_arn` to have one created"),
+            );
+        }
+    }
+}
