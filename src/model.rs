@@ -611,4 +611,86 @@ mod tests {
         assert!(m.topic.expect("topic").kms_key.is_none());
         assert!(m.log_group.expect("group").kms_key.is_none());
     }
+    const LAYOUT: &str = "version: 1\ntrail: {name: org-audit, home_region: eu-west-1}\n\
+        accounts: {log_archive: '111111111111', management: '222222222222'}\n\
+        bucket: {name: org-logs}\nkms: {decrypt_principals: ['arn:aws:iam::111111111111:role/Reader']}\n";
+
+    fn parts(text: &str) -> (Model, Model) {
+        let (spec, selectors) = crate::validate::valid(text);
+        let mut all = lower_all(&spec, selectors).into_iter();
+        match (all.next(), all.next(), all.next()) {
+            (Some(la), Some(m), None) => (la, m),
+            _ => panic!("a layout has two parts"),
+        }
+    }
+
+    fn sids(p: &Policy) -> Vec<&'static str> {
+        p.statements.iter().map(|s| s.sid).collect()
+    }
+
+    #[test]
+    fn the_log_archive_keeps_the_bucket_and_key_and_the_management_part_the_trail() {
+        let (la, m) = parts(LAYOUT);
+        assert_eq!(
+            (la.part, m.part),
+            (Some(Part::LogArchive), Some(Part::Management))
+        );
+        assert_eq!(
+            la.account.as_ref().map(Text::verbatim),
+            Some("111111111111")
+        );
+        assert!(la.trail.is_none() && la.topic.is_none() && la.log_group.is_none());
+        let key = la.key.expect("the log files' key");
+        assert!(sids(&key.policy).contains(&"AllowCloudTrailEncrypt"));
+        assert!(sids(&key.policy).contains(&"AllowLogFileDecryption"));
+        assert!(m.bucket.is_none());
+        let t = m.trail.expect("the trail");
+        assert_eq!(t.bucket_name, Expr::lit("org-logs"));
+        assert_eq!(t.kms_key, Some(Expr::Input(Input::KmsKeyArn)));
+        assert!(!t.depends_on.contains(&Res::BucketPolicy));
+        assert_eq!(m.inputs.len(), 1);
+        assert!(m.inputs[0]
+            .pattern
+            .contains(":kms:eu-west-1:111111111111:key/"));
+        // The management account's own key serves its log group and topics, not the log files.
+        let own = m.key.expect("a key for the log group and topics");
+        assert_eq!(own.alias, "alias/cloudtrail/org-audit-monitoring");
+        let own_sids = sids(&own.policy);
+        assert!(own_sids.contains(&"AllowCloudWatchLogs"));
+        assert!(!own_sids.contains(&"AllowCloudTrailEncrypt"));
+        assert!(!own_sids.contains(&"AllowLogFileDecryption"));
+        assert!(m.outputs.iter().any(|o| o.name == "monitoring_key_arn"));
+        assert!(!m.outputs.iter().any(|o| o.name == "kms_key_arn"));
+    }
+
+    #[test]
+    fn a_key_in_the_management_account_serves_everything_there() {
+        let (la, m) = parts(&LAYOUT.replace(
+            "management: '222222222222'}",
+            "management: '222222222222', key: management}",
+        ));
+        assert!(la.key.is_none());
+        assert_eq!(
+            la.bucket.expect("bucket").encryption,
+            Encryption::AwsManagedKms
+        );
+        let key = m.key.expect("the log files' key");
+        assert!(sids(&key.policy).contains(&"AllowCloudTrailEncrypt"));
+        assert!(sids(&key.policy).contains(&"AllowLogFileDecryption"));
+        assert_eq!(
+            m.trail.expect("trail").kms_key,
+            Some(Expr::Attr(Res::Key, Attr::Arn))
+        );
+        assert!(m.inputs.is_empty());
+    }
+
+    #[test]
+    fn without_kms_no_part_has_a_key_or_an_input() {
+        let (la, m) = parts(&LAYOUT.replace(
+            "kms: {decrypt_principals: ['arn:aws:iam::111111111111:role/Reader']}",
+            "kms: false",
+        ));
+        assert!(la.key.is_none() && m.key.is_none() && m.inputs.is_empty());
+        assert_eq!(la.bucket.expect("bucket").encryption, Encryption::S3);
+    }
 }
