@@ -49,6 +49,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "organization.yaml.hbs",
         include_str!("../blueprints/organization.yaml.hbs"),
     ),
+    (
+        "organization-layout.yaml.hbs",
+        include_str!("../blueprints/organization-layout.yaml.hbs"),
+    ),
 ];
 
 /// One declared parameter.

@@ -83,7 +83,8 @@ enum Command {
         /// The spec file (YAML or JSON); `-` reads standard input.
         spec: PathBuf,
         /// text: a summary for reviewers; mermaid: the resources and their references as a
-        /// Mermaid flowchart (GitHub renders it in Markdown).
+        /// Mermaid flowchart (GitHub renders it in Markdown). A spec with `accounts` is explained
+        /// part by part in deploy order, and drawn with one subgraph per account.
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
     },
@@ -448,10 +449,10 @@ fn explain(path: &Path, format: ExplainFormat, catalog: &Catalog) -> Result<bool
         report(&file, Some(&text), &checked.diagnostics, false);
         return Ok(false);
     };
-    let model = crate::model::lower(&spec, selectors);
+    let models = crate::model::lower_all(&spec, selectors);
     print(&match format {
-        ExplainFormat::Text => crate::explain::text(&spec, &model),
-        ExplainFormat::Mermaid => crate::explain::mermaid(&model),
+        ExplainFormat::Text => crate::explain::text_all(&spec, &models),
+        ExplainFormat::Mermaid => crate::explain::mermaid_all(&models),
     });
     Ok(true)
 }

@@ -10,7 +10,10 @@
 //! account owns an organization trail whoever created it, so its ARN is
 //! `arn:P:cloudtrail:<home_region>:<management>:trail/<name>` and every policy in the log archive
 //! account names that ARN literally; `aws:SourceArn` of an organization trail is always a trail ARN
-//! of the management account.
+//! of the management account. The `AWS::CloudTrail::Trail` resource schema says
+//! `IsOrganizationTrail` "cannot be true unless the call is made on behalf of an AWS account that is
+//! the master account", so a CloudFormation management part is deployed in the management account
+//! itself, and each part asserts its account.
 
 use crate::policy::Context;
 use crate::spec::{KeyAccount, Spec};

@@ -60,6 +60,8 @@ pub struct Model {
 #[derive(Debug, Clone)]
 pub struct InputSpec {
     pub input: Input,
+    /// The part whose output supplies it, and that output's name: that part is deployed first.
+    pub from: (Part, &'static str),
     pub description: Text,
     /// A regular expression the whole value must match (CloudFormation `AllowedPattern`, a
     /// Terraform validation).
@@ -414,12 +416,15 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
 /// The log files' key, as the management part of a layout takes it: a key ARN (never an alias)
 /// of the log archive account in the trail's region.
 fn key_input(spec: &Spec) -> InputSpec {
-    let account = layout::Part::LogArchive.account(spec).unwrap_or_default();
+    let (part, output) = (Part::LogArchive, "kms_key_arn");
+    let account = part.account(spec).unwrap_or_default();
     let region = spec.trail.home_region.clone().unwrap_or_default();
     InputSpec {
         input: Input::KmsKeyArn,
+        from: (part, output),
         description: Text::new(format!(
-            "ARN of the key that encrypts the log files: output kms_key_arn of the log archive part (account {account})"
+            "ARN of the key that encrypts the log files: output {output} of the {} part (account {account})",
+            part.title()
         )),
         pattern: format!(
             "^arn:aws[a-z-]*:kms:{region}:{account}:key/(mrk-[0-9a-f]{{32}}|[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}})$"

@@ -4,15 +4,16 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
-use corpus::render_with_test_values;
+use corpus::{render_with_test_values, test_values};
 use trailsmith::blueprint::Catalog;
+use trailsmith::layout::Part;
 use trailsmith::{compile, diag, validate, Target};
 
 /// A plausible value for each required parameter of the shipped blueprints.
 #[test]
 fn every_shipped_blueprint_renders_validates_and_compiles() {
     let catalog = Catalog::shipped();
-    assert!(catalog.names().len() >= 5);
+    assert!(catalog.names().len() >= 6);
     for blueprint in catalog.iter() {
         let text = render_with_test_values(blueprint);
         let checked = validate::check(&text);
@@ -28,6 +29,59 @@ fn every_shipped_blueprint_renders_validates_and_compiles() {
             for out in outputs {
                 serde_json::from_str::<serde_json::Value>(&out.text).expect("JSON output");
             }
+        }
+    }
+}
+
+/// The organization layout blueprint compiles to its two parts for both targets with the log
+/// files' key in either account: the part that holds the key lets the readers decrypt, and the
+/// management part takes the key's ARN as an input only when the log archive part holds it.
+#[test]
+fn the_organization_layout_blueprint_gives_two_parts_with_the_key_in_either_account() {
+    let catalog = Catalog::shipped();
+    let blueprint = catalog.get("organization-layout").expect("shipped");
+    let reader = "arn:aws:iam::333333333333:role/SecurityAudit";
+    for key in ["log_archive", "management"] {
+        let mut values = test_values(blueprint);
+        values.insert("key_account".into(), key.into());
+        values.insert(
+            "reader_role_arns".into(),
+            format!("arn:aws:iam::111111111111:role/LogArchiveReader, {reader}"),
+        );
+        let text = blueprint.render(&values).expect("renders");
+        let checked = validate::check(&text);
+        assert!(
+            !diag::has_errors(&checked.diagnostics),
+            "{key}: {:?}",
+            checked.diagnostics
+        );
+        for target in [Target::CloudFormation, Target::Terraform] {
+            let (outputs, diagnostics) = compile(&text, target);
+            let outputs = outputs.unwrap_or_else(|| panic!("{key} {target:?}: {diagnostics:?}"));
+            let parts: Vec<_> = outputs.iter().map(|o| o.part).collect();
+            assert_eq!(parts, [Some(Part::LogArchive), Some(Part::Management)]);
+            let json: Vec<serde_json::Value> = outputs
+                .iter()
+                .map(|o| serde_json::from_str(&o.text).expect("JSON output"))
+                .collect();
+            // A KMS key resource, and an input the deployer passes, in each target's words.
+            let has_key = |v: &serde_json::Value| match target {
+                Target::CloudFormation => v["Resources"]
+                    .as_object()
+                    .is_some_and(|r| r.values().any(|r| r["Type"] == "AWS::KMS::Key")),
+                Target::Terraform => v["resource"].get("aws_kms_key").is_some(),
+            };
+            let has_input = |v: &serde_json::Value| match target {
+                Target::CloudFormation => v.get("Parameters").is_some(),
+                Target::Terraform => v.get("variable").is_some(),
+            };
+            let in_archive = key == "log_archive";
+            assert_eq!(has_key(&json[0]), in_archive, "{key} {target:?}");
+            assert!(has_key(&json[1]), "{key} {target:?}");
+            assert!(!has_input(&json[0]), "{key} {target:?}");
+            assert_eq!(has_input(&json[1]), in_archive, "{key} {target:?}");
+            let holder = &outputs[if in_archive { 0 } else { 1 }].text;
+            assert!(holder.contains(reader), "{key} {target:?}");
         }
     }
 }

@@ -222,12 +222,13 @@ fn every_shipped_blueprint_parses_and_a_file_overrides_by_name() {
             "data-events-audit",
             "dev-single-region",
             "minimal",
-            "organization"
+            "organization",
+            "organization-layout"
         ]
     );
     let own = "# blueprint: minimal\n# description: ours\nversion: 1\ntrail:\n  name: ours\n";
     catalog.insert(Blueprint::parse("own/minimal.yaml.hbs", own).unwrap());
-    assert_eq!(catalog.names().len(), 5);
+    assert_eq!(catalog.names().len(), 6);
     assert_eq!(
         catalog.get("minimal").map(|b| b.description.as_str()),
         Some("ours")

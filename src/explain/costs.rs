@@ -2,8 +2,9 @@
 //!
 //! Owns the list of cost drivers and the one price `selectors` has no use for (CloudWatch Logs
 //! delivery). Event prices are `selectors`' constants, so `validate` and `explain` quote the same
-//! figure. It must not estimate volumes or totals, nor give a figure the facts file does not:
-//! a driver without one is named without a price.
+//! figure. In an organization layout each part lists what its own account pays for. It must not
+//! estimate volumes or totals, nor give a figure the facts file does not: a driver without one is
+//! named without a price.
 
 use super::prose::{and_list, count};
 use crate::model::Model;
@@ -27,8 +28,50 @@ fn category(a: &crate::spec::AdvancedSelector) -> Option<&str> {
 
 /// The "Cost drivers" section.
 pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
-    let e = &spec.events;
+    let mut items = events(spec, model);
+    let insights = model.trail.as_ref().map_or(0, |t| t.insights.len());
+    if insights > 0 {
+        items.push(format!(
+            "Insights ({}): {INSIGHTS_PRICE}, for each Insights type",
+            count(insights, "type", "types")
+        ));
+    }
+    if model
+        .trail
+        .as_ref()
+        .is_some_and(|t| t.cloudwatch_logs.is_some())
+    {
+        items.push(format!(
+            "CloudWatch Logs delivery of the events: {CLOUDWATCH_LOGS_DELIVERY_PRICE}"
+        ));
+    }
+    if model.key.is_some() {
+        items.push("the new KMS key: a monthly charge for the key and one per request".to_string());
+    }
+    if !model.alarms.is_empty() {
+        items.push(format!(
+            "{}: a monthly charge for each",
+            count(model.alarms.len(), "CloudWatch alarm", "CloudWatch alarms")
+        ));
+    }
+    // The bucket's account pays for storage: in a layout, the part that holds the bucket.
+    if model.bucket.is_some() || model.part.is_none() {
+        items.push("S3 storage and requests of the log files".to_string());
+    }
+    let mut lines =
+        vec!["Cost drivers (a price only where trailsmith's AWS facts give one)".to_string()];
+    lines.extend(items.into_iter().map(|i| format!("  {i}")));
+    lines
+}
+
+/// What the trail records that is billed per event; nothing for a layout's part without the
+/// trail, since events are billed to the trail's account.
+fn events(spec: &Spec, model: &Model) -> Vec<String> {
     let mut items = Vec::new();
+    if model.trail.is_none() {
+        return items;
+    }
+    let e = &spec.events;
     let mut types: Vec<String> = Vec::new();
     for d in &e.data {
         if !types.contains(&d.resource_type) {
@@ -64,34 +107,5 @@ pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
             .unwrap_or_else(|| format!("advanced selector {}", i + 1));
         items.push(format!("{what} of the raw selector \"{name}\": {price}"));
     }
-    let insights = model.trail.as_ref().map_or(0, |t| t.insights.len());
-    if insights > 0 {
-        items.push(format!(
-            "Insights ({}): {INSIGHTS_PRICE}, for each Insights type",
-            count(insights, "type", "types")
-        ));
-    }
-    if model
-        .trail
-        .as_ref()
-        .is_some_and(|t| t.cloudwatch_logs.is_some())
-    {
-        items.push(format!(
-            "CloudWatch Logs delivery of the events: {CLOUDWATCH_LOGS_DELIVERY_PRICE}"
-        ));
-    }
-    if model.key.is_some() {
-        items.push("the new KMS key: a monthly charge for the key and one per request".to_string());
-    }
-    if !model.alarms.is_empty() {
-        items.push(format!(
-            "{}: a monthly charge for each",
-            count(model.alarms.len(), "CloudWatch alarm", "CloudWatch alarms")
-        ));
-    }
-    items.push("S3 storage and requests of the log files".to_string());
-    let mut lines =
-        vec!["Cost drivers (a price only where trailsmith's AWS facts give one)".to_string()];
-    lines.extend(items.into_iter().map(|i| format!("  {i}")));
-    lines
+    items
 }

@@ -4,11 +4,14 @@
 //! Owns which edges exist. A reference edge comes from walking a resource's expressions for
 //! `Expr::Attr`; a literal where a resource would be is an existing resource. A grant edge comes
 //! from walking each policy statement's principal, resources and conditions. So a reference or
-//! statement added to the model becomes an edge without a change here. It must not know Mermaid
+//! statement added to the model becomes an edge without a change here. In an organization
+//! layout (`layout`), what one part names that another creates is that part's node, so the
+//! references and grants across accounts are edges between the parts. It must not know Mermaid
 //! syntax (that is `mermaid`).
 
 mod alarms;
 mod grants;
+pub mod layout;
 
 use super::policies::held;
 use super::words::{res_id, Words, TARGET_NAMES};
@@ -47,12 +50,28 @@ pub struct Edge {
     pub line: Line,
 }
 
+/// The nodes of one part of a layout, drawn together (a Mermaid subgraph).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub label: String,
+    /// Node ids, in order.
+    pub members: Vec<String>,
+}
+
 #[derive(Debug, Default)]
 pub struct Graph {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+    /// Empty for a whole trail.
+    pub groups: Vec<Group>,
     /// Grants before merging, one per (from, to, effect).
     grants: Vec<grants::Grant>,
+    /// While one part of a layout is built: the resources it refers to that another part creates,
+    /// with their node ids there.
+    elsewhere: Vec<(Res, String)>,
+    /// Likewise, what this part's expressions spell out (a name, an input) for such a resource.
+    spelt_elsewhere: Vec<(String, String)>,
 }
 
 /// Which way a reference is drawn: as it points (the resource uses its target), or back, the
@@ -143,9 +162,22 @@ impl Graph {
         }
     }
 
-    /// A created resource by reference; declared here when no other step did.
+    /// A created resource by reference; declared here when no other step did, unless another
+    /// part of the layout creates it.
     fn resource(&mut self, res: Res) -> String {
+        if let Some((_, id)) = self.elsewhere.iter().find(|(r, _)| *r == res) {
+            return id.clone();
+        }
         self.node(res_id(res), res_id(res).replace('_', " "), Kind::Created)
+    }
+
+    /// Whether a node is the trail, here or in another part.
+    fn is_trail(&self, id: &str) -> bool {
+        id == res_id(Res::Trail)
+            || self
+                .elsewhere
+                .iter()
+                .any(|(r, other)| *r == Res::Trail && other == id)
     }
 
     /// Edges between `from` and what `e` refers to; `what` names an existing resource that `e`
@@ -155,7 +187,11 @@ impl Graph {
         refers_to(e, &mut targets);
         let mut ends = Vec::new();
         if targets.is_empty() {
-            ends.push(self.existing(what, &w.expr(e)));
+            let text = w.expr(e);
+            match self.spelt_elsewhere.iter().find(|(t, _)| *t == text) {
+                Some((_, id)) => ends.push(id.clone()),
+                None => ends.push(self.existing(what, &text)),
+            }
         }
         ends.extend(targets.into_iter().map(|res| self.resource(res)));
         for end in ends {
@@ -169,8 +205,14 @@ impl Graph {
 
 /// The graph of a model; node and edge order follow the model, so output is stable.
 pub fn build(model: &Model) -> Graph {
-    let w = Words::new(model);
     let mut g = Graph::default();
+    add(model, &mut g);
+    g
+}
+
+/// The nodes and edges of a model, added to `g`.
+fn add(model: &Model, g: &mut Graph) {
+    let w = Words::new(model);
     if let Some(t) = &model.trail {
         g.node(
             "trail",
@@ -266,7 +308,7 @@ pub fn build(model: &Model) -> Graph {
             );
         }
     }
-    alarms::add(model, &w, &mut g);
+    alarms::add(model, &w, g);
 
     for h in held(model) {
         let holder = g.resource(h.holder);
@@ -290,5 +332,4 @@ pub fn build(model: &Model) -> Graph {
         }
     }
     g.finish();
-    g
 }

@@ -1,11 +1,11 @@
 //! The graph as Mermaid flowchart text, the form GitHub renders inside a ```` ```mermaid ````
 //! block.
 //!
-//! Owns Mermaid syntax: node shapes, edge arrows, label escaping, class styles. The output is raw
-//! Mermaid without the Markdown fence, so it can be piped to `mmdc` or pasted into a block as it
-//! is. It must not decide what is drawn (that is `graph`).
+//! Owns Mermaid syntax: node shapes, subgraphs, edge arrows, label escaping, class styles. The
+//! output is raw Mermaid without the Markdown fence, so it can be piped to `mmdc` or pasted into a
+//! block as it is. It must not decide what is drawn (that is `graph`).
 
-use super::graph::{Graph, Kind, Line};
+use super::graph::{Graph, Kind, Line, Node};
 
 /// A label as Mermaid reads it inside `"..."`: characters that would end the string or start
 /// markup become entity codes (`#quot;` is Mermaid's own), and lines are joined with `<br/>`.
@@ -39,13 +39,37 @@ pub fn render(g: &Graph) -> String {
         "  %% solid boxes are created, dashed ones exist already, rounded ones are principals;\n",
     );
     out.push_str("  %% solid arrows are references, dotted arrows are what a policy grants\n");
-    for n in &g.nodes {
+    if !g.groups.is_empty() {
+        out.push_str("  %% each subgraph is one account's part of the layout, in deploy order\n");
+    }
+    let line = |n: &Node, indent: &str| {
         let label = escape(&n.label);
         let shape = match n.kind {
             Kind::Principal => format!("([\"{label}\"])"),
             _ => format!("[\"{label}\"]"),
         };
-        out.push_str(&format!("  {}{shape}\n", n.id));
+        format!("{indent}{}{shape}\n", n.id)
+    };
+    // Nodes are declared inside the subgraph they belong to, and edges only after every
+    // subgraph: Mermaid puts a node in the subgraph that first names it.
+    for group in &g.groups {
+        out.push_str(&format!(
+            "  subgraph {} [\"{}\"]\n",
+            group.id,
+            escape(&group.label)
+        ));
+        for n in group
+            .members
+            .iter()
+            .filter_map(|id| g.nodes.iter().find(|n| &n.id == id))
+        {
+            out.push_str(&line(n, "    "));
+        }
+        out.push_str("  end\n");
+    }
+    let grouped = |n: &Node| g.groups.iter().any(|gr| gr.members.contains(&n.id));
+    for n in g.nodes.iter().filter(|n| !grouped(n)) {
+        out.push_str(&line(n, "  "));
     }
     for e in &g.edges {
         let arrow = match e.line {
@@ -86,8 +110,8 @@ pub fn render(g: &Graph) -> String {
 mod tests {
     use super::escape;
     use crate::explain::graph::{build, Kind};
-    use crate::explain::mermaid;
-    use crate::explain::tests::{example, lowered};
+    use crate::explain::tests::{example, lowered, lowered_all};
+    use crate::explain::{mermaid, mermaid_all};
 
     /// Everything the trail delivers to exists; alarms go to the delivery topic.
     const EXISTING_GROUP: &str = "version: 1\ntrail: {name: dt-audit}\n\
@@ -129,8 +153,15 @@ mod tests {
         .map(|name| (name, example(name)))
         .collect();
         specs.push(("existing group", EXISTING_GROUP.to_string()));
+        let layout = example("organization-layout.yaml");
+        let key_in_management = layout.replace(
+            "  management: \"222222222222\"\n",
+            "  management: \"222222222222\"\n  key: management\n",
+        );
+        specs.push(("organization-layout.yaml", layout));
+        specs.push(("layout, key in management", key_in_management));
         for (name, yaml) in specs {
-            let g = mermaid(&lowered(&yaml).1);
+            let g = mermaid_all(&lowered_all(&yaml).1);
             assert!(g.starts_with("flowchart LR\n") && g.ends_with('\n') && !g.contains("```"));
             let mut declared = Vec::new();
             let mut ends = Vec::new();
@@ -138,7 +169,14 @@ mod tests {
                 if line.starts_with("%%")
                     || line.starts_with("classDef")
                     || line.starts_with("class ")
+                    || line == "end"
                 {
+                    continue;
+                }
+                if let Some(group) = line.strip_prefix("subgraph ") {
+                    let id = group.split(' ').next().unwrap_or_default();
+                    assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                    assert!(!id.is_empty() && id != "end", "{name}: {line}");
                     continue;
                 }
                 let head: String = line
@@ -219,5 +257,50 @@ mod tests {
             .edges
             .iter()
             .any(|e| e.to == "bucket_policy" && e.from == "trail"));
+    }
+
+    /// Each account is a subgraph holding its part's resources; the trail reaches the log archive
+    /// account's bucket and key, and their policies' grants reach the trail, across subgraphs.
+    #[test]
+    fn a_layout_draws_each_account_as_a_subgraph_joined_by_its_references_and_grants() {
+        let g = mermaid_all(&lowered_all(&example("organization-layout.yaml")).1);
+        let block = |id: &str| {
+            let start = g
+                .find(&format!("  subgraph {id} "))
+                .unwrap_or_else(|| panic!("no subgraph {id}\n{g}"));
+            let len = g[start..].find("\n  end\n").expect("closed");
+            g[start..start + len].to_string()
+        };
+        let archive = block("log_archive");
+        let management = block("management");
+        assert!(
+            archive.starts_with("  subgraph log_archive [\"log archive account 111111111111\"]")
+        );
+        assert!(
+            management.starts_with("  subgraph management [\"management account 222222222222\"]")
+        );
+        assert!(
+            archive.contains("\n    log_archive_bucket[")
+                && archive.contains("\n    log_archive_key[")
+        );
+        assert!(
+            management.contains("\n    management_trail[")
+                && management.contains("\n    management_key[")
+        );
+        assert!(!archive.contains("trail["), "{archive}");
+        for edge in [
+            "management_trail -->|\"stores log files in\"| log_archive_bucket",
+            "management_trail -->|\"encrypts with\"| log_archive_key",
+            "management_trail -.->|\"allowed s3:GetBucketAcl, s3:PutObject by\"| log_archive_bucket_policy",
+            "management_trail -.->|\"allowed kms:GenerateDataKey*, kms:DescribeKey by\"| log_archive_key",
+        ] {
+            assert!(g.contains(&format!("\n  {edge}\n")), "no edge {edge}\n{g}");
+        }
+        // The bucket and key of the other part are those nodes, not existing resources.
+        assert!(
+            !g.contains("existing S3 bucket<br/>acme-org-audit-logs"),
+            "{g}"
+        );
+        assert!(!g.contains("existing KMS key"), "{g}");
     }
 }

@@ -1,14 +1,18 @@
 //! What the output creates, what it only refers to, and what outlives it.
 //!
 //! Reads the model: a resource it holds is created, a literal where a resource would be is one
-//! that exists already. It must not restate defaults the model has not applied, nor describe
-//! policies (that is `policies`).
+//! that exists already, unless another part of an organization layout creates it (then it is
+//! named with that part, as is an input another part's output supplies). It must not restate
+//! defaults the model has not applied, nor describe policies (that is `policies`).
 
+use super::layout;
 use super::prose::{and_list, count};
 use super::watched::Destination;
 use super::words::{Words, TARGET_NAMES};
 use crate::expr::{Attr, Expr, Res};
-use crate::model::{Encryption, Model, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS};
+use crate::model::{
+    Encryption, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS,
+};
 use crate::spec::Spec;
 
 /// "the new KMS key", "the KMS key arn:...", or how it is encrypted without one.
@@ -56,7 +60,7 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         };
         lines.push(format!(
             "  S3 bucket for the log files{named}: {}",
-            super::trail::log_path(model, w, "${account}")
+            super::trail::log_path(spec, model, w, &w.trail_account())
         ));
         let sse = match &b.encryption {
             Encryption::Kms(Expr::Attr(Res::Key, _)) => "SSE-KMS with the new KMS key".to_string(),
@@ -108,6 +112,10 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
             k.alias.verbatim(),
             k.deletion_window_days
         ));
+        // A layout has a key in each account by default; its description says which is which.
+        if model.part.is_some() {
+            lines.push(format!("    {}", lowercase_first(k.description.verbatim())));
+        }
     }
     if let Some(topic) = &model.topic {
         let enc = encryption(&topic.kms_key, w, "without a KMS key");
@@ -140,7 +148,8 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     if spec.cloudwatch_logs.settings().is_none() {
         unused.push("CloudWatch Logs delivery (cloudwatch_logs: false)".to_string());
     }
-    if !unused.is_empty() {
+    // What the trail does without is said once, in the part that holds the trail.
+    if !unused.is_empty() && t.is_some() {
         lines.push(format!("  not used: {}", unused.join(", ")));
     }
     if !model.tags.is_empty() {
@@ -158,23 +167,81 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     lines
 }
 
-/// The "Referenced" section: what the output points at but does not create.
-pub fn referenced(model: &Model, w: &Words) -> Vec<String> {
+/// The "Referenced" section: what the output points at but does not create. `all` holds every
+/// part of an organization layout (empty for a whole trail): what another part makes is named
+/// with that part.
+pub fn referenced(spec: &Spec, model: &Model, w: &Words, all: &[Model]) -> Vec<String> {
     let mut items = Vec::new();
-    let Some(t) = &model.trail else {
-        return items;
-    };
-    if model.bucket.is_none() {
+    match &model.trail {
+        Some(t) => trail_references(spec, model, t, w, all, &mut items),
+        None => {
+            if let Some(m) = layout::maker(all, Res::Trail) {
+                items.push(format!(
+                    "CloudTrail trail {}, made by the {}: the policies here name it by its ARN",
+                    model.name.verbatim(),
+                    layout::part_words(m)
+                ));
+            }
+            let sse = model.bucket.as_ref().map(|b| &b.encryption);
+            if let Some(Encryption::Kms(key @ Expr::Lit(_))) = sse {
+                items.push(format!(
+                    "KMS key for the log files, its policy managed elsewhere: {}",
+                    w.expr(key)
+                ));
+            }
+        }
+    }
+    if let Some(l) = model
+        .bucket
+        .as_ref()
+        .and_then(|b| b.access_logging.as_ref())
+    {
         items.push(format!(
-            "S3 bucket for the log files, its policy managed elsewhere: {}",
-            super::trail::log_path(model, w, "${account}")
+            "S3 bucket for the log bucket's server access logs: {}",
+            l.target_bucket.verbatim()
         ));
     }
-    if let (None, Some(key)) = (&model.key, &t.kms_key) {
-        items.push(format!(
+    let mut lines = vec!["Referenced, not created".to_string()];
+    if items.is_empty() {
+        lines.push("  nothing: every resource the trail uses is created here".to_string());
+    }
+    lines.extend(items.into_iter().map(|i| format!("  {i}")));
+    lines
+}
+
+/// What the trail uses that the output does not create.
+fn trail_references(
+    spec: &Spec,
+    model: &Model,
+    t: &Trail,
+    w: &Words,
+    all: &[Model],
+    items: &mut Vec<String>,
+) {
+    if model.bucket.is_none() {
+        let path = super::trail::log_path(spec, model, w, &w.trail_account());
+        items.push(match layout::maker(all, Res::Bucket) {
+            Some(m) => format!(
+                "S3 bucket for the log files, made by the {}: {path}",
+                layout::part_words(m)
+            ),
+            None => format!("S3 bucket for the log files, its policy managed elsewhere: {path}"),
+        });
+    }
+    match &t.kms_key {
+        None | Some(Expr::Attr(Res::Key, _)) => {}
+        Some(Expr::Input(input)) => {
+            let from = layout::supplier(model, all, *input);
+            items.push(format!(
+                "KMS key for the log files, made by the {}: its ARN is passed in as {}",
+                from.map_or_else(|| "deployer".to_string(), layout::part_words),
+                input.name()
+            ));
+        }
+        Some(key) => items.push(format!(
             "KMS key for the log files, its policy managed elsewhere: {}",
             w.expr(key)
-        ));
+        )),
     }
     if let (None, Some(topic)) = (&model.topic, &t.sns_topic) {
         items.push(format!(
@@ -201,22 +268,15 @@ pub fn referenced(model: &Model, w: &Words) -> Vec<String> {
             items.push(format!("SNS topic for the alarms: {arn}"));
         }
     }
-    if let Some(l) = model
-        .bucket
-        .as_ref()
-        .and_then(|b| b.access_logging.as_ref())
-    {
-        items.push(format!(
-            "S3 bucket for the log bucket's server access logs: {}",
-            l.target_bucket.verbatim()
-        ));
+}
+
+/// "Encrypts ..." as "encrypts ...", to follow an indent like the other detail lines.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
-    let mut lines = vec!["Referenced, not created".to_string()];
-    if items.is_empty() {
-        lines.push("  nothing: every resource the trail uses is created here".to_string());
-    }
-    lines.extend(items.into_iter().map(|i| format!("  {i}")));
-    lines
 }
 
 /// `model.retained`, the stores of evidence that outlive the output: one line of "Created".

@@ -1,7 +1,7 @@
 //! Unit tests of `explain`: what the summary says for each kind of spec, and that the graph is
 //! well formed, escaped, stable and follows the model's references.
 
-use super::{mermaid, text};
+use super::{mermaid, text, text_all};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{self, Model};
 use crate::policy::{Condition, Effect, Principal, Statement};
@@ -12,6 +12,13 @@ pub(super) fn lowered(yaml: &str) -> (Spec, Model) {
     let (spec, selectors) = crate::validate::valid(yaml);
     let model = model::lower(&spec, selectors);
     (spec, model)
+}
+
+/// Every output of a spec, as `explain` lowers it.
+pub(super) fn lowered_all(yaml: &str) -> (Spec, Vec<Model>) {
+    let (spec, selectors) = crate::validate::valid(yaml);
+    let models = model::lower_all(&spec, selectors);
+    (spec, models)
 }
 
 fn explained(yaml: &str) -> String {
@@ -291,4 +298,116 @@ fn values_read_as_words_and_unknowns_as_placeholders() {
         w.resource(&Expr::Attr(Res::Bucket, Attr::Arn)),
         "the bucket"
     );
+}
+
+/// The text of a layout: the layout section, then each part's block from its heading on.
+fn layout_blocks(yaml: &str) -> (String, String, String) {
+    let (spec, models) = lowered_all(yaml);
+    let t = text_all(&spec, &models);
+    let first = "Part 1 of 2: log archive account 111111111111 (deploy first)\n====";
+    let second = "Part 2 of 2: management account 222222222222\n====";
+    let (layout, rest) = t.split_once(first).unwrap_or_else(|| panic!("{t}"));
+    let (archive, management) = rest.split_once(second).unwrap_or_else(|| panic!("{t}"));
+    (
+        layout.to_string(),
+        archive.to_string(),
+        management.to_string(),
+    )
+}
+
+#[test]
+fn a_layout_is_explained_part_by_part_in_deploy_order() {
+    let (layout, archive, management) = layout_blocks(&example("organization-layout.yaml"));
+    assert!(
+        layout.starts_with("Organization layout: 2 parts"),
+        "{layout}"
+    );
+    // The trail, what it records and its alarms are the management part's alone.
+    for heading in [
+        "Trail org-audit",
+        "Recorded",
+        "\n  CloudTrail trail org-audit\n",
+    ] {
+        assert!(!archive.contains(heading), "{heading} in\n{archive}");
+        assert!(
+            management.contains(heading),
+            "{heading} not in\n{management}"
+        );
+    }
+    assert!(!archive.contains("15 alarms") && management.contains("15 alarms"));
+    // Each part names its own account, and where log files of the management account land.
+    let archive = flat(&archive);
+    assert!(archive.contains("allow account 111111111111 (root): kms:* on this key"));
+    assert!(archive.contains(
+        "S3 bucket for the log files: s3://acme-org-audit-logs-111111111111-eu-west-1/org/AWSLogs/222222222222/"
+    ));
+    assert!(archive.contains(
+        "CloudTrail trail org-audit, made by the management part (account 222222222222)"
+    ));
+    let management = flat(&management);
+    assert!(management.contains("allow account 222222222222 (root): kms:* on this key"));
+    assert!(management.contains(
+        "KMS key for the log files, made by the log archive part (account 111111111111): its ARN is passed in as kms_key_arn"
+    ));
+    assert!(management.contains(
+        "alias/org-audit-monitoring: automatic rotation on, deletion waits 30 days once scheduled encrypts the CloudWatch Logs group and topics"
+    ));
+    // Storage is billed where the bucket is, events where the trail is.
+    assert!(archive.contains("S3 storage and requests of the log files"));
+    assert!(!management.contains("S3 storage"));
+    assert!(!archive.contains("CloudWatch Logs delivery"));
+}
+
+#[test]
+fn a_layout_says_the_order_the_hand_off_the_prerequisites_and_the_grants() {
+    let (spec, models) = lowered_all(&example("organization-layout.yaml"));
+    let (layout, _, _) = layout_blocks(&example("organization-layout.yaml"));
+    let layout = flat(&layout);
+    for said in [
+        "1. log archive part, in account 111111111111 (synth --part log-archive) 2. management part, in account 222222222222",
+        "why this order: CreateTrail checks the bucket policy, so the management part's trail cannot be created before the log archive part has written that policy",
+        "hand-off: pass output kms_key_arn of the log archive part (KmsKeyArn in CloudFormation) to the management part, as the CloudFormation parameter KmsKeyArn or Terraform's -var kms_key_arn=VALUE",
+        "in the management account 222222222222: all features enabled in AWS Organizations, and trusted access for CloudTrail (aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com)",
+        "CloudFormation cannot create an organization trail from a delegated administrator account",
+        "\"this trail\" is arn:${partition}:cloudtrail:eu-west-1:222222222222:trail/org-audit",
+        "bucket policy (log archive account 111111111111): CloudTrail may write log files to the bucket only as this trail (org/AWSLogs/222222222222/* and org/AWSLogs/o-a1b2c3d4e5/*)",
+        "key policy (log archive account 111111111111): CloudTrail may encrypt log files only as this trail; arn:aws:iam::111111111111:role/LogArchiveReader and arn:aws:iam::333333333333:role/SecurityAudit may decrypt them",
+        "needs kms:Decrypt on the key in an IAM policy of its own account: arn:aws:iam::333333333333:role/SecurityAudit",
+    ] {
+        assert!(layout.contains(said), "not said: {said}\n{layout}");
+    }
+    // The hand-off is the model's: the output it names is one the supplying part has.
+    let input = &models[1].inputs[0];
+    assert_eq!(models[0].part, Some(input.from.0));
+    assert!(models[0].outputs.iter().any(|o| o.name == input.from.1));
+    // A whole trail reads as it always has.
+    let whole = lowered_all(&example("cis.yaml"));
+    assert_eq!(text_all(&whole.0, &whole.1), text(&whole.0, &whole.1[0]));
+    assert!(!text_all(&spec, &models).contains("Part 3"));
+}
+
+#[test]
+fn with_the_key_in_the_management_account_every_reader_elsewhere_needs_an_iam_grant() {
+    let yaml = example("organization-layout.yaml").replace(
+        "  management: \"222222222222\"\n",
+        "  management: \"222222222222\"\n  key: management\n",
+    );
+    let (layout, archive, management) = layout_blocks(&yaml);
+    let layout = flat(&layout);
+    assert!(!layout.contains("hand-off"), "{layout}");
+    assert!(layout.contains("key policy (management account 222222222222): CloudTrail may encrypt log files only as this trail"), "{layout}");
+    assert!(layout.contains("IAM policy of its own account: arn:aws:iam::111111111111:role/LogArchiveReader and arn:aws:iam::333333333333:role/SecurityAudit"), "{layout}");
+    assert!(flat(&archive).contains("SSE-KMS with this account's AWS managed key aws/s3"));
+    assert!(!archive.contains("KMS key alias/"), "{archive}");
+    assert!(!management.contains("passed in as"), "{management}");
+    // Without an organization there is nothing to enable in AWS Organizations.
+    let single_account_trail =
+        example("organization-layout.yaml").replace("  organization:\n    id: o-a1b2c3d4e5\n", "");
+    let (layout, _, management) = layout_blocks(&single_account_trail);
+    assert!(
+        !layout.contains("trusted access") && !layout.contains("delegated"),
+        "{layout}"
+    );
+    assert!(flat(&layout).contains("only as this trail (org/AWSLogs/222222222222/*)"));
+    assert!(management.contains("organization trail: no"));
 }

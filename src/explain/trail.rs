@@ -1,9 +1,11 @@
 //! The "Trail" section: scope, global events, validation, organization, logging.
 //!
-//! Reads the model's trail settings (and the organization id only the spec holds); it must not
-//! restate defaults the model has not applied.
+//! Reads the model's trail settings (and the organization id only the spec holds), and says where
+//! log files land for "Created" and "Referenced" too; it must not restate defaults the model has
+//! not applied.
 
 use super::words::Words;
+use crate::expr::{Attr, Expr, Res};
 use crate::model::Model;
 use crate::spec::Spec;
 
@@ -26,7 +28,7 @@ pub fn section(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         Some(o) => format!(
             "yes, organization {}: every member account, log files under {}",
             o.id,
-            log_path(model, w, &o.id)
+            log_path(spec, model, w, &o.id)
         ),
         None => "no, this account only".to_string(),
     };
@@ -62,21 +64,20 @@ pub fn section(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     ]
 }
 
-/// Where CloudTrail writes the log files of `owner` (an account or organization id).
-pub(super) fn log_path(model: &Model, w: &Words, owner: &str) -> String {
-    let prefix = model
-        .trail
-        .as_ref()
-        .and_then(|t| t.prefix.as_ref())
-        .map(|p| format!("{}/", p.verbatim()))
-        .unwrap_or_default();
+/// Where CloudTrail writes the log files of `owner` (an account or organization id). A layout's
+/// log archive part holds the bucket but not the trail, so the prefix is then the spec's.
+pub(super) fn log_path(spec: &Spec, model: &Model, w: &Words, owner: &str) -> String {
+    let prefix = match &model.trail {
+        Some(t) => t.prefix.as_ref().map(|p| p.verbatim().to_string()),
+        None => spec.bucket.prefix.clone(),
+    }
+    .map(|p| format!("{p}/"))
+    .unwrap_or_default();
     let bucket = model
         .trail
         .as_ref()
-        .map(|t| t.bucket_name.clone())
-        .unwrap_or(crate::expr::Expr::Attr(
-            crate::expr::Res::Bucket,
-            crate::expr::Attr::Name,
-        ));
+        .map_or(Expr::Attr(Res::Bucket, Attr::Name), |t| {
+            t.bucket_name.clone()
+        });
     format!("s3://{}/{prefix}AWSLogs/{owner}/", w.expr(&bucket))
 }

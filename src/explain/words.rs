@@ -3,8 +3,10 @@
 //! Owns the one rendering of `Expr` that the text and the graph share: `${partition}`,
 //! `${region}` and `${account}` for where the output is deployed, `${<resource>.<attr>}` for an
 //! attribute only known once the resource exists (the resource named as the graph's node id), and
-//! names the model already knows written out. It must not decide anything: a phrase for a
-//! condition key it does not know falls back to the key, operator and values as written.
+//! names the model already knows written out. A part of an organization layout knows its account
+//! and region (the part checks both when it is deployed), so they are written out too. It must not
+//! decide anything: a phrase for a condition key it does not know falls back to the key, operator
+//! and values as written.
 
 use crate::expr::{Attr, Expr, Res};
 use crate::model::Model;
@@ -33,6 +35,10 @@ pub fn res_id(res: Res) -> &'static str {
 /// Renders expressions with what the model knows ahead of deployment.
 pub struct Words {
     trail_arn: Expr,
+    /// The account and region a layout's part is deployed to, written for `${account}` and
+    /// `${region}`.
+    account: Option<String>,
+    region: Option<String>,
     known: Vec<(Res, Attr, Expr)>,
     /// The ARN of each resource the output creates, rendered, with its name in sentences.
     mine: Vec<(String, &'static str)>,
@@ -76,8 +82,16 @@ impl Words {
             let arn = here("logs", format!("log-group:{}", g.name.verbatim()));
             known.push((Res::LogGroup, Attr::Arn, arn));
         }
+        let account = model.account.as_ref().map(|a| a.verbatim().to_string());
+        let region = model
+            .home_region
+            .as_ref()
+            .filter(|_| account.is_some())
+            .map(|r| r.verbatim().to_string());
         let mut w = Words {
             trail_arn,
+            account,
+            region,
             known,
             mine: Vec::new(),
         };
@@ -111,6 +125,12 @@ impl Words {
         self.expr(&self.trail_arn)
     }
 
+    /// The account that owns the trail, whose log files are under `AWSLogs/<account>/`.
+    pub fn trail_account(&self) -> String {
+        let arn = self.trail_arn();
+        arn_parts(&arn).map_or(arn.clone(), |p| p[4].to_string())
+    }
+
     /// An expression with placeholders for what only deployment knows.
     pub fn expr(&self, e: &Expr) -> String {
         let mut out = String::new();
@@ -122,8 +142,8 @@ impl Words {
         match e {
             Expr::Lit(s) => out.push_str(s),
             Expr::Partition => out.push_str("${partition}"),
-            Expr::Region => out.push_str("${region}"),
-            Expr::Account => out.push_str("${account}"),
+            Expr::Region => out.push_str(self.region.as_deref().unwrap_or("${region}")),
+            Expr::Account => out.push_str(self.account.as_deref().unwrap_or("${account}")),
             Expr::Attr(res, attr) => {
                 match self.known.iter().find(|(r, a, _)| r == res && a == attr) {
                     Some((_, _, value)) => self.write(value, out),
@@ -159,20 +179,26 @@ impl Words {
     /// key by an ARN built from its name rather than by reference (that would be a cycle), so
     /// the comparison is on the rendered text.
     pub fn resource(&self, e: &Expr) -> String {
-        let text = self.expr(e);
-        for (arn, words) in &self.mine {
-            match text.strip_prefix(arn.as_str()) {
-                Some("") => return words.to_string(),
-                Some(rest) if rest.starts_with(['/', ':']) => {
-                    return match &rest[1..] {
-                        "*" => format!("everything in {words}"),
-                        path => format!("{path} in {words}"),
-                    };
-                }
-                _ => {}
-            }
+        match self.within(e) {
+            Some((path, words)) if path.is_empty() => words.to_string(),
+            Some((path, words)) if path == "*" => format!("everything in {words}"),
+            Some((path, words)) => format!("{path} in {words}"),
+            None => self.expr(e),
         }
-        text
+    }
+
+    /// The path in a resource of the output that `e` names ("" for the resource itself), with the
+    /// resource's name in sentences.
+    pub fn within(&self, e: &Expr) -> Option<(String, &'static str)> {
+        let text = self.expr(e);
+        self.mine.iter().find_map(|(arn, words)| {
+            let rest = text.strip_prefix(arn.as_str())?;
+            match rest.strip_prefix(['/', ':']) {
+                _ if rest.is_empty() => Some((String::new(), *words)),
+                Some(path) => Some((path.to_string(), *words)),
+                None => None,
+            }
+        })
     }
 
     fn values(&self, values: &[Expr]) -> String {

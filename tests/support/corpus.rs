@@ -35,19 +35,26 @@ pub fn test_value(name: &str) -> &'static str {
         "access_log_bucket" => "acme-s3-access-logs",
         "alarm_email" => "secops@example.com",
         "s3_buckets" => "acme-payroll/reports/, acme-invoices",
+        "log_archive_account" => "111111111111",
+        "management_account" => "222222222222",
+        "bucket_name" => "acme-org-audit-logs-111111111111-us-east-1",
         other => panic!("no test value for required parameter `{other}`: add one"),
     }
 }
 
-/// The blueprint rendered with `test_value` for each required parameter (defaults for the rest).
-pub fn render_with_test_values(blueprint: &Blueprint) -> String {
-    let values: BTreeMap<String, String> = blueprint
+/// `test_value` for each required parameter of the blueprint.
+pub fn test_values(blueprint: &Blueprint) -> BTreeMap<String, String> {
+    blueprint
         .params
         .iter()
         .filter(|p| p.default.is_none())
         .map(|p| (p.name.clone(), test_value(&p.name).to_string()))
-        .collect();
+        .collect()
+}
+
+/// The blueprint rendered with `test_value` for each required parameter (defaults for the rest).
+pub fn render_with_test_values(blueprint: &Blueprint) -> String {
     blueprint
-        .render(&values)
+        .render(&test_values(blueprint))
         .unwrap_or_else(|e| panic!("blueprint {}: {e:?}", blueprint.name))
 }

@@ -5,7 +5,7 @@
 //! without a change here. It must not draw a grant the references already show.
 
 use super::{Graph, Kind, Line};
-use crate::explain::words::{res_id, service_name, Words};
+use crate::explain::words::{service_name, Words};
 use crate::expr::Res;
 use crate::policy::{Effect, Principal, Statement};
 
@@ -28,7 +28,7 @@ impl Graph {
         effect: Effect,
         actions: &[&'static str],
     ) {
-        let to_trail = who == res_id(Res::Trail);
+        let to_trail = self.is_trail(who);
         let (from, to) = if to_trail {
             (who, holder)
         } else {
