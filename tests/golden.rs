@@ -261,7 +261,14 @@ fn golden_outputs_hold_no_template_code_but_their_own_references() {
                 found.problems
             );
             // Even an output that creates almost nothing refers to the account, the partition and
-            // its trail (19 and 13 references today): a scan that sees fewer is not reading it.
+            // its trail (19 and 13 references today): a scan that sees fewer is not reading it. A
+            // layout's log archive part has no trail: its bucket and policy alone hold 9 in
+            // CloudFormation (the fewest today), so it is held to a floor below that.
+            let least = if path.to_string_lossy().contains(".log-archive.") {
+                least.min(8)
+            } else {
+                least
+            };
             assert!(
                 found.references >= least,
                 "{}: only {} references seen",
