@@ -1,5 +1,8 @@
 """cfn-lint on every CloudFormation output: zero findings of any level (errors, warnings, info).
 
+Every output means each part of an organization layout too (`--out-dir` writes one template per
+account): each is a stack of its own, so each must lint clean on its own.
+
 cfn-lint's exit code is a bit mask (2 error, 4 warning, 8 informational), so any non-zero code is a
 finding. Broken variants prove it reads the resource schemas: a misspelt property, a wrong type and
 a misspelt IAM action must each be reported.
@@ -40,6 +43,13 @@ def run(ctx):
     for case in ctx.cases:
         code, out, err = lint(ctx, case.cfn)
         ctx.report.check(f"cfn-lint {case.name}", code == 0 and not out.strip(), short(out + err))
+    for layout in ctx.layouts:
+        for part, path in layout.cfn.items():
+            code, out, err = lint(ctx, path)
+            ctx.report.check(f"cfn-lint {layout.name} {part} part", code == 0 and not out.strip(), short(out + err))
+    if not ctx.cases:  # only when run.py was told to build layouts alone
+        harness.log("check_cfn_lint: no single-account template in this run to make the broken variants from")
+        return
     base = next((c for c in ctx.cases if c.name == "minimal"), ctx.cases[0])
     for what, template, needle in broken_variants(load_json(base.cfn)):
         path = ctx.work / "cfn-lint-broken" / (what.replace(" ", "-") + ".json")

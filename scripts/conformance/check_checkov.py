@@ -8,6 +8,14 @@ absent where the resource is not created. Checks deliberately not asserted, with
   policy; `Resource: "*"` in a key policy means "this key" ("Key policies in AWS KMS").
 - CKV_AWS_144 (cross-region replication) and CKV2_AWS_62 (event notifications): a second bucket
   and a notification target are deployment choices a trail spec does not make.
+
+Each part of an organization layout is scanned as a template or module of its own, against the
+same expectations cut to what the part holds (README, "Organization layout"; expected_part): the
+log archive part holds the bucket and, with `key: log_archive`, the key of the log files, so the
+CloudTrail, SNS and Logs checks must be absent there; the management part holds the trail, the
+topics, the log group and a key (the log files' key with `key: management`, else its own key for
+the log group and topics), so the S3 checks must be absent there. The trail's key is an input of
+the management part (Terraform variable, CloudFormation parameter), which checkov counts as set.
 """
 import copy
 import json
@@ -58,6 +66,26 @@ def expected(e):
         "CKV_AWS_158": (BOTH, when(group, key)),
         "CKV_AWS_338": (TF, when(group, e.retention >= 365)),
     }
+
+
+# The checks above by what they are about, for cutting them to a layout part.
+TRAIL_CHECKS = {"CKV_AWS_35", "CKV_AWS_36", "CKV_AWS_67", "CKV_AWS_252", "CKV2_AWS_10"}
+BUCKET_CHECKS = {"CKV_AWS_18", "CKV_AWS_19", "CKV_AWS_21", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56",
+                 "CKV_AWS_145", "CKV_AWS_300"}
+KEY_CHECKS = {"CKV_AWS_7", "CKV_AWS_33"}
+TOPIC_AND_LOGS_CHECKS = {"CKV_AWS_26", "CKV_AWS_66", "CKV_AWS_158", "CKV_AWS_338"}
+
+
+def expected_part(e, accounts, part):
+    """expected(e) for one part of an organization layout: a check on a resource the part does not
+    hold must be absent, and the others keep the whole spec's outcome (a key in the management
+    part exists whenever the spec asks for a new key: the log files' key or the monitoring key)."""
+    if part == "log-archive":
+        holds = BUCKET_CHECKS | (KEY_CHECKS if accounts.key == "log_archive" else set())
+    else:
+        holds = TRAIL_CHECKS | TOPIC_AND_LOGS_CHECKS | KEY_CHECKS
+    return {check: (frameworks, result if check in holds else None)
+            for check, (frameworks, result) in expected(e).items()}
 
 
 def scan_all(ctx, framework, target):
@@ -127,20 +155,30 @@ def run(ctx):
     if ctx.tools["checkov"] is None:
         ctx.report.check("checkov installed", False, "no checkov in its venv")
         return
-    cfn_dir = ctx.cases[0].cfn.parent
-    tf_root = next((c.tf_dir.parent for c in ctx.cases if c.tf_dir is not None), None)
-    for framework, root in (("cloudformation", cfn_dir), ("terraform_json", tf_root)):
-        if root is None:
-            continue
-        outcome = scan_all(ctx, framework, root)
+    # run.py writes every output under work/cfn and work/tf (layout parts in a folder per layout),
+    # so one checkov process per framework scans them all.
+    for framework, root in (("cloudformation", ctx.work / "cfn"), ("terraform_json", ctx.work / "tf")):
+        label = "terraform" if framework == "terraform_json" else framework
+        judged = []  # (name, file, expectations)
         for case in ctx.cases:
             path = case.cfn if framework == "cloudformation" else case.tf_dir and case.tf_dir / "main.tf.json"
-            if path is None:
-                continue
-            label = "terraform" if framework == "terraform_json" else framework
+            if path is not None:
+                judged.append((case.name, path, expected(case.expect)))
+        for layout in ctx.layouts:
+            files = layout.cfn if framework == "cloudformation" else {p: d / "main.tf.json" for p, d in layout.tf.items()}
+            for part, path in files.items():
+                judged.append((f"{layout.name} {part} part", path,
+                               expected_part(layout.expect, layout.accounts, part)))
+        if not judged:
+            continue
+        outcome = scan_all(ctx, framework, root)
+        for name, path, want in judged:
             result = outcome if isinstance(outcome, str) else outcome.get("/" + str(path.relative_to(root)), {})
-            compare(ctx, f"checkov {label} {case.name}", result, expected(case.expect), framework)
+            compare(ctx, f"checkov {label} {name}", result, want, framework)
 
+    if not ctx.cases:  # only when run.py was told to build layouts alone
+        harness.log("check_checkov: no single-account output in this run to make the broken variants from")
+        return
     base = next((c for c in ctx.cases if c.name == "minimal"), ctx.cases[0])
     template = copy.deepcopy(load_json(base.cfn))
     template["Resources"]["Trail"]["Properties"]["EnableLogFileValidation"] = False

@@ -21,7 +21,9 @@ Accounts: a moto server plays one account, the one `MOTO_ACCOUNT_ID` names in it
 applied in the account its existing log group, role and topics name (they must live in the
 trail's account; see _placement), or in moto's usual 123456789012 when it names none; a spec whose
 existing resources name two accounts cannot be applied honestly and is skipped, which fails the
-run. The read-back then checks that case like any other, in that account.
+run. The read-back then checks that case like any other, in that account. A spec with `accounts`
+(an organization layout) is not a case here: check_layout applies its two parts as two accounts
+of one server.
 
 Isolation: each worker owns one moto server per account it has needed (a separate process on a
 free loopback port, always stopped by its PID) and resets it between configurations. One trail per server at a time matters
@@ -220,20 +222,28 @@ def _free_port():
 
 
 class MotoServer:
-    """One `moto_server` process on a loopback port, playing `account`; stop() ends exactly that PID."""
+    """One `moto_server` process on a loopback port, playing `account`; stop() ends exactly that PID.
+
+    With account None the server plays every account: moto 5.2.5 then takes a request's account
+    from its credentials (an access key made in that account's IAM, see check_layout), since
+    MOTO_ACCOUNT_ID, when set, overrides everything else (moto.core.responses.get_current_account).
+    """
 
     def __init__(self, binary, logdir, account=DEFAULT_ACCOUNT):
         self.account = account
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = Path(logdir) / f"moto-{account}-{self.port}.log"
+        self.log_path = Path(logdir) / f"moto-{account or 'any-account'}-{self.port}.log"
         self._log = open(self.log_path, "w")
+        env = {k: v for k, v in os.environ.items() if k != "MOTO_ACCOUNT_ID"}
+        if account:
+            env["MOTO_ACCOUNT_ID"] = account
         self.proc = subprocess.Popen(
             [str(binary), "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=dict(os.environ, MOTO_ACCOUNT_ID=account),
+            env=env,
         )
 
     def wait_ready(self, timeout=60):
@@ -374,13 +384,11 @@ class Results:
         return self.check(name, ok, short(detail, 600))
 
 
-def _clients(url, region):
+def _clients(url, region, key=DUMMY_KEY, secret=DUMMY_KEY):
     import boto3
     from botocore.config import Config
 
-    session = boto3.session.Session(
-        aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_KEY, region_name=region
-    )
+    session = boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret, region_name=region)
     cfg = Config(retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"})
     names = {"sts": "sts", "s3": "s3", "kms": "kms", "sns": "sns", "logs": "logs", "iam": "iam",
              "ct": "cloudtrail", "cw": "cloudwatch"}
@@ -455,19 +463,7 @@ def _prepare_existing(c, case, region, account):
     if e.bucket_existing:
         make_bucket(e.bucket_name)
         notes.append(f"existing bucket {e.bucket_name} pre-created without a policy")
-    logging_cfg = (spec.get("bucket") or {}).get("access_logging")
-    if logging_cfg:
-        target, prefix = logging_cfg["target_bucket"], logging_cfg.get("prefix", "")
-        make_bucket(target)
-        s3.put_bucket_policy(Bucket=target, Policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow",
-                "Principal": {"Service": "logging.s3.amazonaws.com"},
-                "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{target}/{prefix}*",
-            }],
-        }))
-        notes.append(f"access-log target bucket {target} pre-created")
+    notes += _make_access_log_target(c, spec, region)
     if e.sns == "existing":
         arn = e.topic_arn
         if _account_of(arn) != account or arn.split(":")[3] != region:
@@ -492,6 +488,26 @@ def _prepare_existing(c, case, region, account):
     if e.kms == "existing":
         notes.append("existing key ARN applied as written, unresolved by moto")
     return notes, None
+
+
+def _make_access_log_target(c, spec, region):
+    """The bucket's access-logging target, made with the S3 log delivery grant the real one must
+    carry, because moto's PutBucketLogging refuses a target without it. Returns notes."""
+    logging_cfg = (spec.get("bucket") or {}).get("access_logging")
+    if not logging_cfg:
+        return []
+    target, prefix = logging_cfg["target_bucket"], logging_cfg.get("prefix", "")
+    kwargs = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    c["s3"].create_bucket(Bucket=target, **kwargs)
+    c["s3"].put_bucket_policy(Bucket=target, Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{target}/{prefix}*",
+        }],
+    }))
+    return [f"access-log target bucket {target} pre-created"]
 
 
 def _apply(server, workdir, text, region, mirror, terraform):

@@ -2,7 +2,8 @@
 JSON schema (fetched and pinned by conformance.sh), with URI formats checked.
 
 Runs on a spec with several problems (errors, a note, a silenced warning), on every case's spec
-in one report (examples, team specs, golden cases, blueprints with test values), on a finding located in a blueprint, and on an absolute path with a
+in one report (examples, team specs, golden cases, blueprints with test values, organization
+layouts), on a finding located in a blueprint, and on an absolute path with a
 space (a `file://` URI that must be escaped). The JSON report of the same specs must count the same
 findings. Broken variants prove the schema is applied: a missing `version`, an unknown level, a
 line 0 and a URI with a raw space must each be refused.
@@ -72,7 +73,7 @@ def run(ctx):
     shutil.copy(specs / "several-problems.yaml", spaced)
     # Blueprint cases are written to the scratch directory: those are named by absolute path.
     every_case = [str(c.spec_path.relative_to(ctx.root)) if c.spec_path.is_relative_to(ctx.root)
-                  else str(c.spec_path) for c in ctx.cases]
+                  else str(c.spec_path) for c in [*ctx.cases, *ctx.layouts]]
     runs = [
         ("a spec with several problems", ["several-problems.yaml"], specs, 1),
         ("every example and golden case in one report", every_case, ctx.root, None),

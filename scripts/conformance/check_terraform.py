@@ -1,4 +1,6 @@
-"""terraform validate, with the real hashicorp/aws provider from the local mirror, on every output.
+"""terraform validate, with the real hashicorp/aws provider from the local mirror, on every output,
+each part of an organization layout included (each part is a root module of its own, applied
+with its own account's credentials).
 
 A broken variant (a misspelt argument) must fail. When trailsmith refuses a spec for Terraform
 (`terraform-unsupported-field`), the provider judges that refusal, not a golden file trailsmith
@@ -122,13 +124,17 @@ def run(ctx):
                         "checks only argument names, types and block shapes)")
         return
     cases = [c for c in ctx.cases if c.tf_dir is not None]
-    for case in cases:
-        shutil.copytree(case.tf_dir, ctx.work / "terraform-validate" / case.name)
+    # (label, copy) for every configuration: each case, then each part of each layout.
+    configs = [(case.name, case.tf_dir, case.name) for case in cases]
+    configs += [(f"{layout.name} {part} part", d, f"{layout.name}.{part}")
+                for layout in ctx.layouts for part, d in layout.tf.items()]
+    for _, source, copy_name in configs:
+        shutil.copytree(source, ctx.work / "terraform-validate" / copy_name)
     # init and validate mostly wait on the provider plugin starting; run a few at once.
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = list(pool.map(lambda c: validate(ctx, ctx.work / "terraform-validate" / c.name), cases))
-    for case, (ok, detail) in zip(cases, results):
-        ctx.report.check(f"terraform validate {case.name}", ok, detail)
+        results = list(pool.map(lambda c: validate(ctx, ctx.work / "terraform-validate" / c[2]), configs))
+    for (label, _, _), (ok, detail) in zip(configs, results):
+        ctx.report.check(f"terraform validate {label}", ok, detail)
     check_refusals(ctx)
     base = next((c for c in cases if c.name == "minimal"), cases[0] if cases else None)
     if base is None:  # only when run.py was told to build a subset that Terraform refuses

@@ -167,3 +167,24 @@ def expect(spec):
             e.alerts_topic = "new"
             e.alerts_encrypted = n.get("encrypted", e.kms == "new")
     return e
+
+
+@dataclass
+class Accounts:
+    """The organization layout (README: `accounts`): which account holds which part, and where the
+    key of the log files lives (`key`, default `log_archive`)."""
+
+    log_archive: str
+    management: str
+    key: str = "log_archive"  # log_archive | management
+
+    def key_account(self):
+        return self.log_archive if self.key == "log_archive" else self.management
+
+
+def accounts(spec):
+    """Accounts for a spec with `accounts`, else None."""
+    a = spec.get("accounts")
+    if not a:
+        return None
+    return Accounts(str(a["log_archive"]), str(a["management"]), a.get("key", "log_archive"))

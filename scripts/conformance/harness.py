@@ -55,6 +55,24 @@ class Case:
     tf_refused: list = field(default_factory=list)  # fields named by error[terraform-unsupported-field]
 
 
+# The parts of an organization layout (a spec with `accounts`), in deploy order: the log archive
+# part first, since the management part's trail needs its bucket and (by default) its key.
+PARTS = ("log-archive", "management")
+
+
+@dataclass
+class Layout:
+    """One spec with `accounts` and its two parts, written by `trailsmith synth --out-dir`."""
+
+    name: str
+    spec_path: Path
+    spec: dict
+    cfn: dict  # part -> CloudFormation template
+    tf: dict  # part -> directory holding main.tf.json; empty when trailsmith refused the target
+    expect: "object" = None  # expect.Expect, of the whole spec
+    accounts: "object" = None  # expect.Accounts
+
+
 @dataclass
 class Context:
     root: Path  # repository root
@@ -63,7 +81,8 @@ class Context:
     trailsmith: Path  # the built binary
     tools: dict  # name -> path (or None when absent): cfn-lint, checkov, cfn-guard, terraform, moto_server, python
     tf_mirror: Path = None  # local provider mirror root, or None
-    cases: list = field(default_factory=list)
+    cases: list = field(default_factory=list)  # single-account specs (Case)
+    layouts: list = field(default_factory=list)  # organization layouts (Layout), judged per part
     report: Report = field(default_factory=Report)
 
 

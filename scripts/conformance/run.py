@@ -2,12 +2,15 @@
 """Conformance driver: compile every spec with trailsmith, then let AWS tooling judge each output.
 
 The specs: examples/ and tests/cases/ at any depth (the team specs in examples/teams/ extend
-blueprints), and each shipped blueprint in blueprints/ with test values for its parameters.
+blueprints), and each shipped blueprint in blueprints/ with test values for its parameters. A spec
+with `accounts` (an organization layout) compiles to two parts, one per account, with --out-dir;
+each layout is also compiled with its log-file key in the management account (key_in_management).
 
 Checks run in this order, each in its own module with `run(ctx)`: cfn-lint, cfn-guard rules from
 tests/guard/, checkov on both targets, terraform validate (and the provider's own verdict on each
-field trailsmith refuses for Terraform), SARIF reports, and terraform apply against a moto server
-read back through boto3. Each module also feeds deliberately broken variants to its checker to
+field trailsmith refuses for Terraform), SARIF reports, terraform apply against a moto server
+read back through boto3, and the two parts of each organization layout applied as two accounts
+of one moto server (check_layout). cfn-lint and terraform validate judge every layout part too. Each module also feeds deliberately broken variants to its checker to
 prove the checker is looking. Started by scripts/conformance.sh, which installs the tools.
 
 The last line is `conformance: N passed, M failed, K skipped`. The exit code is 1 when a check
@@ -28,10 +31,11 @@ from pathlib import Path
 
 import yaml
 
-from expect import expect, merge_extends, selector_fields
-from harness import Case, Context, run, short
+from expect import accounts, expect, merge_extends, selector_fields
+from harness import PARTS, Case, Context, Layout, run, short
 
-MODULES = ["check_cfn_lint", "check_guard", "check_checkov", "check_terraform", "check_sarif", "check_moto"]
+MODULES = ["check_cfn_lint", "check_guard", "check_checkov", "check_terraform", "check_sarif", "check_moto",
+           "check_layout"]
 
 
 def find_mirror():
@@ -55,6 +59,9 @@ TEST_VALUES = {
     "access_log_bucket": "acme-s3-access-logs",
     "alarm_email": "secops@example.com",
     "s3_buckets": "acme-payroll/reports/, acme-invoices",
+    "log_archive_account": "111111111111",
+    "management_account": "222222222222",
+    "bucket_name": "acme-org-audit-logs-111111111111-us-east-1",
 }
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 REFUSED_FIELD = re.compile(r"error\[terraform-unsupported-field\]: [^\n]*?`([^`]+)`")
@@ -162,9 +169,113 @@ def load_spec(ctx, path):
     return merge_extends(rendered, spec), None
 
 
+def refused_fields(ctx, name, spec, err):
+    """The fields trailsmith named when it refused `name` for Terraform with
+    `terraform-unsupported-field`, after checking they are fields the spec's selectors test; None
+    for any other failure. Not a reason to drop the case: its CloudFormation output is judged all
+    the same, and check_terraform asks the provider itself about each field."""
+    if "error[terraform-unsupported-field]" not in err:
+        return None
+    fields = sorted(set(REFUSED_FIELD.findall(err)))
+    used = selector_fields(spec)
+    ctx.report.check(
+        f"trailsmith refuses {name} for terraform naming fields the spec's selectors test "
+        f"({', '.join(fields) or 'none named'})",
+        fields and set(fields) <= used,
+        f"named {fields}; the spec's selectors test {sorted(used)}: {short(err)}",
+    )
+    return fields
+
+
+def build_case(ctx, name, p, spec):
+    """A single-account spec, compiled to one file per target with -o."""
+    case = Case(
+        name=name,
+        spec_path=p,
+        spec=spec,
+        cfn=ctx.work / "cfn" / f"{name}.template.json",
+        tf_dir=ctx.work / "tf" / name,
+    )
+    ok = True
+    for target, out in (("cloudformation", case.cfn), ("terraform", case.tf_dir / "main.tf.json")):
+        code, _, err = run([ctx.trailsmith, "synth", p, "--target", target, "-o", out])
+        if code == 0:
+            continue
+        fields = refused_fields(ctx, name, spec, err) if target == "terraform" and code == 1 else None
+        if fields is not None:
+            case.tf_refused = fields
+            case.tf_dir = None
+            continue
+        ok = ctx.report.check(f"trailsmith synth --target {target} {name}", False, short(err))
+    if ok:
+        case.expect = expect(spec)
+        ctx.cases.append(case)
+    return ok
+
+
+def spec_stem(path):
+    """The name `synth --out-dir` gives a spec's outputs: its file name without .yaml/.yml/.json."""
+    name = Path(path).name
+    return next((name[: -len(x)] for x in SPEC_SUFFIXES if name.endswith(x)), name)
+
+
+def build_layout(ctx, name, p, spec):
+    """A spec with `accounts` (README: organization layout), compiled with --out-dir for both
+    targets; trailsmith must write exactly one output per part, named as the README says:
+    DIR/<stem>.<part>.template.json and DIR/<stem>/<part>/main.tf.json."""
+    stem = spec_stem(p)
+    layout = Layout(name=name, spec_path=p, spec=spec, cfn={}, tf={})
+    ok = True
+    for target, top in (("cloudformation", ctx.work / "cfn" / name), ("terraform", ctx.work / "tf" / name)):
+        code, _, err = run([ctx.trailsmith, "synth", p, "--target", target, "--out-dir", top])
+        if code != 0:
+            fields = refused_fields(ctx, name, spec, err) if target == "terraform" and code == 1 else None
+            if fields is None:
+                ok = ctx.report.check(f"trailsmith synth --target {target} --out-dir {name}", False, short(err))
+            continue
+        if target == "cloudformation":
+            want = {part: top / f"{stem}.{part}.template.json" for part in PARTS}
+        else:
+            want = {part: top / stem / part / "main.tf.json" for part in PARTS}
+        written = sorted(str(f.relative_to(top)) for f in top.rglob("*") if f.is_file())
+        expected = sorted(str(f.relative_to(top)) for f in want.values())
+        if ctx.report.check(f"trailsmith synth --target {target} --out-dir {name} writes the log-archive and "
+                            "management parts", written == expected, f"wrote {written}, want {expected}"):
+            for part, path in want.items():
+                if target == "cloudformation":
+                    layout.cfn[part] = path
+                else:
+                    layout.tf[part] = path.parent
+        else:
+            ok = False
+    if ok:
+        layout.expect, layout.accounts = expect(spec), accounts(spec)
+        ctx.layouts.append(layout)
+    return ok
+
+
+def key_in_management(ctx, name, spec):
+    """(name, path, document) of the same layout with `accounts.key: management`, written to the
+    work directory, for a layout that keeps the key of the log files in the log archive (the
+    default); else None. The README's other key placement changes both parts (the management part
+    makes the log-file key, the bucket defaults to the AWS managed key), so each layout is judged
+    with both placements without a second case file and its golden outputs."""
+    if (spec.get("accounts") or {}).get("key", "log_archive") != "log_archive":
+        return None
+    variant = dict(spec, accounts=dict(spec["accounts"], key="management"))
+    path = ctx.work / "specs" / f"{name}-key-in-management.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as f:
+        f.write(f"# {name} with accounts.key: management (run.py key_in_management)\n")
+        yaml.safe_dump(variant, f, sort_keys=False)
+    return f"{name}-key-in-management", path, variant
+
+
 def build_cases(ctx, only):
     """Compiles every spec to both targets, one spec at a time: examples/ and tests/cases/ at any
-    depth (examples/teams/ extends blueprints) and each shipped blueprint with test values.
+    depth (examples/teams/ extends blueprints) and each shipped blueprint with test values. A spec
+    with `accounts` is an organization layout: it becomes a Layout (ctx.layouts) with two parts,
+    and a variant with the key of the log files in the management account is compiled beside it.
 
     Each case's expectations come from the merged document (expect.merge_extends), so a team spec
     is judged by what it asks for together with its blueprint.
@@ -179,40 +290,25 @@ def build_cases(ctx, only):
     ctx.report.check("case names are unique", not dupes, f"more than one spec named {dupes}")
     if only:
         specs = [(n, p) for n, p in specs if n in only]
+    built = total = 0
     for name, p in specs:
         spec, problem = load_spec(ctx, p)
+        total += 1
         if problem:
             ctx.report.check(f"the merged document of {name} (blueprint rendered, README merge rules)", False, problem)
             continue
-        case = Case(
-            name=name,
-            spec_path=p,
-            spec=spec,
-            cfn=ctx.work / "cfn" / f"{name}.template.json",
-            tf_dir=ctx.work / "tf" / name,
-        )
-        ok = True
-        for target, out in (("cloudformation", case.cfn), ("terraform", case.tf_dir / "main.tf.json")):
-            code, _, err = run([ctx.trailsmith, "synth", p, "--target", target, "-o", out])
-            if code == 0:
-                continue
-            if target == "terraform" and code == 1 and "error[terraform-unsupported-field]" in err:
-                case.tf_refused = sorted(set(REFUSED_FIELD.findall(err)))
-                used = selector_fields(spec)
-                # Not a reason to drop the case: its CloudFormation output is judged all the same.
-                ctx.report.check(
-                    f"trailsmith refuses {name} for terraform naming fields the spec's selectors test "
-                    f"({', '.join(case.tf_refused) or 'none named'})",
-                    case.tf_refused and set(case.tf_refused) <= used,
-                    f"named {case.tf_refused}; the spec's selectors test {sorted(used)}: {short(err)}",
-                )
-                case.tf_dir = None
-                continue
-            ok = ctx.report.check(f"trailsmith synth --target {target} {name}", False, short(err))
-        if ok:
-            case.expect = expect(spec)
-            ctx.cases.append(case)
-    ctx.report.check(f"trailsmith compiled {len(ctx.cases)} of {len(specs)} specs", len(ctx.cases) == len(specs) and specs)
+        if "accounts" not in spec:
+            built += build_case(ctx, name, p, spec)
+            continue
+        built += build_layout(ctx, name, p, spec)
+        variant = key_in_management(ctx, name, spec)
+        if variant:
+            total += 1
+            if ctx.report.check(f"variant name {variant[0]} is not taken by a spec", variant[0] not in names):
+                built += build_layout(ctx, *variant)
+    ctx.report.check(f"trailsmith compiled {built} of {total} specs "
+                     f"({len(ctx.cases)} single-account, {len(ctx.layouts)} organization layouts)",
+                     built == total and total)
 
 
 def main():
@@ -246,7 +342,7 @@ def main():
     )
     started = time.monotonic()
     build_cases(ctx, set(args.examples))
-    if ctx.cases:
+    if ctx.cases or ctx.layouts:
         for name in args.modules:
             began = time.monotonic()
             try:
