@@ -306,7 +306,7 @@ def _read_back(r, n, layout, la, mg, region, key_output):
     facts = lp.Facts(
         trail_name=e.trail_name, region=region, management=acc.management, log_archive=acc.log_archive,
         key_account=acc.key_account(), org_id=e.org_id, prefix=e.prefix, bucket=bucket, key_arn=log_key,
-        readers=list(e.decrypt_principals),
+        readers=list(e.decrypt_principals), writers=list(e.writer_accounts),
         policies={"bucket": parse_policy(la["s3"].get_bucket_policy(Bucket=bucket)["Policy"]),
                   "key": parse_policy(key_client["kms"].get_key_policy(KeyId=log_key, PolicyName="default")["Policy"])},
     )
@@ -331,10 +331,14 @@ def _policy_checks(r, n, f):
         checks[f"reader {reader} decrypts"] = (
             f"named reader {reader} may kms:Decrypt log files (encryption context present), and nothing without it",
             lambda g, reader=reader: lp.reader_decrypts(g, reader))
+    for writer in f.writers:
+        checks[f"writer {writer} writes its own folder"] = (
+            f"a trail of writer account {writer} may write AWSLogs/{writer}/ and encrypt, and not the "
+            f"management or organization folders", lambda g, writer=writer: lp.writer_writes_its_own_folder_only(g, writer))
     checks.update({
         "another trail": (f"another trail of the management account ({f.trail('other')}) {nothing}",
                           lp.other_trail_gets_nothing),
-        "third account": (f"a trail of a third account ({f.trail(f.trail_name, lp.THIRD)}) {nothing}",
+        "third account": (f"a trail of a third account ({f.trail(f.trail_name, f.third)}) {nothing}",
                           lp.third_account_trail_gets_nothing),
         "not a named reader": (f"log archive principal {other_principal}, not a named reader, {nothing}",
                                lambda g: lp.other_principal_gets_nothing(g, other_principal)),
@@ -357,6 +361,9 @@ def _policy_checks(r, n, f):
     if f.org_id:
         controls.append(("organization write statement removed", lp.drop_organization_write,
                          "management trail writes"))
+    if f.writers:
+        controls.append(("writer accounts' write statement widened to every folder", lp.writers_write_everywhere,
+                         f"writer {f.writers[0]} writes its own folder"))
     for what, mutate, label in controls:
         question = checks[label][1]
 

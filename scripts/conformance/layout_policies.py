@@ -11,7 +11,8 @@ for CloudTrail" and "Configure AWS KMS key policies for CloudTrail"): the bucket
 an account other than the trail's, so the policies are the only thing between the log files and
 every other trail or principal. They must admit the management account's trail, by its literal
 ARN, to write under AWSLogs/<management>/ and AWSLogs/<organization id>/ and to encrypt under its
-own encryption context; admit the named readers to decrypt log files; and admit nobody else:
+own encryption context; admit the named readers to decrypt log files; admit a writer account's
+trails to their own folder AWSLogs/<writer>/ only; and admit nobody else:
 not another trail of the management account, not a trail of a third account, not a principal of
 the log archive account that is not a named reader.
 
@@ -34,7 +35,9 @@ from check_moto import _as_list, allowed, statements
 
 ROOT_SID = "EnableRootAccess"
 MEMBER = "555555555555"  # a made-up member account of the organization, for org delivery paths
-THIRD = "444444444444"  # an account that is in no part of the layout
+# Accounts in no part of the layout; the first that is not one of the spec's writer accounts is the
+# "third account" (a writer account's trails are admitted to their own folder on purpose).
+THIRDS = ("444444444444", "999999999999")
 CT = ("Service", "cloudtrail.amazonaws.com")
 S3_ACTIONS = ("s3:PutObject", "s3:GetObject")
 BUCKET_ACTIONS = ("s3:GetBucketAcl", "s3:ListBucket", "s3:PutBucketPolicy")
@@ -56,7 +59,13 @@ class Facts:
     bucket: str
     key_arn: str
     readers: list
+    writers: list = field(default_factory=list)  # bucket.writer_accounts
     policies: dict = field(default_factory=dict)  # "bucket" | "key" -> parsed policy document
+
+    @property
+    def third(self):
+        """An account in no part of the layout and not a writer account."""
+        return next(a for a in THIRDS if a not in self.writers)
 
     @property
     def trail_arn(self):
@@ -166,10 +175,24 @@ def other_trail_gets_nothing(f):
 
 
 def third_account_trail_gets_nothing(f):
-    foreign = f.trail(f.trail_name, THIRD)
-    contexts = [_trail_context(f, foreign, THIRD, **{"kms:EncryptionContext:aws:cloudtrail:arn": arn})
+    foreign = f.trail(f.trail_name, f.third)
+    contexts = [_trail_context(f, foreign, f.third, **{"kms:EncryptionContext:aws:cloudtrail:arn": arn})
                 for arn in (foreign, f.trail_arn)]
-    return _nothing(f, CT, contexts, THIRD)
+    return _nothing(f, CT, contexts, f.third)
+
+
+def writer_writes_its_own_folder_only(f, writer):
+    """A writer account's trail ("Several accounts delivering into one bucket") may write under
+    AWSLogs/<writer>/ with bucket-owner-full-control and encrypt under its own encryption context,
+    and may not write the management account's or the organization's folder."""
+    trail = f.trail("workload", writer)
+    ctx = _trail_context(f, trail, writer, **{"kms:EncryptionContext:aws:cloudtrail:arn": trail})
+    own = allowed(f.policies["bucket"], CT, "s3:PutObject", f.log_object(writer), ctx)
+    acl = allowed(f.policies["bucket"], CT, "s3:GetBucketAcl", f.bucket_arn, ctx)
+    encrypt = allowed(f.policies["key"], CT, "kms:GenerateDataKey", f.key_arn, ctx)
+    others = {o: allowed(f.policies["bucket"], CT, "s3:PutObject", f.log_object(o), ctx) for o in f.owners()}
+    ok = own and acl and encrypt and not any(others.values())
+    return ok, f"own folder {own}, GetBucketAcl {acl}, GenerateDataKey {encrypt}, other folders {others}"
 
 
 def other_principal_gets_nothing(f, principal):
@@ -277,6 +300,18 @@ def drop_organization_write(f):
     if len(keep) == len(statements(doc)):
         raise CannotBuild(f"no statement on AWSLogs/{f.org_id}/")
     doc["Statement"] = keep
+
+
+def writers_write_everywhere(f):
+    """The writer accounts' write statements cover every AWSLogs/ folder, not their own."""
+    changed = 0
+    for s in statements(f.policies["bucket"]):
+        resources = _as_list(s.get("Resource"))
+        if any(f"/AWSLogs/{w}/" in r for r in resources for w in f.writers):
+            s["Resource"] = [r.split("/AWSLogs/")[0] + "/*" for r in resources]
+            changed += 1
+    if not changed:
+        raise CannotBuild("no writer account statement")
 
 
 def broken(f, mutate):
