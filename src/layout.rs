@@ -70,6 +70,12 @@ pub fn key_part(spec: &Spec) -> Option<Part> {
     })
 }
 
+/// The alias of the key the management part keeps for its log group and topics, beside the log
+/// files' key `alias` of the log archive part.
+pub fn monitoring_alias(alias: &str) -> String {
+    format!("{alias}-monitoring")
+}
+
 /// The parts of a spec in deploy order; none for a single-account spec.
 pub fn parts(spec: &Spec) -> &'static [Part] {
     if spec.accounts.is_some() {

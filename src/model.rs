@@ -204,7 +204,6 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
     // another account, but then the management account's alarms break whenever the log archive
     // account changes its key policy; its own key keeps each account's data under its own key.
     let monitoring_key = new_key.is_some() && !key_here && part == Some(Part::Management);
-    let creates_key = new_key.is_some() && (key_here || monitoring_key);
     let key_arn = kms.as_ref().and_then(|k| match &k.key_arn {
         Some(arn) => Some(Expr::lit(arn)),
         None if key_here => Some(Expr::Attr(Res::Key, Attr::Arn)),
@@ -221,10 +220,12 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
 
     let bucket = holds_bucket.then(|| {
         depends_on.push(Res::BucketPolicy);
+        // A key of the other account would make every writer of the bucket depend on that
+        // account's key policy; CloudTrail names its own key on each log file anyway.
         let encryption = match (&key_arn, &kms) {
-            (Some(key), _) => Encryption::Kms(key.clone()),
-            (None, Some(_)) => Encryption::AwsManagedKms,
-            (None, None) => Encryption::S3,
+            (Some(key), _) if key_here => Encryption::Kms(key.clone()),
+            (_, Some(_)) => Encryption::AwsManagedKms,
+            (_, None) => Encryption::S3,
         };
         bucket(&spec.bucket, encryption, &ctx)
     });
@@ -299,12 +300,25 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         }
     };
 
+    // The management account's own key only where something of it is encrypted.
+    let encrypts_here = log_group.is_some()
+        || topic.is_some()
+        || watch.encrypted_topic.is_some()
+        || watch.topic.as_ref().is_some_and(|t| t.kms_key.is_some());
+    let monitoring_key = monitoring_key && encrypts_here;
+    let creates_key = new_key.is_some() && (key_here || monitoring_key);
     let key = new_key.filter(|_| creates_key).map(|k| {
         if key_here {
             depends_on.push(Res::Key);
         }
         let users = KeyUsers {
-            admins: k.admins.clone(),
+            // The administrators named in the spec administer the log files' key; the other
+            // account's key is administered by its own root (IAM) only.
+            admins: if monitoring_key {
+                Vec::new()
+            } else {
+                k.admins.clone()
+            },
             decrypt_principals: k.decrypt_principals.clone(),
             log_group: log_group.as_ref().map(|g| g.name.verbatim().to_string()),
             topic: topic
@@ -321,7 +335,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         let (description, alias) = if monitoring_key {
             (
                 format!("Encrypts the CloudWatch Logs group and topics of CloudTrail trail {name}"),
-                format!("{alias}-monitoring"),
+                layout::monitoring_alias(&alias),
             )
         } else {
             (
@@ -697,5 +711,45 @@ mod tests {
         ));
         assert!(la.key.is_none() && m.key.is_none() && m.inputs.is_empty());
         assert_eq!(la.bucket.expect("bucket").encryption, Encryption::S3);
+    }
+    #[test]
+    fn the_management_key_is_made_only_for_what_it_encrypts_and_keeps_the_spec_admins_out() {
+        let with_admin = LAYOUT.replace(
+            "kms: {decrypt_principals:",
+            "kms: {admins: ['arn:aws:iam::111111111111:role/KeyAdmin'], decrypt_principals:",
+        );
+        let (la, m) = parts(&with_admin);
+        assert!(sids(&la.key.expect("log files' key").policy).contains(&"KeyAdministrators"));
+        assert!(!sids(&m.key.expect("own key").policy).contains(&"KeyAdministrators"));
+        // Nothing of the management part is encrypted: no key of its own, no output for one.
+        let (_, bare) = parts(&format!("{LAYOUT}sns: false\ncloudwatch_logs: false\n"));
+        assert!(bare.key.is_none());
+        assert!(!bare.outputs.iter().any(|o| o.name == "monitoring_key_arn"));
+        assert_eq!(
+            bare.inputs.len(),
+            1,
+            "the trail still takes the log files' key"
+        );
+    }
+
+    #[test]
+    fn an_existing_key_encrypts_only_the_bucket_of_its_own_account() {
+        let arn = "arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let text = LAYOUT
+            .replace(
+                "management: '222222222222'}",
+                "management: '222222222222', key: management}",
+            )
+            .replace(
+                "kms: {decrypt_principals: ['arn:aws:iam::111111111111:role/Reader']}",
+                &format!("kms: {{key_arn: '{arn}'}}"),
+            );
+        let (la, m) = parts(&text);
+        assert_eq!(
+            la.bucket.expect("bucket").encryption,
+            Encryption::AwsManagedKms
+        );
+        assert_eq!(m.trail.expect("trail").kms_key, Some(Expr::lit(arn)));
+        assert!(la.key.is_none() && m.key.is_none() && m.inputs.is_empty());
     }
 }

@@ -7,7 +7,7 @@
 use super::names;
 use super::rules::rule;
 use crate::diag::Diagnostic;
-use crate::spec::Spec;
+use crate::spec::{KeyAccount, Spec};
 
 const ACCOUNT_HINT: &str =
     "write the 12 digits in quotes, e.g. \"111122223333\", so YAML keeps leading zeros";
@@ -62,12 +62,18 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
             .hint("remove `existing: true`, or remove `accounts` and deliver to the existing bucket from one account"),
         );
     } else if spec.bucket.name.is_none() {
-        let example = format!(
-            "{}-logs-{}-{}",
+        let region = spec.trail.home_region.as_deref().unwrap_or("eu-west-1");
+        let named = format!(
+            "{}-logs-{}-{region}",
             spec.trail.name.to_lowercase().replace(['_', '.'], "-"),
             a.log_archive,
-            spec.trail.home_region.as_deref().unwrap_or("eu-west-1")
         );
+        // Bucket names have at most 63 characters.
+        let example = if named.len() <= 63 {
+            named
+        } else {
+            format!("cloudtrail-logs-{}-{region}", a.log_archive)
+        };
         out.push(
             Diagnostic::error(
                 "accounts-bucket-name",
@@ -106,6 +112,20 @@ fn owned_by_management(spec: &Spec, out: &mut Vec<Diagnostic>) {
             ("/cloudwatch_logs/role_arn", &c.role_arn),
         ] {
             let Some(arn) = arn else { continue };
+            let home = spec.trail.home_region.as_deref();
+            if let Some(region) =
+                field(arn, 3).filter(|r| !r.is_empty() && home.is_some_and(|h| h != r))
+            {
+                out.push(
+                    Diagnostic::error(
+                        "accounts-logs-account",
+                        path,
+                        format!("this is in region {region}; the trail of an organization layout is created in its home region {}, and CloudTrail delivers only to a log group of its own region", home.unwrap_or_default()),
+                    )
+                    .hint("use a log group of the home region, or leave it out to have one created there"),
+                );
+                continue;
+            }
             if let Some(account) = field(arn, 4).filter(|x| x != &a.management) {
                 out.push(
                     Diagnostic::error(
@@ -118,40 +138,68 @@ fn owned_by_management(spec: &Spec, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if let Some(arn) = spec.kms.settings().and_then(|k| k.key_arn) {
-        let region = field(&arn, 3);
-        let account = field(&arn, 4);
-        let home = spec.trail.home_region.clone();
-        if home.is_some() && region != home {
-            out.push(
-                Diagnostic::error(
-                    "accounts-key-arn",
-                    "/kms/key_arn",
-                    format!(
-                        "this key is in region {}; the trail, its bucket and their key must be in the trail's home region {}",
-                        region.unwrap_or_default(),
-                        home.unwrap_or_default()
-                    ),
-                )
-                .hint("use a key of the home region"),
-            );
-        } else if !account
-            .as_ref()
-            .is_some_and(|x| x == &a.log_archive || x == &a.management)
-        {
-            out.push(
-                Diagnostic::error(
-                    "accounts-key-arn",
-                    "/kms/key_arn",
-                    format!(
-                        "this key is in account {}, neither the log archive ({}) nor the management account ({})",
-                        account.unwrap_or_default(),
-                        a.log_archive,
-                        a.management
-                    ),
-                )
-                .hint("use a key of one of the two accounts, or leave out `key_arn` to have one created"),
-            );
+    let kms = spec.kms.settings();
+    if let Some(alias) = kms
+        .as_ref()
+        .filter(|k| k.key_arn.is_none())
+        .and_then(|k| k.alias.as_ref())
+    {
+        let own = crate::layout::monitoring_alias(alias);
+        if a.key == KeyAccount::LogArchive {
+            if let Err(why) = names::kms_alias(&own) {
+                out.push(
+                    Diagnostic::error(
+                        "kms-alias",
+                        "/kms/alias",
+                        format!("the management part names its own key (for its log group and topics) `{own}`: {why}"),
+                    )
+                    .hint("shorten the alias"),
+                );
+            }
         }
+    }
+    let Some(arn) = kms.and_then(|k| k.key_arn) else {
+        return;
+    };
+    // A malformed ARN has its own finding (`key-arn`); only a well-formed one is placed.
+    let parts: Vec<&str> = arn.split(':').collect();
+    let [_, _, "kms", region, account, resource] = parts.as_slice() else {
+        return;
+    };
+    let owner = match a.key {
+        KeyAccount::LogArchive => ("log archive", &a.log_archive),
+        KeyAccount::Management => ("management", &a.management),
+    };
+    let problem = if resource.starts_with("alias/") {
+        Some((
+            "an alias ARN: the trail must name its key by key ARN (the provider reads back the key ARN, and an alias would show a change on every plan)".to_string(),
+            "use the key's ARN, arn:aws:kms:REGION:ACCOUNT:key/ID",
+        ))
+    } else if spec
+        .trail
+        .home_region
+        .as_deref()
+        .is_some_and(|h| h != *region)
+    {
+        Some((
+            format!(
+                "this key is in region {region}; the trail, its bucket and their key must be in the trail's home region {}",
+                spec.trail.home_region.as_deref().unwrap_or_default()
+            ),
+            "use a key of the home region",
+        ))
+    } else if *account != owner.1.as_str() {
+        Some((
+            format!(
+                "this key is in account {account}, but `accounts.key` puts the key of the log files in the {} account ({})",
+                owner.0, owner.1
+            ),
+            "set `accounts.key` to the account that holds this key, or use a key of that account",
+        ))
+    } else {
+        None
+    };
+    if let Some((message, hint)) = problem {
+        out.push(Diagnostic::error("accounts-key-arn", "/kms/key_arn", message).hint(hint));
     }
 }
