@@ -208,3 +208,96 @@ fn an_invalid_layout_writes_nothing() {
     );
     assert!(!d.join("out").exists());
 }
+
+#[test]
+fn the_outputs_of_a_spec_s_earlier_shape_are_named_as_leftovers() {
+    let dir = scratch();
+    let d = dir.path();
+    // org.yaml was a single-account spec when out/ was last written.
+    std::fs::write(d.join("org.yaml"), SINGLE).expect("write");
+    let before = run(
+        d,
+        &[
+            "synth",
+            "org.yaml",
+            "-t",
+            "cloudformation",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert!(before.status.success(), "{}", stderr(&before));
+    std::fs::write(d.join("org.yaml"), LAYOUT).expect("write");
+    let write = run(
+        d,
+        &[
+            "synth",
+            "org.yaml",
+            "-t",
+            "cloudformation",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert!(write.status.success(), "{}", stderr(&write));
+    assert!(
+        stderr(&write)
+            .contains("out/org.template.json is left from when its spec had another layout"),
+        "{}",
+        stderr(&write)
+    );
+    let check = run(
+        d,
+        &[
+            "synth",
+            "org.yaml",
+            "-t",
+            "cloudformation",
+            "--out-dir",
+            "out",
+            "--check",
+        ],
+    );
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains("leftover: out/org.template.json"),
+        "{}",
+        stderr(&check)
+    );
+    std::fs::remove_file(d.join("out/org.template.json")).expect("remove");
+    let clean = run(
+        d,
+        &[
+            "synth",
+            "org.yaml",
+            "-t",
+            "cloudformation",
+            "--out-dir",
+            "out",
+            "--check",
+        ],
+    );
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    // And back: the parts are leftovers of a spec that lost its `accounts`.
+    std::fs::write(d.join("org.yaml"), SINGLE).expect("write");
+    let back = run(
+        d,
+        &[
+            "synth",
+            "org.yaml",
+            "-t",
+            "cloudformation",
+            "--out-dir",
+            "out",
+            "--check",
+        ],
+    );
+    assert_eq!(back.status.code(), Some(1));
+    for part in CFN_PARTS {
+        assert!(
+            stderr(&back).contains(&format!("leftover: {part}")),
+            "{}",
+            stderr(&back)
+        );
+    }
+}

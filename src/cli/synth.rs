@@ -45,13 +45,16 @@ enum Done {
     Refused(String),
     Printed(Vec<String>),
     Compared(Vec<(PathBuf, Comparison)>),
-    Staged(Vec<(PathBuf, Result<Staged, Failed>)>),
+    /// Each output staged, and the files the spec's other shape left (named after committing).
+    Staged(Vec<(PathBuf, Result<Staged, Failed>)>, Vec<PathBuf>),
 }
 
 enum Comparison {
     Fresh,
     Stale,
     Missing,
+    /// Written when the spec had another shape (with or without `accounts`); nothing writes it now.
+    Leftover,
 }
 
 pub(super) fn synth(
@@ -76,13 +79,18 @@ pub(super) fn synth(
                 Done::Failed
             }
             Some(_) if failed.load(Ordering::Relaxed) => Done::Skipped,
-            Some(compiled) => match placed(spec, compiled, options) {
-                Err(Usage(why)) => {
-                    failed.store(true, Ordering::Relaxed);
-                    Done::Refused(why)
+            Some(compiled) => {
+                let left = leftovers(spec, &compiled, options);
+                match placed(spec, compiled, options) {
+                    Err(Usage(why)) => {
+                        failed.store(true, Ordering::Relaxed);
+                        Done::Refused(why)
+                    }
+                    Ok(placed) => {
+                        with_leftovers(deliver(delivery, placed, &outputs, &failed), left)
+                    }
                 }
-                Ok(placed) => deliver(delivery, placed, &outputs, &failed),
-            },
+            }
         };
         (diagnostics, done)
     });
@@ -111,20 +119,41 @@ pub(super) fn synth(
         outputs.discard(staged(done).unwrap_or_default());
         return Err(Usage(why));
     }
-    let files: Vec<&PathBuf> = done
+    let files: Vec<PathBuf> = done
         .iter()
-        .flat_map(|d| -> Vec<&PathBuf> {
+        .flat_map(|d| -> Vec<PathBuf> {
             match d {
-                Done::Compared(list) => list.iter().map(|(p, _)| p).collect(),
-                Done::Staged(list) => list.iter().map(|(p, _)| p).collect(),
+                Done::Compared(list) => list
+                    .iter()
+                    .filter(|(_, c)| !matches!(c, Comparison::Leftover))
+                    .map(|(p, _)| p.clone())
+                    .collect(),
+                Done::Staged(list, _) => list.iter().map(|(p, _)| p.clone()).collect(),
                 _ => Vec::new(),
             }
         })
         .collect();
-    if let Err(e) = distinct(specs, &files) {
+    if let Err(e) = distinct(specs, &files.iter().collect::<Vec<_>>()) {
         outputs.discard(staged(done).unwrap_or_default());
         return Err(e);
     }
+    // What another spec of this run writes is its output, not a leftover of this one.
+    let written: HashSet<&PathBuf> = files.iter().collect();
+    let done: Vec<Done> = done
+        .into_iter()
+        .map(|d| match d {
+            Done::Compared(list) => Done::Compared(
+                list.into_iter()
+                    .filter(|(p, c)| !matches!(c, Comparison::Leftover) || !written.contains(p))
+                    .collect(),
+            ),
+            Done::Staged(list, left) => {
+                let left = left.into_iter().filter(|p| !written.contains(p)).collect();
+                Done::Staged(list, left)
+            }
+            other => other,
+        })
+        .collect();
     match delivery {
         Delivery::Print => {
             for d in &done {
@@ -135,13 +164,60 @@ pub(super) fn synth(
             Ok(true)
         }
         Delivery::Check => Ok(report_comparisons(&done)),
-        Delivery::Write => match staged(done) {
-            Ok(all) => outputs
-                .commit(all)
-                .map(|()| true)
-                .map_err(|f| Usage(f.to_string())),
-            Err(first) => Err(Usage(first.to_string())),
-        },
+        Delivery::Write => {
+            let left: Vec<PathBuf> = done
+                .iter()
+                .flat_map(|d| match d {
+                    Done::Staged(_, left) => left.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            match staged(done) {
+                Ok(all) => outputs
+                    .commit(all)
+                    .map(|()| {
+                        for l in &left {
+                            eprintln!("trailsmith: {} is left from when its spec had another layout; nothing writes it now, remove it", l.display());
+                        }
+                        true
+                    })
+                    .map_err(|f| Usage(f.to_string())),
+                Err(first) => Err(Usage(first.to_string())),
+            }
+        }
+    }
+}
+
+/// Files in `--out-dir` that the spec wrote when it had another shape: the whole-trail output of a
+/// spec that now has `accounts`, or the parts of one that no longer has. Nothing writes them any
+/// more, so a CI gate must not call the directory up to date while they stay.
+fn leftovers(spec: &Path, compiled: &[Output], options: &SynthOptions) -> Vec<PathBuf> {
+    let Some(dir) = &options.out_dir else {
+        return Vec::new();
+    };
+    let layout = compiled.iter().any(|o| o.part.is_some());
+    let others: Vec<Option<Part>> = if layout {
+        vec![None]
+    } else {
+        Part::ALL.iter().copied().map(Some).collect()
+    };
+    others
+        .into_iter()
+        .filter_map(|p| out_path(dir, spec, options.target, p).ok())
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .collect()
+}
+
+/// A spec's delivery with the leftovers of its other shape: compared as `Leftover`, or kept to be
+/// named once the run has written its outputs.
+fn with_leftovers(done: Done, left: Vec<PathBuf>) -> Done {
+    match done {
+        Done::Compared(mut list) => {
+            list.extend(left.into_iter().map(|p| (p, Comparison::Leftover)));
+            Done::Compared(list)
+        }
+        Done::Staged(list, _) => Done::Staged(list, left),
+        other => other,
     }
 }
 
@@ -251,6 +327,7 @@ fn deliver(
                     (file, staged)
                 })
                 .collect(),
+            Vec::new(),
         ),
     }
 }
@@ -260,7 +337,7 @@ fn deliver(
 fn staged(done: Vec<Done>) -> Result<Vec<Staged>, Failed> {
     done.into_iter()
         .flat_map(|d| match d {
-            Done::Staged(list) => list.into_iter().map(|(_, r)| r).collect(),
+            Done::Staged(list, _) => list.into_iter().map(|(_, r)| r).collect(),
             _ => Vec::new(),
         })
         .collect()
@@ -287,6 +364,10 @@ fn report_comparisons(done: &[Done]) -> bool {
             match c {
                 Comparison::Stale => eprintln!("stale: {}", file.display()),
                 Comparison::Missing => eprintln!("missing: {}", file.display()),
+                Comparison::Leftover => eprintln!(
+                    "leftover: {} (written when its spec had another layout; remove it)",
+                    file.display()
+                ),
                 Comparison::Fresh => continue,
             }
             fresh = false;
