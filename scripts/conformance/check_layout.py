@@ -55,7 +55,7 @@ from check_moto import (
     _check_role, _clients, _eq, _errors, _make_access_log_target, _prepare_existing, _provider_block, _run,
     _tf_env, allowed, parse_policy,
 )
-from harness import log, short
+from harness import log, replay, short
 
 USER = "trailsmith-conformance"  # the IAM user whose access key stands for each account
 MISSING_KEY = "00000000-0000-0000-0000-000000000000"  # a well-formed key id no account holds
@@ -442,9 +442,4 @@ def run(ctx):
     finally:
         for s in servers:
             s.stop()
-    for j in jobs:
-        for kind, a, b, d in j["results"].items:
-            if kind == "check":
-                report.check(a, b, d)
-            else:
-                report.skip(a, b)
+    replay(report, jobs)

@@ -48,7 +48,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness import log, short
+from harness import log, replay, short
 
 DUMMY_KEY = "testing"  # moto accepts any credentials; these never leave the loopback interface
 DEFAULT_REGION = "us-east-1"  # where a spec without home_region is applied (README: no region pinned)
@@ -1378,9 +1378,4 @@ def run(ctx):
             s.stop()
 
     # Replay in a stable order: cases as given, then the broken variants.
-    for j in jobs:
-        for kind, a, b, d in j["results"].items:
-            if kind == "check":
-                report.check(a, b, d)
-            else:
-                report.skip(a, b)
+    replay(report, jobs)

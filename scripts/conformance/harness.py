@@ -128,3 +128,14 @@ def short(text, limit=400):
 
 def log(message):
     print(message, file=sys.stderr, flush=True)
+
+
+def replay(report, jobs):
+    """Reports what parallel jobs recorded (`job["results"].items`), in the order of `jobs`, so the
+    report reads the same whatever order the jobs finished in."""
+    for j in jobs:
+        for kind, a, b, d in j["results"].items:
+            if kind == "check":
+                report.check(a, b, d)
+            else:
+                report.skip(a, b)
