@@ -301,3 +301,59 @@ fn the_outputs_of_a_spec_s_earlier_shape_are_named_as_leftovers() {
         );
     }
 }
+
+#[test]
+fn a_layout_beside_a_spec_named_like_its_whole_output_is_not_refused() {
+    let dir = scratch();
+    let d = dir.path();
+    // org.template.json is a spec of this run; the layout org.yaml writes its parts, not
+    // org.template.json, so nothing would be overwritten.
+    std::fs::write(
+        d.join("org.template.json"),
+        "{\"version\": 1, \"trail\": {\"name\": \"tpl-audit\"}}\n",
+    )
+    .expect("write");
+    let o = run(
+        d,
+        &[
+            "synth",
+            "org.yaml",
+            "org.template.json",
+            "-t",
+            "cloudformation",
+            "--out-dir",
+            ".",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(d.join("org.log-archive.template.json").is_file());
+    assert!(d.join("org.template.template.json").is_file());
+    assert_eq!(
+        read(d, "org.template.json"),
+        "{\"version\": 1, \"trail\": {\"name\": \"tpl-audit\"}}\n"
+    );
+    // A single-account spec whose output would be that spec is still refused.
+    std::fs::write(d.join("org.yaml"), SINGLE).expect("write");
+    let refused = run(
+        d,
+        &[
+            "synth",
+            "org.yaml",
+            "org.template.json",
+            "-t",
+            "cloudformation",
+            "--out-dir",
+            ".",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("is both a spec and an output"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        read(d, "org.template.json"),
+        "{\"version\": 1, \"trail\": {\"name\": \"tpl-audit\"}}\n"
+    );
+}

@@ -232,17 +232,21 @@ fn delivery(specs: &[PathBuf], options: &SynthOptions) -> Result<Delivery, Usage
         }
         (None, None) => Ok(Delivery::Print),
         (output, dir) => {
-            // Every spec must be nameable, and no spec a destination, before anything is
-            // compiled (the parts of a layout, named after compiling, are checked again then).
-            let files: Vec<PathBuf> = match (output, dir) {
-                (Some(file), _) => vec![file.clone()],
-                (None, Some(dir)) => specs
-                    .iter()
-                    .map(|s| out_path(dir, s, options.target, None))
-                    .collect::<Result<_, _>>()?,
-                (None, None) => Vec::new(),
-            };
-            distinct(specs, &files.iter().collect::<Vec<_>>())?;
+            // Before anything is compiled: `-o FILE` must not be a spec, and every spec must be
+            // nameable in `--out-dir`, no two alike (two specs of one name collide whatever
+            // their shape). Whether an output there is a spec is known once each spec's shape
+            // is (a layout writes its parts, not NAME.template.json), so that waits.
+            match (output, dir) {
+                (Some(file), _) => distinct(specs, &[file])?,
+                (None, Some(dir)) => {
+                    let files: Vec<PathBuf> = specs
+                        .iter()
+                        .map(|s| out_path(dir, s, options.target, None))
+                        .collect::<Result<_, _>>()?;
+                    distinct(&[], &files.iter().collect::<Vec<_>>())?;
+                }
+                (None, None) => {}
+            }
             Ok(if options.check {
                 Delivery::Check
             } else {
