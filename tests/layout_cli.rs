@@ -36,6 +36,22 @@ fn scratch() -> tempfile::TempDir {
     dir
 }
 
+/// `synth org.yaml -t cloudformation --out-dir out`, with `--check` when asked.
+fn org_to_out(dir: &Path, check: bool) -> Output {
+    let mut args = vec![
+        "synth",
+        "org.yaml",
+        "-t",
+        "cloudformation",
+        "--out-dir",
+        "out",
+    ];
+    if check {
+        args.push("--check");
+    }
+    run(dir, &args)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -189,17 +205,7 @@ fn an_invalid_layout_writes_nothing() {
         LAYOUT.replace("  home_region: eu-west-1\n", ""),
     )
     .expect("write");
-    let o = run(
-        d,
-        &[
-            "synth",
-            "org.yaml",
-            "-t",
-            "cloudformation",
-            "--out-dir",
-            "out",
-        ],
-    );
+    let o = org_to_out(d, false);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("error[accounts-home-region]"),
@@ -215,30 +221,10 @@ fn the_outputs_of_a_spec_s_earlier_shape_are_named_as_leftovers() {
     let d = dir.path();
     // org.yaml was a single-account spec when out/ was last written.
     std::fs::write(d.join("org.yaml"), SINGLE).expect("write");
-    let before = run(
-        d,
-        &[
-            "synth",
-            "org.yaml",
-            "-t",
-            "cloudformation",
-            "--out-dir",
-            "out",
-        ],
-    );
+    let before = org_to_out(d, false);
     assert!(before.status.success(), "{}", stderr(&before));
     std::fs::write(d.join("org.yaml"), LAYOUT).expect("write");
-    let write = run(
-        d,
-        &[
-            "synth",
-            "org.yaml",
-            "-t",
-            "cloudformation",
-            "--out-dir",
-            "out",
-        ],
-    );
+    let write = org_to_out(d, false);
     assert!(write.status.success(), "{}", stderr(&write));
     assert!(
         stderr(&write)
@@ -246,18 +232,7 @@ fn the_outputs_of_a_spec_s_earlier_shape_are_named_as_leftovers() {
         "{}",
         stderr(&write)
     );
-    let check = run(
-        d,
-        &[
-            "synth",
-            "org.yaml",
-            "-t",
-            "cloudformation",
-            "--out-dir",
-            "out",
-            "--check",
-        ],
-    );
+    let check = org_to_out(d, true);
     assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
     assert!(
         stderr(&check).contains("leftover: out/org.template.json"),
@@ -265,33 +240,11 @@ fn the_outputs_of_a_spec_s_earlier_shape_are_named_as_leftovers() {
         stderr(&check)
     );
     std::fs::remove_file(d.join("out/org.template.json")).expect("remove");
-    let clean = run(
-        d,
-        &[
-            "synth",
-            "org.yaml",
-            "-t",
-            "cloudformation",
-            "--out-dir",
-            "out",
-            "--check",
-        ],
-    );
+    let clean = org_to_out(d, true);
     assert!(clean.status.success(), "{}", stderr(&clean));
     // And back: the parts are leftovers of a spec that lost its `accounts`.
     std::fs::write(d.join("org.yaml"), SINGLE).expect("write");
-    let back = run(
-        d,
-        &[
-            "synth",
-            "org.yaml",
-            "-t",
-            "cloudformation",
-            "--out-dir",
-            "out",
-            "--check",
-        ],
-    );
+    let back = org_to_out(d, true);
     assert_eq!(back.status.code(), Some(1));
     for part in CFN_PARTS {
         assert!(
@@ -302,58 +255,38 @@ fn the_outputs_of_a_spec_s_earlier_shape_are_named_as_leftovers() {
     }
 }
 
+/// A one-account spec in JSON whose name is what a whole-trail output of `org.yaml` would be.
+const NAMED_LIKE_AN_OUTPUT: &str = "{\"version\": 1, \"trail\": {\"name\": \"tpl-audit\"}}\n";
+const BESIDE: [&str; 7] = [
+    "synth",
+    "org.yaml",
+    "org.template.json",
+    "-t",
+    "cloudformation",
+    "--out-dir",
+    ".",
+];
+
 #[test]
 fn a_layout_beside_a_spec_named_like_its_whole_output_is_not_refused() {
     let dir = scratch();
     let d = dir.path();
     // org.template.json is a spec of this run; the layout org.yaml writes its parts, not
     // org.template.json, so nothing would be overwritten.
-    std::fs::write(
-        d.join("org.template.json"),
-        "{\"version\": 1, \"trail\": {\"name\": \"tpl-audit\"}}\n",
-    )
-    .expect("write");
-    let o = run(
-        d,
-        &[
-            "synth",
-            "org.yaml",
-            "org.template.json",
-            "-t",
-            "cloudformation",
-            "--out-dir",
-            ".",
-        ],
-    );
+    std::fs::write(d.join("org.template.json"), NAMED_LIKE_AN_OUTPUT).expect("write");
+    let o = run(d, &BESIDE);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(d.join("org.log-archive.template.json").is_file());
     assert!(d.join("org.template.template.json").is_file());
-    assert_eq!(
-        read(d, "org.template.json"),
-        "{\"version\": 1, \"trail\": {\"name\": \"tpl-audit\"}}\n"
-    );
+    assert_eq!(read(d, "org.template.json"), NAMED_LIKE_AN_OUTPUT);
     // A single-account spec whose output would be that spec is still refused.
     std::fs::write(d.join("org.yaml"), SINGLE).expect("write");
-    let refused = run(
-        d,
-        &[
-            "synth",
-            "org.yaml",
-            "org.template.json",
-            "-t",
-            "cloudformation",
-            "--out-dir",
-            ".",
-        ],
-    );
+    let refused = run(d, &BESIDE);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
     assert!(
         stderr(&refused).contains("is both a spec and an output"),
         "{}",
         stderr(&refused)
     );
-    assert_eq!(
-        read(d, "org.template.json"),
-        "{\"version\": 1, \"trail\": {\"name\": \"tpl-audit\"}}\n"
-    );
+    assert_eq!(read(d, "org.template.json"), NAMED_LIKE_AN_OUTPUT);
 }
