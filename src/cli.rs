@@ -13,6 +13,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod adopt;
 mod blueprints;
 mod outputs;
 mod parallel;
@@ -98,6 +99,33 @@ enum Command {
         /// A parameter value, `KEY=VALUE`; repeat for several.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a spec for a trail that exists, from the JSON the AWS CLI prints for it
+    /// (scripts/export-trail.sh writes the files); what the spec cannot say becomes a comment and
+    /// a note on stderr.
+    Import {
+        /// AWS CLI outputs, in any order, each recognized by its shape: describe-trails and,
+        /// when given, get-trail-status, get-event-selectors, get-insight-selectors, the bucket's
+        /// get-bucket-versioning, -encryption, -lifecycle-configuration, -logging and
+        /// get-public-access-block, kms describe-key, logs describe-log-groups and
+        /// describe-metric-filters, cloudwatch describe-alarms, sns get-topic-attributes.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The trail to import when describe-trails lists several (name or ARN).
+        #[arg(long, value_name = "NAME")]
+        trail: Option<String>,
+        /// The organization's id (`o-...`), needed for an organization trail.
+        #[arg(long, value_name = "ID")]
+        organization_id: Option<String>,
+        /// The schema the written spec's modeline names (default: the schema's `$id`).
+        #[arg(long, value_name = "PATH_OR_URL")]
+        schema: Option<String>,
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -220,6 +248,23 @@ pub fn main() -> ExitCode {
             output,
             force,
         } => init(&catalog, &blueprint, &set, output.as_deref(), force),
+        Command::Import {
+            files,
+            trail,
+            organization_id,
+            schema,
+            output,
+            force,
+        } => adopt::import(
+            &files,
+            &adopt::ImportOptions {
+                output: output.as_deref(),
+                force,
+                trail: trail.as_deref(),
+                organization_id,
+                schema,
+            },
+        ),
         Command::Blueprints => {
             print(&catalog.listing());
             Ok(true)

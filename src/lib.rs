@@ -9,10 +9,12 @@
 pub mod blueprint;
 pub mod cis;
 pub mod cli;
+pub mod deployed;
 pub mod diag;
 pub mod emit;
 pub mod explain;
 pub mod expr;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod policy;

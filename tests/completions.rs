@@ -110,6 +110,7 @@ fn every_manual_page_renders_without_warnings() {
             "trailsmith-blueprints.1",
             "trailsmith-completions.1",
             "trailsmith-explain.1",
+            "trailsmith-import.1",
             "trailsmith-init.1",
             "trailsmith-man.1",
             "trailsmith-schema.1",
