@@ -7,10 +7,51 @@
 //! module must not read files or know the spec's words.
 
 pub mod aws_cli;
+pub mod cloudformation;
+pub mod terraform;
 
+use crate::diag::Diagnostic;
 use crate::expr::{Attr, Expr, Res};
 use crate::spec::{AdvancedSelector, FieldSelector, Operator};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// A file's name (as the user gave it) and its text.
+pub struct File {
+    pub name: String,
+    pub text: String,
+}
+
+/// Why the files do not describe one trail.
+#[derive(Debug)]
+pub enum Failure {
+    /// A file's content: located, exit 1.
+    File(Box<Diagnostic>),
+    /// Several trails and no `--trail`, or a `--trail` none of them is: exit 2.
+    Usage(String),
+}
+
+/// What the files say, where it came from, and what was passed over (for notes).
+#[derive(Debug, Default)]
+pub struct Read {
+    pub deployed: Deployed,
+    /// For the imported spec's header: "the deployed trail ARN", "the CloudFormation template F".
+    pub source: String,
+    pub notes: Vec<String>,
+}
+
+/// The kind of source the files are, told from the first file's top-level keys: a
+/// CloudFormation template (`Resources`), a Terraform plan or state (`terraform show -json`:
+/// `format_version` with `planned_values` or `values`), or else AWS CLI outputs.
+pub fn read(files: &[File], wanted: Option<&str>) -> Result<Read, Failure> {
+    let head = files.first().map(|f| f.text.as_str()).unwrap_or_default();
+    if cloudformation::is_template(head) {
+        cloudformation::read(files, wanted)
+    } else if terraform::is_plan(head) {
+        terraform::read(files, wanted)
+    } else {
+        aws_cli::read(files, wanted)
+    }
+}
 
 /// Everything known about one deployed trail. `None` means the source did not say (the file was
 /// not given), which is never the same as "off".

@@ -10,7 +10,7 @@ mod alarms;
 mod events;
 mod yaml;
 
-use crate::deployed::{Deployed, Env, PUBLIC_ACCESS_BLOCK};
+use crate::deployed::{Deployed, Env, Read, PUBLIC_ACCESS_BLOCK};
 use serde_json::{json, Map, Value};
 use yaml::Comments;
 
@@ -245,6 +245,15 @@ fn bucket(d: &Deployed, w: &mut Writer) -> Value {
 
 fn kms(d: &Deployed, w: &mut Writer) -> Value {
     let Some(key) = &d.trail.kms_key_id else {
+        if d.key.as_ref().is_some_and(|k| k.arn.is_empty()) {
+            w.comment(
+                "/kms",
+                "the source creates the trail's key: trailsmith creates one, with the key policy \
+                 CloudTrail needs"
+                    .into(),
+            );
+            return json!({});
+        }
         return json!(false);
     };
     if let Some(k) = &d.key {
@@ -328,7 +337,8 @@ fn cloudwatch_logs(d: &Deployed, w: &mut Writer) -> Value {
 }
 
 /// The spec for what is deployed, as YAML text with a schema modeline.
-pub fn import(d: &Deployed, notes_read: &[String], options: &Options) -> Result<Imported, String> {
+pub fn import(read: &Read, options: &Options) -> Result<Imported, String> {
+    let (d, notes_read) = (&read.deployed, &read.notes);
     let env = Env::of(d);
     let mut w = Writer {
         comments: Comments::new(),
@@ -357,10 +367,7 @@ pub fn import(d: &Deployed, notes_read: &[String], options: &Options) -> Result<
     }
     let header = vec![
         format!("yaml-language-server: $schema={}", options.schema),
-        format!(
-            "Imported by `trailsmith import` from the deployed trail {}.",
-            d.trail.arn.as_deref().unwrap_or(&d.trail.name)
-        ),
+        format!("Imported by `trailsmith import` from {}.", read.source),
         "Comments mark what was defaulted or could not be carried; tags are not read.".into(),
     ];
     Ok(Imported {

@@ -5,7 +5,7 @@
 //! `deployed::aws_cli`'s, the spec written is `import`'s, the comparison is `drift`'s.
 
 use super::{display, print, read_bounded, report, write_atomic, Usage};
-use crate::deployed::aws_cli::{self, Failure, File, Read};
+use crate::deployed::{self, Failure, File, Read};
 use std::path::{Path, PathBuf};
 
 /// An AWS CLI output of a trail is a few KB; an account's every alarm perhaps a few MB.
@@ -38,7 +38,7 @@ pub(super) fn read_deployed(files: &[PathBuf], trail: Option<&str>) -> Result<Op
             text,
         });
     }
-    match aws_cli::read(&read, trail) {
+    match deployed::read(&read, trail) {
         Ok(r) => Ok(Some(r)),
         Err(Failure::Usage(message)) => Err(Usage(message)),
         Err(Failure::File(d)) => {
@@ -79,7 +79,7 @@ pub(super) fn import(files: &[PathBuf], o: &ImportOptions) -> Result<bool, Usage
         organization_id: o.organization_id.clone(),
         schema: o.schema.clone().unwrap_or_else(|| SCHEMA_ID.into()),
     };
-    let imported = crate::import::import(&read.deployed, &read.notes, &options).map_err(Usage)?;
+    let imported = crate::import::import(&read, &options).map_err(Usage)?;
     let diagnostics = crate::validate::check(&imported.text).diagnostics;
     if crate::diag::has_errors(&diagnostics) {
         report("<imported spec>", Some(&imported.text), &diagnostics, false);

@@ -9,35 +9,13 @@
 //! read; this module must not open them.
 
 use super::{
-    Alarm, BasicSelector, Deployed, Key, LifecycleRule, LogGroup, MetricFilter, Selectors, Topic,
-    Trail,
+    Alarm, BasicSelector, Failure, File, Key, LifecycleRule, LogGroup, MetricFilter, Read,
+    Selectors, Topic, Trail,
 };
 use crate::diag::Diagnostic;
 use crate::source::Pos;
 use crate::spec::{AdvancedSelector, FieldSelector};
 use serde_json::{Map, Value};
-
-/// A file's name (as the user gave it) and its text.
-pub struct File {
-    pub name: String,
-    pub text: String,
-}
-
-/// Why the files do not describe one trail.
-#[derive(Debug)]
-pub enum Failure {
-    /// A file's content: located, exit 1.
-    File(Box<Diagnostic>),
-    /// Several trails and no `--trail`, or a `--trail` none of them is: exit 2.
-    Usage(String),
-}
-
-/// What the files say, and what was passed over (for notes).
-#[derive(Debug, Default)]
-pub struct Read {
-    pub deployed: Deployed,
-    pub notes: Vec<String>,
-}
 
 /// The command whose output a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -387,6 +365,14 @@ pub fn read(files: &[File], wanted: Option<&str>) -> Result<Read, Failure> {
     let chosen = choose(trails_file, list(trails, "trailList"), wanted)?;
     let mut out = Read::default();
     out.deployed.trail = trail(chosen);
+    out.source = format!(
+        "the deployed trail {}",
+        out.deployed
+            .trail
+            .arn
+            .as_deref()
+            .unwrap_or(&out.deployed.trail.name)
+    );
     let t = out.deployed.trail.clone();
     let log_group_name = t.log_group_name().map(str::to_string);
     for (file, shape, v) in &parsed {
