@@ -99,7 +99,15 @@ fn bucket(d: &Deployed, w: &mut Writer) -> Value {
     let t = &d.trail;
     let b = &d.bucket;
     let mut out = Map::new();
-    out.insert("name".into(), json!(t.bucket));
+    if t.bucket.is_empty() {
+        w.note(
+            "/bucket",
+            "the source does not say the bucket's name (made at deploy time); trailsmith names it"
+                .into(),
+        );
+    } else {
+        out.insert("name".into(), json!(t.bucket));
+    }
     if let Some(prefix) = &t.prefix {
         out.insert("prefix".into(), json!(prefix));
     }
@@ -108,7 +116,11 @@ fn bucket(d: &Deployed, w: &mut Writer) -> Value {
             out.insert("versioning".into(), json!(v));
         }
         None => w.comment(
-            "/bucket/name",
+            if t.bucket.is_empty() {
+                "/bucket"
+            } else {
+                "/bucket/name"
+            },
             "versioning, lifecycle, access logging: what is not written was not given \
              (aws s3api get-bucket-versioning, get-bucket-lifecycle-configuration, \
              get-bucket-logging); trailsmith's defaults apply"
@@ -306,7 +318,7 @@ fn sns(d: &Deployed, env: &Env, w: &mut Writer) -> Value {
 }
 
 fn cloudwatch_logs(d: &Deployed, w: &mut Writer) -> Value {
-    let (Some(name), Some(role)) = (d.trail.log_group_name(), &d.trail.role_arn) else {
+    let Some(name) = d.trail.log_group_name() else {
         return json!(false);
     };
     let mut out = Map::new();
@@ -328,11 +340,15 @@ fn cloudwatch_logs(d: &Deployed, w: &mut Writer) -> Value {
             "retention not given (aws logs describe-log-groups); 365 days applies".into(),
         ),
     }
-    out.insert("role_arn".into(), json!(role));
-    w.comment(
-        "/cloudwatch_logs/role_arn",
-        "the deployed delivery role, kept as it is (the spec cannot name a role it creates)".into(),
-    );
+    // No role ARN: the source creates the role, and so does trailsmith.
+    if let Some(role) = &d.trail.role_arn {
+        out.insert("role_arn".into(), json!(role));
+        w.comment(
+            "/cloudwatch_logs/role_arn",
+            "the deployed delivery role, kept as it is (the spec cannot name a role it creates)"
+                .into(),
+        );
+    }
     Value::Object(out)
 }
 
