@@ -133,6 +133,22 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare a spec with the trail it describes as deployed (the AWS CLI's JSON of it): one
+    /// finding per setting that differs, at the spec line that sets it; exit 1 when any does.
+    Drift {
+        /// The spec the trail was deployed from.
+        spec: PathBuf,
+        /// AWS CLI outputs of the deployed trail, as `import` reads them
+        /// (scripts/export-trail.sh writes them).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The trail in describe-trails to compare (default: the spec's trail name).
+        #[arg(long, value_name = "NAME")]
+        trail: Option<String>,
+        /// How to print the findings: text for people, json for tools, sarif for code scanning.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+    },
     /// List the blueprints with their descriptions and parameters.
     Blueprints,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -149,7 +165,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum ReportFormat {
+pub(crate) enum ReportFormat {
     Text,
     Json,
     Sarif,
@@ -265,6 +281,12 @@ pub fn main() -> ExitCode {
                 schema,
             },
         ),
+        Command::Drift {
+            spec,
+            files,
+            trail,
+            format,
+        } => adopt::drift(&spec, &files, trail.as_deref(), format, &catalog),
         Command::Blueprints => {
             print(&catalog.listing());
             Ok(true)

@@ -344,6 +344,8 @@ pub struct Env {
     pub bucket: Option<String>,
     pub topic: Option<String>,
     pub log_group: Option<String>,
+    /// The topic the alarms notify, when it is known by name.
+    pub alerts_topic: Option<String>,
 }
 
 impl Env {
@@ -361,11 +363,20 @@ impl Env {
                 .and_then(|a| a.rsplit(':').next())
                 .map(str::to_string),
             log_group: d.trail.log_group_name().map(str::to_string),
+            alerts_topic: None,
         }
     }
 
+    fn arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition, self.region, self.account
+        )
+    }
+
     /// The value of an expression at this deployment, or `None` when it depends on what the
-    /// deployment does not say (a key ARN passed in, a role's ARN).
+    /// deployment does not say (a key ARN passed in, a role's ARN). ARNs are built as AWS prints
+    /// them ("Amazon Resource Names (ARNs)": S3 without region and account).
     pub fn resolve(&self, e: &Expr) -> Option<String> {
         Some(match e {
             Expr::Lit(s) => s.clone(),
@@ -377,7 +388,13 @@ impl Env {
                 format!("arn:{}:s3:::{}", self.partition, self.bucket.as_ref()?)
             }
             Expr::Attr(Res::Topic, Attr::Name) => self.topic.clone()?,
+            Expr::Attr(Res::Topic, Attr::Arn) => self.arn("sns", self.topic.as_ref()?),
+            Expr::Attr(Res::AlertsTopic, Attr::Name) => self.alerts_topic.clone()?,
+            Expr::Attr(Res::AlertsTopic, Attr::Arn) => self.arn("sns", self.alerts_topic.as_ref()?),
             Expr::Attr(Res::LogGroup, Attr::Name) => self.log_group.clone()?,
+            Expr::Attr(Res::LogGroup, Attr::Arn) => {
+                self.arn("logs", &format!("log-group:{}", self.log_group.as_ref()?))
+            }
             Expr::Attr(..) | Expr::Input(_) => return None,
             Expr::Join(parts) => parts
                 .iter()

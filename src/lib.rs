@@ -4,13 +4,16 @@
 //! rules) -> `model` (resolved resources, references as `expr`, policies from `policy`) -> `emit`
 //! (one writer per target). Only `cli` reads, writes or prints. `cis` is data: the CIS monitoring
 //! controls the `alarms` section can ask for. `blueprint` renders spec templates; `validate`
-//! merges a spec onto the blueprint its `extends` names before checking it.
+//! merges a spec onto the blueprint its `extends` names before checking it. Beside that flow,
+//! `deployed` holds what the AWS APIs (or a template or plan) say of a trail that exists:
+//! `import` writes a spec from it, `drift` holds a model against it.
 
 pub mod blueprint;
 pub mod cis;
 pub mod cli;
 pub mod deployed;
 pub mod diag;
+pub mod drift;
 pub mod emit;
 pub mod explain;
 pub mod expr;

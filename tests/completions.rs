@@ -109,6 +109,7 @@ fn every_manual_page_renders_without_warnings() {
         [
             "trailsmith-blueprints.1",
             "trailsmith-completions.1",
+            "trailsmith-drift.1",
             "trailsmith-explain.1",
             "trailsmith-import.1",
             "trailsmith-init.1",

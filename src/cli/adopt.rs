@@ -4,7 +4,8 @@
 //! Owns the files' reading and the exit codes of both commands; what the files say is
 //! `deployed::aws_cli`'s, the spec written is `import`'s, the comparison is `drift`'s.
 
-use super::{display, print, read_bounded, report, write_atomic, Usage};
+use super::{display, print, read, read_bounded, report, write_atomic, ReportFormat, Usage};
+use crate::blueprint::Catalog;
 use crate::deployed::{self, Failure, File, Read};
 use std::path::{Path, PathBuf};
 
@@ -100,4 +101,65 @@ pub(super) fn import(files: &[PathBuf], o: &ImportOptions) -> Result<bool, Usage
         }
     }
     Ok(true)
+}
+
+/// `drift`: the spec's outputs against the deployed trail; `Ok(true)` when nothing differs.
+pub(super) fn drift(
+    spec_path: &Path,
+    files: &[PathBuf],
+    trail: Option<&str>,
+    format: ReportFormat,
+    catalog: &Catalog,
+) -> Result<bool, Usage> {
+    let file = display(spec_path);
+    let text = match read(spec_path)? {
+        Ok(text) => text,
+        Err(d) => {
+            report(&file, None, &[d], false);
+            return Ok(false);
+        }
+    };
+    let checked = crate::validate::check_with(&text, catalog);
+    let (Some(spec), Some(selectors)) = (checked.spec, checked.selectors) else {
+        report(&file, Some(&text), &checked.diagnostics, false);
+        eprintln!("trailsmith: {file} has errors; drift compares a valid spec");
+        return Ok(false);
+    };
+    let name = trail.unwrap_or(&spec.trail.name).to_string();
+    let Some(deployed) = read_deployed(files, Some(&name))? else {
+        return Ok(false);
+    };
+    let models = crate::model::lower_all(&spec, selectors);
+    let mut found = crate::drift::compare(&spec, &models, &deployed.deployed);
+    if let Ok(doc) = crate::source::parse(&text) {
+        crate::drift::locate(&doc, &mut found);
+    }
+    let fails = !found.is_empty();
+    match format {
+        ReportFormat::Text => {
+            report(&file, Some(&text), &found, false);
+            let unread = crate::drift::not_given(&deployed.deployed);
+            if !unread.is_empty() {
+                eprintln!(
+                    "note: not compared, as no file gives them: {}",
+                    unread.join(", ")
+                );
+            }
+            if !fails {
+                eprintln!("{file}: no drift from {}", deployed.source);
+            }
+        }
+        ReportFormat::Json | ReportFormat::Sarif => {
+            let files = [crate::diag::FileFindings {
+                file: &file,
+                diagnostics: &found,
+                fails,
+            }];
+            print(&match format {
+                ReportFormat::Sarif => crate::diag::sarif::document(&files),
+                _ => crate::diag::json::document(&files),
+            });
+        }
+    }
+    Ok(!fails)
 }

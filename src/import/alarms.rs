@@ -5,7 +5,7 @@
 //! carrying each alarm's settings where they differ from the spec's defaults. It must not write
 //! YAML.
 
-use crate::cis::CONTROLS;
+use crate::cis::{squeezed, CONTROLS};
 use crate::deployed::{Alarm, Deployed, Env, MetricFilter};
 use crate::model::alarms::{
     pascal, DEFAULT_EVALUATION_PERIODS, DEFAULT_NAMESPACE, DEFAULT_PERIOD, DEFAULT_THRESHOLD,
@@ -16,11 +16,6 @@ pub struct Imported {
     pub alarms: Option<Value>,
     /// (JSON pointer, note).
     pub notes: Vec<(String, String)>,
-}
-
-/// A pattern without the spaces CloudWatch Logs ignores.
-fn squeezed(pattern: &str) -> String {
-    pattern.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// `<trail>-Name_2` as a custom alarm name: lowercase letters, digits, `-`, `_`, a letter first.
