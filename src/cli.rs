@@ -492,28 +492,57 @@ fn validate(
                     fails: fails(diagnostics, deny_warnings),
                 })
                 .collect();
-            print(&match format {
-                ReportFormat::Sarif => crate::diag::sarif::document(&files),
-                _ => crate::diag::json::document(&files),
-            });
+            print_findings(format, &files);
         }
     }
     Ok(ok)
 }
 
-/// Prints what a spec creates, records, allows and costs; a spec with errors is reported instead.
-fn explain(path: &Path, format: ExplainFormat, catalog: &Catalog) -> Result<bool, Usage> {
+/// The findings of `validate` or `drift` as one JSON or SARIF document on stdout.
+pub(crate) fn print_findings(format: ReportFormat, files: &[crate::diag::FileFindings]) {
+    print(&match format {
+        ReportFormat::Sarif => crate::diag::sarif::document(files),
+        _ => crate::diag::json::document(files),
+    });
+}
+
+/// A spec read and checked, for the commands that need it valid.
+pub(crate) struct Valid {
+    pub file: String,
+    pub text: String,
+    pub spec: crate::spec::Spec,
+    pub selectors: crate::selectors::Selectors,
+}
+
+/// The spec at `path` when it is valid; `None` when it is not, its findings reported.
+pub(crate) fn valid_spec(path: &Path, catalog: &Catalog) -> Result<Option<Valid>, Usage> {
     let file = display(path);
     let text = match read(path)? {
         Ok(text) => text,
         Err(d) => {
             report(&file, None, &[d], false);
-            return Ok(false);
+            return Ok(None);
         }
     };
     let checked = crate::validate::check_with(&text, catalog);
     let (Some(spec), Some(selectors)) = (checked.spec, checked.selectors) else {
         report(&file, Some(&text), &checked.diagnostics, false);
+        return Ok(None);
+    };
+    Ok(Some(Valid {
+        file,
+        text,
+        spec,
+        selectors,
+    }))
+}
+
+/// Prints what a spec creates, records, allows and costs; a spec with errors is reported instead.
+fn explain(path: &Path, format: ExplainFormat, catalog: &Catalog) -> Result<bool, Usage> {
+    let Some(Valid {
+        spec, selectors, ..
+    }) = valid_spec(path, catalog)?
+    else {
         return Ok(false);
     };
     let models = crate::model::lower_all(&spec, selectors);

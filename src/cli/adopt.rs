@@ -4,7 +4,10 @@
 //! Owns the files' reading and the exit codes of both commands; what the files say is
 //! `deployed::aws_cli`'s, the spec written is `import`'s, the comparison is `drift`'s.
 
-use super::{display, print, read, read_bounded, report, write_atomic, ReportFormat, Usage};
+use super::{
+    display, print, print_findings, read_bounded, report, valid_spec, write_atomic, ReportFormat,
+    Usage, Valid,
+};
 use crate::blueprint::Catalog;
 use crate::deployed::{self, Failure, File, Read};
 use std::path::{Path, PathBuf};
@@ -111,18 +114,14 @@ pub(super) fn drift(
     format: ReportFormat,
     catalog: &Catalog,
 ) -> Result<bool, Usage> {
-    let file = display(spec_path);
-    let text = match read(spec_path)? {
-        Ok(text) => text,
-        Err(d) => {
-            report(&file, None, &[d], false);
-            return Ok(false);
-        }
-    };
-    let checked = crate::validate::check_with(&text, catalog);
-    let (Some(spec), Some(selectors)) = (checked.spec, checked.selectors) else {
-        report(&file, Some(&text), &checked.diagnostics, false);
-        eprintln!("trailsmith: {file} has errors; drift compares a valid spec");
+    let Some(Valid {
+        file,
+        text,
+        spec,
+        selectors,
+    }) = valid_spec(spec_path, catalog)?
+    else {
+        eprintln!("trailsmith: drift compares a valid spec");
         return Ok(false);
     };
     let name = trail.unwrap_or(&spec.trail.name).to_string();
@@ -155,10 +154,7 @@ pub(super) fn drift(
                 diagnostics: &found,
                 fails,
             }];
-            print(&match format {
-                ReportFormat::Sarif => crate::diag::sarif::document(&files),
-                _ => crate::diag::json::document(&files),
-            });
+            print_findings(format, &files);
         }
     }
     Ok(!fails)
