@@ -105,12 +105,15 @@ pub fn not_given(d: &Deployed) -> Vec<&'static str> {
     .collect()
 }
 
-/// The deployment as the spec names it: names the spec gives win over the deployed ones, so that
-/// a renamed bucket or topic is a difference; what the output leaves to AWS (a generated bucket
-/// name) is the deployed value.
+/// The deployment as the spec names it: the region and names the spec gives win over the
+/// deployed ones, so that a renamed bucket or topic is one difference, not a cascade; what the
+/// output leaves to AWS (a generated bucket name) is the deployed value.
 fn env_of(models: &[Model], d: &Deployed) -> Env {
     let mut env = Env::of(d);
     for m in models {
+        if let Some(region) = &m.home_region {
+            env.region = region.verbatim().to_string();
+        }
         if let Some(name) = m.bucket.as_ref().and_then(|b| b.name.as_ref()) {
             env.bucket = Some(name.verbatim().to_string());
         }
@@ -179,6 +182,20 @@ fn trail(found: &mut Found, model: &Model, d: &Deployed, env: &Env) {
                         "StartLogging"
                     }
                 ),
+            );
+        }
+    }
+    if let (Some(want), Some(have)) = (&model.home_region, &dt.home_region) {
+        if want.verbatim() != have {
+            found.differ(
+                "drift-home-region",
+                "/trail/home_region",
+                format!(
+                    "the trail's home region is {have}; the spec's is {}",
+                    want.verbatim()
+                ),
+                "a trail cannot move: the files describe another trail of the same name, or the \
+                 spec names the wrong region",
             );
         }
     }

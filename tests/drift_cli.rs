@@ -81,7 +81,14 @@ type Change = fn(&mut Value);
 
 #[test]
 fn each_change_by_hand_is_one_finding_at_the_key_that_sets_it() {
-    let cases: [(&str, Change, &str, &str, u64); 12] = [
+    let cases: [(&str, Change, &str, &str, u64); 13] = [
+        (
+            "describe-trails.json",
+            |v| v["trailList"][0]["HomeRegion"] = json!("us-east-1"),
+            "drift-home-region",
+            "/trail/home_region",
+            8,
+        ),
         (
             "get-trail-status.json",
             |v| v["IsLogging"] = json!(false),

@@ -138,6 +138,7 @@ pub static RULES: &[Rule] = &[
     r("drift-cloudwatch-logs", Error, "The trail delivers to another CloudWatch Logs group or with another role than the spec's, or delivers where the spec does not.", &[]),
     r("drift-event-selectors", Error, "The deployed event selectors record other events than the spec's (compared as what they record, not how they are written).", &[]),
     r("drift-global-service-events", Error, "The deployed trail's global service events setting differs from the spec's.", &[]),
+    r("drift-home-region", Error, "The deployed trail's home region is not the spec's.", &[]),
     r("drift-insights", Error, "The deployed trail's Insights differ from the spec's.", &[]),
     r("drift-key", Error, "The trail's log files are encrypted with another KMS key than the spec's, or with none where the spec asks for one (or the reverse).", &[Cis("3.5"), SecurityHub("CloudTrail.2")]),
     r("drift-log-file-validation", Error, "Log file validation is on or off contrary to the spec.", &[Cis("3.2"), SecurityHub("CloudTrail.4")]),
