@@ -1,5 +1,6 @@
-"""SARIF and JSON reports: `trailsmith validate --format sarif` judged by the OASIS SARIF 2.1.0
-JSON schema (fetched and pinned by conformance.sh), with URI formats checked.
+"""SARIF and JSON reports: `trailsmith validate --format sarif` (and `drift`'s, the same writer)
+judged by the OASIS SARIF 2.1.0 JSON schema (fetched and pinned by conformance.sh), with URI
+formats checked.
 
 Runs on a spec with several problems (errors, a note, a silenced warning), on every case's spec
 in one report (examples, team specs, golden cases, blueprints with test values, organization
@@ -31,8 +32,8 @@ def errors(v, doc):
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in v.iter_errors(doc)]
 
 
-def report(ctx, fmt, files, cwd):
-    code, out, err = harness.run([ctx.trailsmith, "validate", "--format", fmt, *files], cwd=cwd)
+def report(ctx, fmt, files, cwd, command="validate"):
+    code, out, err = harness.run([ctx.trailsmith, command, "--format", fmt, *files], cwd=cwd)
     try:
         return code, json.loads(out), err
     except json.JSONDecodeError as e:
@@ -74,15 +75,19 @@ def run(ctx):
     # Blueprint cases are written to the scratch directory: those are named by absolute path.
     every_case = [str(c.spec_path.relative_to(ctx.root)) if c.spec_path.is_relative_to(ctx.root)
                   else str(c.spec_path) for c in [*ctx.cases, *ctx.layouts]]
+    console = sorted(str(p.relative_to(ctx.root)) for p in (ctx.root / "tests/import/aws-cli/console-trail").glob("*.json"))
     runs = [
-        ("a spec with several problems", ["several-problems.yaml"], specs, 1),
-        ("every example and golden case in one report", every_case, ctx.root, None),
-        ("a finding located in a blueprint", ["extends-bad-with.yaml"], specs, 1),
-        ("an absolute path with spaces", [str(spaced)], ctx.work, 1),
+        ("a spec with several problems", ["several-problems.yaml"], specs, 1, "validate"),
+        ("every example and golden case in one report", every_case, ctx.root, None, "validate"),
+        ("a finding located in a blueprint", ["extends-bad-with.yaml"], specs, 1, "validate"),
+        ("an absolute path with spaces", [str(spaced)], ctx.work, 1, "validate"),
+        # drift writes the same report: one result per difference, at the spec line.
+        ("drift of an imported spec from its console-made trail",
+         ["tests/import/drift/management-events.yaml", *console], ctx.root, 1, "drift"),
     ]
     first = None
-    for what, files, cwd, want_code in runs:
-        code, doc, err = report(ctx, "sarif", files, cwd)
+    for what, files, cwd, want_code, command in runs:
+        code, doc, err = report(ctx, "sarif", files, cwd, command)
         if doc is None:
             ctx.report.check(f"sarif: {what}: JSON on stdout", False, err)
             continue
@@ -91,7 +96,7 @@ def run(ctx):
         if want_code is not None:
             ctx.report.check(f"sarif: {what}: exit {want_code}", code == want_code, f"exit {code}: {short(err)}")
         results = doc["runs"][0]["results"]
-        _, as_json, err = report(ctx, "json", files, cwd)
+        _, as_json, err = report(ctx, "json", files, cwd, command)
         count = sum(len(f["diagnostics"]) for f in as_json["files"]) if as_json else None
         ctx.report.check(f"sarif: {what}: as many results ({len(results)}) as JSON findings", count == len(results), f"json: {count} {short(err)}")
         if what.startswith("a spec with several"):
