@@ -8,7 +8,9 @@
 //! note naming the property, never a silent drop. It must not open files nor write the spec.
 
 mod eval;
+mod recording;
 mod resources;
+mod watched;
 mod yaml;
 
 #[cfg(test)]

@@ -1,18 +1,14 @@
 //! What the trail uses, read from the resources the template creates for it: the bucket's
-//! settings, the key, the delivery topic, the log group with its metric filters and alarms, and
-//! the trail's selectors. Property shapes follow the CloudFormation resource reference
+//! settings, the key, the delivery topic (`watched` reads the log group, its metric filters and
+//! alarms; `recording` the selectors). Property shapes follow the CloudFormation resource reference
 //! ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::SNS::Topic", "AWS::Logs::LogGroup",
 //! "AWS::Logs::MetricFilter", "AWS::CloudWatch::Alarm").
 //!
 //! Owns matching those resources to the trail and what of them is noted as not carried (policy
 //! documents, which trailsmith writes itself). It must not evaluate intrinsics itself (`eval`).
 
-use super::{boolean, default_selectors, Reader};
-use crate::deployed::{
-    Alarm, BasicSelector, Bucket, Deployed, Key, LifecycleRule, LogGroup, MetricFilter, Selectors,
-    Topic, Trail, PUBLIC_ACCESS_BLOCK,
-};
-use crate::spec::{AdvancedSelector, FieldSelector};
+use super::{boolean, Reader};
+use crate::deployed::{Bucket, Deployed, Key, LifecycleRule, Topic, Trail, PUBLIC_ACCESS_BLOCK};
 use serde_json::{Map, Value};
 
 /// Policy resources: what they attach to, by property, and what trailsmith writes instead.
@@ -24,7 +20,7 @@ const POLICIES: [(&str, &str, &str); 5] = [
     ("AWS::KMS::Alias", "TargetKeyId", "the key's alias"),
 ];
 
-fn strings(v: Option<&Value>) -> Vec<String> {
+pub(super) fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|a| a.iter().filter_map(super::eval::text).collect())
         .unwrap_or_default()
@@ -39,7 +35,7 @@ fn days(v: Option<&Value>) -> Option<u32> {
 }
 
 impl Reader<'_> {
-    fn props(&self, id: &str) -> Map<String, Value> {
+    pub(super) fn props(&self, id: &str) -> Map<String, Value> {
         self.t
             .resource(id)
             .map(|(_, p)| p.clone())
@@ -48,7 +44,7 @@ impl Reader<'_> {
 
     /// The name a resource the template creates has, or `fallback` (noted) when CloudFormation
     /// names it at deploy time.
-    fn name_or(&mut self, id: &str, key: &str, fallback: &str, said: &str) -> String {
+    pub(super) fn name_or(&mut self, id: &str, key: &str, fallback: &str, said: &str) -> String {
         let props = self.props(id);
         let instead = format!("written as {said} {fallback}");
         if !props.contains_key(key) {
@@ -62,7 +58,7 @@ impl Reader<'_> {
 
     /// A resource the trail uses: marked, its resource attributes noted, and the policies that
     /// attach to it noted as not carried.
-    fn uses(&mut self, id: &str) {
+    pub(super) fn uses(&mut self, id: &str) {
         if !self.used.insert(id.to_string()) {
             return;
         }
@@ -132,7 +128,7 @@ impl Reader<'_> {
     }
 
     /// The created resource of a type whose name property evaluates to `name`.
-    fn find(&self, kind: &str, key: &str, name: &str) -> Option<String> {
+    pub(super) fn find(&self, kind: &str, key: &str, name: &str) -> Option<String> {
         self.t.resources.keys().find_map(|rid| {
             let (k, p) = self.t.resource(rid)?;
             let n = self.t.string(p.get(key)?).ok().flatten()?;
@@ -297,271 +293,9 @@ impl Reader<'_> {
         t.sns_topic_arn = Some(arn);
     }
 
-    fn arn_of_topic(&self, name: &str) -> String {
+    pub(super) fn arn_of_topic(&self, name: &str) -> String {
         let (region, account) = self.t.arn_place();
         format!("arn:{}:sns:{region}:{account}:{name}", self.t.partition)
-    }
-
-    pub(super) fn logs(
-        &mut self,
-        id: &str,
-        props: &Map<String, Value>,
-        t: &mut Trail,
-        d: &mut Deployed,
-    ) {
-        let Some(v) = props.get("CloudWatchLogsLogGroupArn") else {
-            return;
-        };
-        let created = self.created(v).filter(|(_, k)| k == "AWS::Logs::LogGroup");
-        let (region, account) = self.t.arn_place();
-        let arn = match &created {
-            Some((gid, _)) => {
-                let default = format!("CloudTrail/{}", t.name);
-                let name = self.name_or(gid, "LogGroupName", &default, "trailsmith's default");
-                Some(format!(
-                    "arn:{}:logs:{region}:{account}:log-group:{name}:*",
-                    self.t.partition
-                ))
-            }
-            None => self.string(id, props, "CloudWatchLogsLogGroupArn", "not carried"),
-        };
-        let Some(arn) = arn else { return };
-        t.log_group_arn = Some(arn);
-        let name = t.log_group_name().unwrap_or_default().to_string();
-        let gid = created
-            .map(|(g, _)| g)
-            .or_else(|| self.find("AWS::Logs::LogGroup", "LogGroupName", &name));
-        if let Some(role) = props.get("CloudWatchLogsRoleArn") {
-            match self.created(role).filter(|(_, k)| k == "AWS::IAM::Role") {
-                Some((rid, _)) => {
-                    self.uses(&rid);
-                    self.note(format!(
-                        "{rid}: the delivery role the template creates is not carried; trailsmith \
-                         creates its own, with the permissions CloudTrail needs"
-                    ));
-                }
-                None => {
-                    t.role_arn = self.string(
-                        id,
-                        props,
-                        "CloudWatchLogsRoleArn",
-                        "trailsmith creates its own role",
-                    )
-                }
-            }
-        }
-        if let Some(gid) = &gid {
-            self.uses(gid);
-            let gp = self.props(gid);
-            d.log_group = Some(LogGroup {
-                name: name.clone(),
-                retention_days: self.number(
-                    gid,
-                    &gp,
-                    "RetentionInDays",
-                    "trailsmith's default applies",
-                ),
-                kms_key_id: self.string(gid, &gp, "KmsKeyId", "not carried"),
-            });
-        }
-        self.watched(gid.as_deref(), &name, d);
-    }
-
-    /// The metric filters on the trail's log group, and the alarms on their metrics.
-    fn watched(&mut self, group_id: Option<&str>, group: &str, d: &mut Deployed) {
-        let ids: Vec<String> = self.t.resources.keys().cloned().collect();
-        let t = self.t;
-        let kind = |id: &str| t.resource(id).map(|(k, _)| k).unwrap_or_default();
-        let mut filters = Vec::new();
-        for fid in ids.iter().filter(|i| kind(i) == "AWS::Logs::MetricFilter") {
-            let p = self.props(fid);
-            let on = p.get("LogGroupName");
-            let ours = on.is_some_and(|v| {
-                self.created(v)
-                    .is_some_and(|(g, _)| Some(g.as_str()) == group_id)
-                    || self.t.string(v).ok().flatten().as_deref() == Some(group)
-            });
-            if !ours || !self.exists(fid) {
-                continue;
-            }
-            self.uses(fid);
-            let m = p
-                .get("MetricTransformations")
-                .and_then(|m| self.t.eval(m).ok().flatten())
-                .and_then(|m| m.get(0).cloned())
-                .unwrap_or_default();
-            let field = |k: &str| m.get(k).and_then(super::eval::text).unwrap_or_default();
-            filters.push(MetricFilter {
-                name: self
-                    .string(fid, &p, "FilterName", "written as the logical id")
-                    .unwrap_or_else(|| fid.clone()),
-                pattern: self
-                    .string(fid, &p, "FilterPattern", "the filter is left out")
-                    .unwrap_or_default(),
-                log_group: group.to_string(),
-                metric: field("MetricName"),
-                namespace: field("MetricNamespace"),
-                value: field("MetricValue"),
-            });
-        }
-        filters.retain(|f| !f.pattern.is_empty());
-        let mut alarms = Vec::new();
-        for aid in ids.iter().filter(|i| kind(i) == "AWS::CloudWatch::Alarm") {
-            let p = self.props(aid);
-            let metric = self
-                .t
-                .string(p.get("MetricName").unwrap_or(&Value::Null))
-                .ok()
-                .flatten();
-            let namespace = self
-                .t
-                .string(p.get("Namespace").unwrap_or(&Value::Null))
-                .ok()
-                .flatten();
-            let on_ours = filters.iter().any(|f| {
-                Some(&f.metric) == metric.as_ref() && Some(&f.namespace) == namespace.as_ref()
-            });
-            if !on_ours || !self.exists(aid) {
-                continue;
-            }
-            self.uses(aid);
-            alarms.push(self.alarm(aid, &p));
-        }
-        d.metric_filters = Some(filters);
-        d.alarms = Some(alarms);
-    }
-
-    fn alarm(&mut self, id: &str, p: &Map<String, Value>) -> Alarm {
-        let mut actions = Vec::new();
-        for a in p
-            .get("AlarmActions")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-        {
-            if let Some((tid, _)) = self.created(&a).filter(|(_, k)| k == "AWS::SNS::Topic") {
-                let name = self.name_or(&tid, "TopicName", &tid, "the logical id");
-                self.uses(&tid);
-                actions.push(self.arn_of_topic(&name));
-                continue;
-            }
-            match self.t.string(&a) {
-                Ok(Some(s)) => actions.push(s),
-                Ok(None) => {}
-                Err(u) => self.note(format!(
-                    "{id}.AlarmActions: {} cannot be resolved from the template ({}); left out",
-                    u.expr, u.why
-                )),
-            }
-        }
-        let text = |r: &mut Self, k: &str| r.string(id, p, k, "trailsmith's default applies");
-        Alarm {
-            name: text(self, "AlarmName").unwrap_or_else(|| id.to_string()),
-            description: text(self, "AlarmDescription"),
-            metric: text(self, "MetricName").unwrap_or_default(),
-            namespace: text(self, "Namespace").unwrap_or_default(),
-            statistic: text(self, "Statistic").unwrap_or_default(),
-            period: self
-                .number(id, p, "Period", "trailsmith's default applies")
-                .unwrap_or(0),
-            evaluation_periods: self
-                .number(id, p, "EvaluationPeriods", "trailsmith's default applies")
-                .unwrap_or(0),
-            threshold: text(self, "Threshold")
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0.0),
-            comparison: text(self, "ComparisonOperator").unwrap_or_default(),
-            actions,
-            treat_missing_data: text(self, "TreatMissingData"),
-        }
-    }
-
-    pub(super) fn selectors(&mut self, id: &str, props: &Map<String, Value>) -> Option<Selectors> {
-        let instead =
-            "the recording is not carried; the spec's default, all management events, is written";
-        if props.contains_key("AdvancedEventSelectors") {
-            let v = self.value(id, props, "AdvancedEventSelectors", instead)?;
-            let list = v.as_array().cloned().unwrap_or_default();
-            return Some(Selectors::Advanced(
-                list.iter()
-                    .map(|a| AdvancedSelector {
-                        name: a.get("Name").and_then(super::eval::text),
-                        field_selectors: a
-                            .get("FieldSelectors")
-                            .and_then(Value::as_array)
-                            .map(|fs| {
-                                fs.iter()
-                                    .map(|f| FieldSelector {
-                                        field: f
-                                            .get("Field")
-                                            .and_then(super::eval::text)
-                                            .unwrap_or_default(),
-                                        equals: strings(f.get("Equals")),
-                                        not_equals: strings(f.get("NotEquals")),
-                                        starts_with: strings(f.get("StartsWith")),
-                                        not_starts_with: strings(f.get("NotStartsWith")),
-                                        ends_with: strings(f.get("EndsWith")),
-                                        not_ends_with: strings(f.get("NotEndsWith")),
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                    })
-                    .collect(),
-            ));
-        }
-        if !props.contains_key("EventSelectors") {
-            return Some(default_selectors());
-        }
-        let v = self.value(id, props, "EventSelectors", instead)?;
-        let list = v.as_array().cloned().unwrap_or_default();
-        Some(Selectors::Basic(
-            list.iter()
-                .map(|s| BasicSelector {
-                    read_write: s
-                        .get("ReadWriteType")
-                        .and_then(super::eval::text)
-                        .unwrap_or_else(|| "All".into()),
-                    include_management_events: s
-                        .get("IncludeManagementEvents")
-                        .and_then(boolean)
-                        .unwrap_or(true),
-                    exclude_management_sources: strings(s.get("ExcludeManagementEventSources")),
-                    data_resources: s
-                        .get("DataResources")
-                        .and_then(Value::as_array)
-                        .map(|ds| {
-                            ds.iter()
-                                .map(|d| {
-                                    (
-                                        d.get("Type")
-                                            .and_then(super::eval::text)
-                                            .unwrap_or_default(),
-                                        strings(d.get("Values")),
-                                    )
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                })
-                .collect(),
-        ))
-    }
-
-    pub(super) fn insights(&mut self, id: &str, props: &Map<String, Value>) -> Option<Vec<String>> {
-        if !props.contains_key("InsightSelectors") {
-            return Some(Vec::new());
-        }
-        let v = self.value(id, props, "InsightSelectors", "no Insights written")?;
-        Some(
-            v.as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|i| i.get("InsightType").and_then(super::eval::text))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )
     }
 
     /// A note listing the resources nothing of the trail uses.
