@@ -176,6 +176,17 @@ impl Template {
         }
     }
 
+    /// A property of a resource a function reads, evaluated one level deeper: a name that refers
+    /// to itself (`BucketName: !Ref Bucket`) ends at `MAX_DEPTH`, not in a stack overflow.
+    fn string_at(&self, v: &Value, depth: usize) -> Result<Option<String>, Unresolved> {
+        match self.settled(v, depth + 1)? {
+            None => Ok(None),
+            Some(x) => text(&x)
+                .map(Some)
+                .ok_or_else(|| Unresolved::new(v, "not a string")),
+        }
+    }
+
     /// Whether a condition of the `Conditions` section holds.
     pub fn condition(&self, name: &str) -> Result<bool, Unresolved> {
         self.condition_at(name, 0)
@@ -265,7 +276,7 @@ impl Template {
         };
         Ok(Some(match name {
             "Ref" => match arg.as_str() {
-                Some(target) => return self.reference(v, target),
+                Some(target) => return self.reference(v, target, depth),
                 None => return Err(Unresolved::new(v, "Ref takes a name")),
             },
             "Fn::GetAtt" => {
@@ -283,7 +294,7 @@ impl Template {
                     _ => return Err(Unresolved::new(v, "Fn::GetAtt takes [resource, attribute]")),
                 };
                 return self
-                    .attribute(v, id, attribute)
+                    .attribute(v, id, attribute, depth)
                     .map(|s| Some(Value::String(s)));
             }
             "Fn::Sub" => {
@@ -439,9 +450,9 @@ impl Template {
                 Some(x) => self.raw(x, depth + 1)?,
                 None if !name.starts_with("AWS::") && name.contains('.') => {
                     let (id, attribute) = name.split_once('.').unwrap_or((name, ""));
-                    Some(Value::String(self.attribute(v, id, attribute)?))
+                    Some(Value::String(self.attribute(v, id, attribute, depth)?))
                 }
-                None => self.reference(v, name)?,
+                None => self.reference(v, name, depth)?,
             };
             let piece = value
                 .as_ref()

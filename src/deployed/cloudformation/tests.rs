@@ -274,3 +274,32 @@ fn templates_are_told_apart_from_aws_cli_outputs() {
     assert!(!super::is_template("{\"trailList\": []}"));
     assert!(!super::is_template("trail:\n  name: x\n"));
 }
+
+#[test]
+fn a_name_that_refers_to_itself_ends_unresolved() {
+    let t = template(
+        "Resources:\n  B: {Type: AWS::S3::Bucket, Properties: {BucketName: !Ref B}}\n  \
+         L: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: !Sub '${L.Arn}'}}\n\
+         Conditions:\n  C: !Condition C\n",
+    );
+    assert!(eval(&t, "!Ref B").is_err());
+    assert!(eval(&t, "!GetAtt L.Arn").is_err());
+    assert!(t.condition("C").is_err());
+}
+
+#[test]
+fn odd_shapes_never_panic() {
+    for text in [
+        "Resources: []\n",
+        "Resources:\n  T: {Type: AWS::CloudTrail::Trail, Properties: []}\n",
+        "Resources:\n  T: {Type: AWS::CloudTrail::Trail, Properties: {EventSelectors: 3, \
+         AdvancedEventSelectors: [1], InsightSelectors: x, S3BucketName: !Sub '${', \
+         KmsKeyId: !GetAtt [X], SnsTopicName: !Select [9, []], IsLogging: !Join [1, 2]}}\n",
+        "Resources:\n  T: {Type: AWS::CloudTrail::Trail, Properties: {CloudWatchLogsLogGroupArn: \
+         !Ref G}}\n  G: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: -1}}\n  \
+         F: {Type: AWS::Logs::MetricFilter, Properties: {LogGroupName: !Ref G, \
+         MetricTransformations: 1}}\n",
+    ] {
+        let _ = one(text);
+    }
+}

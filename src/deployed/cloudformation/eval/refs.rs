@@ -7,7 +7,7 @@ use serde_json::Value;
 
 impl Template {
     /// What `Ref` of a name returns.
-    pub(super) fn reference(&self, v: &Value, target: &str) -> Eval {
+    pub(super) fn reference(&self, v: &Value, target: &str, depth: usize) -> Eval {
         let deploy_time = |what: &str| {
             Err(Unresolved::new(
                 v,
@@ -37,7 +37,7 @@ impl Template {
                 let name = |key: &str, what: &str| -> Result<String, Unresolved> {
                     match props.get(key) {
                         Some(n) => self
-                            .string(n)?
+                            .string_at(n, depth)?
                             .ok_or_else(|| Unresolved::new(n, "no value")),
                         None => Err(Unresolved::new(
                             v,
@@ -83,6 +83,7 @@ impl Template {
         v: &Value,
         id: &str,
         attribute: &str,
+        depth: usize,
     ) -> Result<String, Unresolved> {
         let Some((kind, props)) = self.resource(id) else {
             return Err(Unresolved::new(
@@ -94,7 +95,7 @@ impl Template {
         let name = |key: &str, what: &str| -> Result<String, Unresolved> {
             match props.get(key) {
                 Some(n) => self
-                    .string(n)?
+                    .string_at(n, depth)?
                     .ok_or_else(|| Unresolved::new(n, "no value")),
                 None => Err(Unresolved::new(
                     v,
@@ -116,7 +117,7 @@ impl Template {
             ("AWS::IAM::Role", "Arn") => {
                 let path = props
                     .get("Path")
-                    .map(|x| self.string(x))
+                    .map(|x| self.string_at(x, depth))
                     .transpose()?
                     .flatten();
                 Ok(format!(
