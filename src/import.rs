@@ -248,9 +248,15 @@ fn bucket(d: &Deployed, w: &mut Writer) -> Value {
     }
     w.comment(
         "/bucket",
-        "carried by name: trailsmith writes this bucket's policy and hardening; writer accounts \
-         are not read (the bucket policy is not among the files)"
-            .into(),
+        format!(
+            "{}trailsmith writes this bucket's policy and hardening; writer accounts are not \
+             read (the bucket policy is not among the sources)",
+            if t.bucket.is_empty() {
+                ""
+            } else {
+                "carried by name: "
+            }
+        ),
     );
     Value::Object(out)
 }

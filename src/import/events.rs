@@ -105,7 +105,12 @@ fn data(c: &Canon, env: &Env) -> Option<Value> {
                             .iter()
                             .map(|v| {
                                 let path = v.strip_prefix(&prefix)?;
-                                Some(path.strip_suffix('/').unwrap_or(path).to_string())
+                                // `b/` is the whole bucket `b`; a key prefix keeps its slash
+                                // (`b/logs/`), as the spec writes it.
+                                Some(match path.strip_suffix('/') {
+                                    Some(bucket) if !bucket.contains('/') => bucket.to_string(),
+                                    _ => path.to_string(),
+                                })
                             })
                             .collect();
                     out.insert("buckets".into(), json!(buckets?));
@@ -275,14 +280,14 @@ pub fn import(selectors: Option<&Selectors>, insights: Option<&[String]>, env: &
                     );
                     if records(&m, env).as_ref() != Some(&wanted) {
                         notes.push(
-                            "events: the deployed selectors are written as raw advanced \
+                            "the deployed selectors are written as raw advanced \
                              selectors, but trailsmith's plan of them records differently; \
                              compare with `trailsmith drift`"
                                 .into(),
                         );
                     } else {
                         notes.push(
-                            "events: written as raw advanced selectors, since they are not all \
+                            "written as raw advanced selectors, since they are not all \
                              management, data or network activity intents"
                                 .into(),
                         );
