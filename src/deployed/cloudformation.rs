@@ -482,7 +482,7 @@ impl<'a> Reader<'a> {
 
 /// The selectors a trail records when the template gives none: all management events, read and
 /// write ("Logging management events").
-fn default_selectors() -> Selectors {
+pub(super) fn default_selectors() -> Selectors {
     Selectors::Basic(vec![super::BasicSelector {
         read_write: "All".into(),
         include_management_events: true,
