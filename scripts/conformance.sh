@@ -21,6 +21,7 @@ mkdir -p "$cache"
 
 CFN_LINT=1.58.0
 CHECKOV=3.3.30   # its own venv: it pins an older boto3 than moto wants
+AWSCLI=1.46.3    # its own venv too (it pins botocore): runs scripts/export-trail.sh against moto
 MOTO=5.2.5
 BOTO3=1.44.5
 PYYAML=6.0.3
@@ -59,6 +60,7 @@ fi
 venv "$cache/tools" "cfn-lint==$CFN_LINT" "moto[server]==$MOTO" "boto3==$BOTO3" "pyyaml==$PYYAML" \
     "jsonschema==$JSONSCHEMA" "rfc3986-validator==$RFC3986_VALIDATOR"
 venv "$cache/checkov" "checkov==$CHECKOV"
+venv "$cache/awscli" "awscli==$AWSCLI"
 
 sarif_schema="$cache/sarif/$(printf '%s' "$SARIF_INTEGRITY" | sha256sum | cut -c1-16)/sarif-2.1.0.json"
 if [[ ! -f "$sarif_schema" ]]; then

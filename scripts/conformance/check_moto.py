@@ -34,7 +34,9 @@ waits about a minute after PutBucketLifecycleConfiguration for the rules to read
 configuration and replayed into the report in case order, so the output does not depend on timing.
 
 Every configuration is applied from the bytes trailsmith wrote, plus one provider file; what the
-spec says already exists is made in moto first (see _prepare_existing for what and why).
+spec says already exists is made in moto first (see _prepare_existing for what and why). After
+the read-back and the second plan, check_adopt exports the deployment and runs `trailsmith import`
+and `trailsmith drift` on it.
 """
 import json
 import os
@@ -48,6 +50,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import check_adopt
 from harness import log, replay, short
 
 DUMMY_KEY = "testing"  # moto accepts any credentials; these never leave the loopback interface
@@ -555,11 +558,17 @@ def _do_case(job, server, ctx):
     t_apply = time.monotonic() - began
     for w in sorted(set(_paragraphs(out, "Warning"))):
         log(f"moto {case.name}: terraform {short(w, 300)}")
+    t_adopt = 0.0
     if ok:
         _read_back(r, c, case, region, account)
         _plan_again(r, case, workdir, ctx.tools["terraform"])
+        # The deployed trail, exported as the AWS CLI prints it, through import and drift.
+        adopt_began = time.monotonic()
+        check_adopt.run_case(r, c, case, workdir, ctx.trailsmith, ctx.tools.get("aws"))
+        t_adopt = time.monotonic() - adopt_began
     log(f"moto {case.name}: init+apply {secs:.1f}s, read-back and second plan "
-        f"{time.monotonic() - began - t_apply:.1f}s, total {time.monotonic() - began:.1f}s")
+        f"{time.monotonic() - began - t_apply - t_adopt:.1f}s, import and drift {t_adopt:.1f}s, "
+        f"total {time.monotonic() - began:.1f}s")
 
 
 def _do_broken(job, server, ctx):

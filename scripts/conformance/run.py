@@ -9,7 +9,10 @@ each layout is also compiled with its log-file key in the management account (ke
 Checks run in this order, each in its own module with `run(ctx)`: cfn-lint, cfn-guard rules from
 tests/guard/, checkov on both targets, terraform validate (and the provider's own verdict on each
 field trailsmith refuses for Terraform), SARIF reports, terraform apply against a moto server
-read back through boto3, and the two parts of each organization layout applied as two accounts
+read back through boto3 (then, per applied case, check_adopt: the deployed trail exported as
+scripts/export-trail.sh writes it, `trailsmith import` of it compiled and compared in meaning with
+the original output, `trailsmith drift` of the original spec reporting nothing, and on examples/cis
+each of six changes to the deployment reported by drift), and the two parts of each organization layout applied as two accounts
 of one moto server (check_layout). cfn-lint and terraform validate judge every layout part too. Each module also feeds deliberately broken variants to its checker to
 prove the checker is looking. Started by scripts/conformance.sh, which installs the tools.
 
@@ -334,6 +337,7 @@ def main():
             "cfn-lint": tool(cache / "tools/bin/cfn-lint"),
             "python": tool(cache / "tools/bin/python"),
             "moto_server": tool(cache / "tools/bin/moto_server"),
+            "aws": tool(cache / "awscli/bin/aws"),
             "checkov": tool(cache / "checkov/bin/checkov"),
             "cfn-guard": tool(cache / "cfn-guard/bin/cfn-guard"),
             "terraform": tool(shutil.which("terraform")),
