@@ -77,6 +77,14 @@ pub struct Deployed {
     pub topic: Option<Topic>,
 }
 
+impl Deployed {
+    /// Whether the source creates the trail's key (a template or plan that makes it), whose ARN
+    /// is AWS's choice at deploy time: a key is used, but no ARN can be compared.
+    pub fn key_made_by_source(&self) -> bool {
+        self.trail.kms_key_id.is_none() && self.key.as_ref().is_some_and(|k| k.arn.is_empty())
+    }
+}
+
 /// `describe-trails`, one entry of `trailList`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trail {

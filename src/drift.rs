@@ -277,6 +277,20 @@ fn trail(found: &mut Found, model: &Model, d: &Deployed, env: &Env) {
 
 fn key(found: &mut Found, spec: Option<&Expr>, d: &Deployed, env: &Env) {
     let deployed = d.trail.kms_key_id.as_deref();
+    if d.key_made_by_source() {
+        // A key whose ARN the deployment will choose: only its presence can be compared.
+        if spec.is_none() {
+            found.differ(
+                "drift-key",
+                "/kms",
+                "the trail's log files are encrypted with a key the source creates; the spec \
+                 asks for no key (kms: false)"
+                    .into(),
+                REDEPLOY,
+            );
+        }
+        return;
+    }
     let message = match (spec.map(|e| wanted(env, e)), deployed) {
         (None, None) | (Some(Wanted::Made), Some(_)) => return,
         (None, Some(arn)) => format!(

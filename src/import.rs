@@ -263,7 +263,7 @@ fn bucket(d: &Deployed, w: &mut Writer) -> Value {
 
 fn kms(d: &Deployed, w: &mut Writer) -> Value {
     let Some(key) = &d.trail.kms_key_id else {
-        if d.key.as_ref().is_some_and(|k| k.arn.is_empty()) {
+        if d.key_made_by_source() {
             w.comment(
                 "/kms",
                 "the source creates the trail's key: trailsmith creates one, with the key policy \

@@ -115,3 +115,48 @@ fn a_template_without_a_trail_names_the_file_and_writes_nothing() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
     assert!(left.is_empty(), "left {left:?}");
 }
+
+/// Each imported spec, held against the template it came from, differs only where `import` said
+/// it would: troposphere-trail.json's five filters and their alarms have names of their own,
+/// which trailsmith replaces by `<trail>-<name>` (import's note), so drift names each once as a
+/// filter and once as an alarm. A key the template creates is compared for presence only.
+#[test]
+fn each_imported_spec_drifts_from_its_template_only_where_import_said() {
+    for (name, renamed) in [
+        ("user-guide-trail.yaml", 0),
+        ("cdk-trail.template.json", 0),
+        ("troposphere-trail.json", 5),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let template = fixture(name);
+        let template = template.to_str().expect("UTF-8 path");
+        succeeds(
+            &trailsmith(dir.path(), &["import", "-o", "spec.yaml", template]),
+            name,
+        );
+        let out = trailsmith(
+            dir.path(),
+            &["drift", "spec.yaml", template, "--format", "json"],
+        );
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("drift prints a JSON report");
+        let mut codes: Vec<&str> = report["files"][0]["diagnostics"]
+            .as_array()
+            .expect("a list of diagnostics")
+            .iter()
+            .filter_map(|d| d["code"].as_str())
+            .collect();
+        codes.sort_unstable();
+        let wanted = [
+            vec!["drift-alarm"; renamed],
+            vec!["drift-metric-filter"; renamed],
+        ]
+        .concat();
+        assert_eq!(codes, wanted, "{name}: {report}");
+        assert_eq!(
+            out.status.code(),
+            Some(if renamed == 0 { 0 } else { 1 }),
+            "{name}"
+        );
+    }
+}

@@ -111,11 +111,27 @@ fn the_state_shows_no_drift_from_its_imported_spec() {
     no_drift("cloudposse-state/state.json");
 }
 
-/// The plan creates the trail's key, so its ARN is unknown and the imported spec says `kms: {}`;
-/// `drift` (src/drift.rs, `key`) reports a trail without `kms_key_id` as unencrypted even when
-/// the source creates the key, as it does for the CloudFormation fixture cdk-trail.template.json.
+/// The plan creates the trail's key, so its ARN is unknown and the imported spec says `kms: {}`:
+/// drift checks that a key is used, not which.
 #[test]
-#[ignore = "drift reports a key the source creates as missing (src/drift.rs `key`)"]
 fn the_plan_shows_no_drift_from_its_imported_spec() {
     no_drift("trussworks-plan/plan.json");
+}
+
+/// The reverse: a spec that asks for no key, against the plan's created key, is drift at `/kms`.
+#[test]
+fn a_spec_without_a_key_drifts_from_a_plan_that_creates_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = import(dir.path(), "trussworks-plan/plan.json");
+    let spec = dir.path().join("spec.yaml");
+    let text = std::fs::read_to_string(&spec).expect("imported spec");
+    assert!(text.contains("\nkms: {}\n"), "{text}");
+    std::fs::write(&spec, text.replace("\nkms: {}\n", "\nkms: false\n")).expect("spec written");
+    let out = trailsmith(dir.path(), &["drift", "spec.yaml", &path]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[drift-key]") && stderr.contains("a key the source creates"),
+        "{stderr}"
+    );
 }
