@@ -8,7 +8,8 @@
 use crate::cis::{squeezed, CONTROLS};
 use crate::deployed::{Alarm, Deployed, Env, MetricFilter};
 use crate::model::alarms::{
-    pascal, DEFAULT_EVALUATION_PERIODS, DEFAULT_NAMESPACE, DEFAULT_PERIOD, DEFAULT_THRESHOLD,
+    pascal, resource_name, DEFAULT_EVALUATION_PERIODS, DEFAULT_NAMESPACE, DEFAULT_PERIOD,
+    DEFAULT_THRESHOLD,
 };
 use serde_json::{json, Map, Value};
 
@@ -73,6 +74,8 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
     let mut custom = Vec::new();
     let mut namespaces = Vec::new();
     let mut actions: Vec<&str> = Vec::new();
+    // Deployed filters (and their alarms) whose name is not the one trailsmith gives them.
+    let mut renamed: Vec<&str> = Vec::new();
     for f in filters {
         let alarm = alarm_of(f, alarms);
         if d.alarms.is_some() && alarm.is_none() {
@@ -90,6 +93,10 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
         match control {
             Some(c) if !cis.contains(&c.name) => {
                 cis.push(c.name);
+                let ours = resource_name(&d.trail.name, &c.name.replace('_', "-"));
+                if f.name != ours || alarm.is_some_and(|a| a.name != ours) {
+                    renamed.push(&f.name);
+                }
                 namespaces.push(f.namespace.clone());
                 let changes = cis_changes(f, alarm, c.name);
                 if !changes.is_empty() {
@@ -99,7 +106,13 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
                     ));
                 }
             }
-            _ => custom.push(custom_alarm(f, alarm, &d.trail.name)),
+            _ => {
+                let ours = resource_name(&d.trail.name, &custom_name(&f.name, &d.trail.name));
+                if f.name != ours || alarm.is_some_and(|a| a.name != ours) {
+                    renamed.push(&f.name);
+                }
+                custom.push(custom_alarm(f, alarm, &d.trail.name));
+            }
         }
     }
     if filters.is_empty() {
@@ -108,19 +121,17 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
             notes,
         };
     }
-    notes.push((
-        "/alarms".into(),
-        format!(
-            "filters and alarms are named `{}-<name>` by trailsmith; the deployed ones ({}) are \
-             replaced by those",
-            d.trail.name,
-            filters
-                .iter()
-                .map(|f| f.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    ));
+    if !renamed.is_empty() {
+        notes.push((
+            "/alarms".into(),
+            format!(
+                "filters and alarms are named `{}-<name>` by trailsmith; the deployed ones named \
+                 otherwise ({}) are replaced by those",
+                d.trail.name,
+                renamed.join(", ")
+            ),
+        ));
+    }
     let mut out = Map::new();
     if cis.len() == CONTROLS.len() {
         out.insert("cis".into(), json!("all"));

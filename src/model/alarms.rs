@@ -102,6 +102,12 @@ pub fn namespace(a: &Alarms) -> String {
         .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string())
 }
 
+/// The name of a metric filter and of its alarm: the trail's name, then the alarm's (`cis` id
+/// with `-` for `_`, or the custom name), so that two trails' alarms in one account never clash.
+pub fn resource_name(trail: &str, alarm: &str) -> String {
+    format!("{trail}-{alarm}")
+}
+
 /// `unauthorized_api_calls` or `bucket-deleted` to `UnauthorizedApiCalls`, `BucketDeleted`.
 pub fn pascal(name: &str) -> String {
     name.split(['_', '-'])
@@ -202,7 +208,7 @@ pub fn lower(spec: &Spec) -> Lowered {
     };
     for id in cis {
         let c = crate::cis::control(id);
-        let name = format!("{trail}-{}", c.name.replace('_', "-"));
+        let name = resource_name(trail, &c.name.replace('_', "-"));
         let metric = pascal(c.name);
         out.filters
             .push(filter(c.name, &name, c.pattern, &metric, &namespace));
@@ -223,7 +229,7 @@ pub fn lower(spec: &Spec) -> Lowered {
     }
     for c in &a.custom {
         let key = c.name.replace('-', "_");
-        let name = format!("{trail}-{}", c.name);
+        let name = resource_name(trail, &c.name);
         let metric = custom_metric(c);
         let ns = c.namespace.clone().unwrap_or_else(|| namespace.clone());
         out.filters
