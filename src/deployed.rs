@@ -12,6 +12,7 @@ pub mod terraform;
 
 use crate::diag::Diagnostic;
 use crate::expr::{Attr, Expr, Res};
+use crate::source::Pos;
 use crate::spec::{AdvancedSelector, FieldSelector, Operator};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +29,54 @@ pub enum Failure {
     File(Box<Diagnostic>),
     /// Several trails and no `--trail`, or a `--trail` none of them is: exit 2.
     Usage(String),
+}
+
+impl Failure {
+    /// An error in one of the files, at `pos`: exit 1.
+    pub(crate) fn at(
+        file: &File,
+        code: &'static str,
+        pos: Pos,
+        message: String,
+        hint: &str,
+    ) -> Self {
+        let mut d = Diagnostic::error(code, "", message).hint(hint);
+        d.file = Some(file.name.clone());
+        d.pos = Some(pos);
+        Failure::File(Box::new(d))
+    }
+}
+
+/// A file's JSON (a byte order mark allowed); a syntax error is `import-invalid-json` at its
+/// line and column, with `hint` saying what the file should be.
+pub(crate) fn parse_json(file: &File, hint: &str) -> Result<serde_json::Value, Failure> {
+    serde_json::from_str(file.text.trim_start_matches('\u{feff}')).map_err(|e| {
+        let pos = Pos {
+            line: e.line().max(1),
+            column: e.column().max(1),
+        };
+        Failure::at(
+            file,
+            "import-invalid-json",
+            pos,
+            format!("not valid JSON: {e}"),
+            hint,
+        )
+    })
+}
+
+/// Where `needle` first occurs in `text`, for an error about what follows it; the file's start
+/// when it does not occur.
+pub(crate) fn first_pos(text: &str, needle: &str) -> Pos {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, line)| {
+            line.find(needle).map(|c| Pos {
+                line: i + 1,
+                column: line[..c].chars().count() + 1,
+            })
+        })
+        .unwrap_or(Pos { line: 1, column: 1 })
 }
 
 /// What the files say, where it came from, and what was passed over (for notes).

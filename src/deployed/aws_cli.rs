@@ -12,7 +12,6 @@ use super::{
     Alarm, BasicSelector, Failure, File, Key, LifecycleRule, LogGroup, MetricFilter, Read,
     Selectors, Topic, Trail,
 };
-use crate::diag::Diagnostic;
 use crate::source::Pos;
 use crate::spec::{AdvancedSelector, FieldSelector};
 use serde_json::{Map, Value};
@@ -43,96 +42,80 @@ get-public-access-block, get-bucket-lifecycle-configuration, get-bucket-logging;
 describe-key; aws logs describe-log-groups, describe-metric-filters; aws cloudwatch \
 describe-alarms; aws sns get-topic-attributes";
 
-fn file_error(file: &File, code: &'static str, message: String, hint: &str) -> Failure {
-    let mut d = Diagnostic::error(code, "", message).hint(hint);
-    d.file = Some(file.name.clone());
-    d.pos = Some(Pos { line: 1, column: 1 });
-    Failure::File(Box::new(d))
-}
-
 /// The shape of a parsed file. An empty object is what `get-bucket-versioning` prints for a bucket
 /// never versioned and `get-bucket-logging` for one not logged: only the file's name tells which.
 fn shape(file: &File, value: &Map<String, Value>) -> Result<Shape, Failure> {
     let has = |k: &str| value.contains_key(k);
-    let shape = if has("trailList") {
-        Shape::DescribeTrails
-    } else if has("IsLogging") {
-        Shape::TrailStatus
-    } else if has("EventSelectors") || has("AdvancedEventSelectors") {
-        Shape::EventSelectors
-    } else if has("InsightSelectors") {
-        Shape::InsightSelectors
-    } else if has("ServerSideEncryptionConfiguration") {
-        Shape::Encryption
-    } else if has("PublicAccessBlockConfiguration") {
-        Shape::PublicAccessBlock
-    } else if value.get("Rules").is_some_and(Value::is_array) {
-        Shape::Lifecycle
-    } else if has("LoggingEnabled") {
-        Shape::Logging
-    } else if has("Status") || has("MFADelete") {
-        Shape::Versioning
-    } else if has("KeyMetadata") {
-        Shape::DescribeKey
-    } else if has("logGroups") {
-        Shape::LogGroups
-    } else if has("metricFilters") {
-        Shape::MetricFilters
-    } else if has("MetricAlarms") {
-        Shape::Alarms
-    } else if value
-        .get("Attributes")
-        .is_some_and(|a| a.get("TopicArn").is_some())
-    {
-        Shape::TopicAttributes
-    } else if value.is_empty() && file.name.contains("versioning") {
-        Shape::Versioning
-    } else if value.is_empty() && file.name.contains("logging") {
-        Shape::Logging
-    } else if value.is_empty() {
-        return Err(file_error(
-            file,
-            "import-unknown-shape",
+    let shape =
+        if has("trailList") {
+            Shape::DescribeTrails
+        } else if has("IsLogging") {
+            Shape::TrailStatus
+        } else if has("EventSelectors") || has("AdvancedEventSelectors") {
+            Shape::EventSelectors
+        } else if has("InsightSelectors") {
+            Shape::InsightSelectors
+        } else if has("ServerSideEncryptionConfiguration") {
+            Shape::Encryption
+        } else if has("PublicAccessBlockConfiguration") {
+            Shape::PublicAccessBlock
+        } else if value.get("Rules").is_some_and(Value::is_array) {
+            Shape::Lifecycle
+        } else if has("LoggingEnabled") {
+            Shape::Logging
+        } else if has("Status") || has("MFADelete") {
+            Shape::Versioning
+        } else if has("KeyMetadata") {
+            Shape::DescribeKey
+        } else if has("logGroups") {
+            Shape::LogGroups
+        } else if has("metricFilters") {
+            Shape::MetricFilters
+        } else if has("MetricAlarms") {
+            Shape::Alarms
+        } else if value
+            .get("Attributes")
+            .is_some_and(|a| a.get("TopicArn").is_some())
+        {
+            Shape::TopicAttributes
+        } else if value.is_empty() && file.name.contains("versioning") {
+            Shape::Versioning
+        } else if value.is_empty() && file.name.contains("logging") {
+            Shape::Logging
+        } else if value.is_empty() {
+            return Err(Failure::at(file, "import-unknown-shape", Pos { line: 1, column: 1 },
             "the file is an empty object, which several commands print".into(),
             "an empty `get-bucket-versioning` or `get-bucket-logging` output is told apart by its \
              name: name the file after the command (bucket-versioning.json, bucket-logging.json), \
              as scripts/export-trail.sh does",
         ));
-    } else {
-        let keys: Vec<&str> = value.keys().map(String::as_str).take(5).collect();
-        return Err(file_error(
-            file,
-            "import-unknown-shape",
-            format!(
-                "not the output of an AWS CLI command trailsmith reads (its keys: {})",
-                keys.join(", ")
-            ),
-            &format!("give the JSON that these print: {COMMANDS}"),
-        ));
-    };
+        } else {
+            let keys: Vec<&str> = value.keys().map(String::as_str).take(5).collect();
+            return Err(Failure::at(
+                file,
+                "import-unknown-shape",
+                Pos { line: 1, column: 1 },
+                format!(
+                    "not the output of an AWS CLI command trailsmith reads (its keys: {})",
+                    keys.join(", ")
+                ),
+                &format!("give the JSON that these print: {COMMANDS}"),
+            ));
+        };
     Ok(shape)
 }
 
 fn parse(file: &File) -> Result<Map<String, Value>, Failure> {
-    match serde_json::from_str::<Value>(&file.text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(file_error(
+    let hint = "run the command again with `--output json` and save all it prints";
+    match super::parse_json(file, hint)? {
+        Value::Object(map) => Ok(map),
+        _ => Err(Failure::at(
             file,
             "import-unknown-shape",
+            Pos { line: 1, column: 1 },
             "not a JSON object; the AWS CLI prints one object per command".into(),
             &format!("give the JSON that these print: {COMMANDS}"),
         )),
-        Err(e) => {
-            let mut d =
-                Diagnostic::error("import-invalid-json", "", format!("not valid JSON: {e}"))
-                    .hint("run the command again with `--output json` and save all it prints");
-            d.file = Some(file.name.clone());
-            d.pos = Some(Pos {
-                line: e.line().max(1),
-                column: e.column().max(1),
-            });
-            Err(Failure::File(Box::new(d)))
-        }
     }
 }
 
@@ -309,9 +292,10 @@ fn choose<'a>(
         text(t, "Name").as_deref() == Some(w) || text(t, "TrailARN").as_deref() == Some(w)
     };
     match (wanted, trails) {
-        (None, []) => Err(file_error(
+        (None, []) => Err(Failure::at(
             file,
             "import-no-trail",
+            Pos { line: 1, column: 1 },
             "`trailList` is empty: this account has no trail in the region asked".into(),
             "run `aws cloudtrail describe-trails` in the trail's home region, or with \
              `--include-shadow-trails` from another",
@@ -384,9 +368,7 @@ pub fn read(files: &[File], wanted: Option<&str>) -> Result<Read, Failure> {
             Shape::TrailStatus => out.deployed.logging = Some(flag(v, "IsLogging")),
             Shape::EventSelectors | Shape::InsightSelectors => {
                 if let Some(arn) = other_trail(v) {
-                    return Err(file_error(
-                        file,
-                        "import-other-trail",
+                    return Err(Failure::at(file, "import-other-trail", Pos { line: 1, column: 1 },
                         format!("describes trail {arn}, not {}", t.arn.as_deref().unwrap_or(&t.name)),
                         "give the files of one trail; run the command with `--trail-name` of the trail",
                     ));

@@ -17,8 +17,6 @@ mod yaml;
 mod tests;
 
 use super::{Deployed, Failure, File, Key, Read, Selectors, Trail};
-use crate::diag::Diagnostic;
-use crate::source::Pos;
 use eval::{compact, Template};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -70,40 +68,14 @@ fn is_json(text: &str) -> bool {
         .starts_with('{')
 }
 
-fn template_error(
-    file: &File,
-    code: &'static str,
-    pos: Pos,
-    message: String,
-    hint: &str,
-) -> Failure {
-    let mut d = Diagnostic::error(code, "", message).hint(hint);
-    d.file = Some(file.name.clone());
-    d.pos = Some(pos);
-    Failure::File(Box::new(d))
-}
-
 fn parse(file: &File) -> Result<Value, Failure> {
-    let text = file.text.trim_start_matches('\u{feff}');
     let hint = "the file must be a template CloudFormation accepts; `aws cloudformation \
                 validate-template --template-body file://FILE` shows the same";
-    if is_json(text) {
-        return serde_json::from_str::<Value>(text).map_err(|e| {
-            let pos = Pos {
-                line: e.line().max(1),
-                column: e.column().max(1),
-            };
-            template_error(
-                file,
-                "import-invalid-json",
-                pos,
-                format!("not valid JSON: {e}"),
-                hint,
-            )
-        });
+    if is_json(&file.text) {
+        return super::parse_json(file, hint);
     }
-    yaml::parse(text).map_err(|e| {
-        template_error(
+    yaml::parse(file.text.trim_start_matches('\u{feff}')).map_err(|e| {
+        Failure::at(
             file,
             "import-invalid-yaml",
             e.pos,
@@ -111,19 +83,6 @@ fn parse(file: &File) -> Result<Value, Failure> {
             hint,
         )
     })
-}
-
-/// Where the `Resources` section starts, for an error about its content.
-fn resources_pos(text: &str) -> Pos {
-    text.lines()
-        .enumerate()
-        .find_map(|(i, line)| {
-            line.find("Resources").map(|c| Pos {
-                line: i + 1,
-                column: line[..c].chars().count() + 1,
-            })
-        })
-        .unwrap_or(Pos { line: 1, column: 1 })
 }
 
 /// Reads a template into its trail's facts.
@@ -191,10 +150,10 @@ fn choose(file: &File, t: &Template, wanted: Option<&str>) -> Result<String, Fai
             .join(", ")
     };
     match (wanted, trails.as_slice()) {
-        (_, []) => Err(template_error(
+        (_, []) => Err(Failure::at(
             file,
             "import-no-trail",
-            resources_pos(&file.text),
+            super::first_pos(&file.text, "Resources"),
             format!("{} declares no {TRAIL} resource", file.name),
             "give the template that creates the trail (with a nested stack, the nested template)",
         )),

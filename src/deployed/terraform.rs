@@ -20,8 +20,6 @@ mod watched;
 mod tests;
 
 use super::{Deployed, Failure, File, Read, Trail};
-use crate::diag::Diagnostic;
-use crate::source::Pos;
 use doc::{Doc, Got};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -72,41 +70,11 @@ pub fn is_plan(text: &str) -> bool {
     }
 }
 
-fn file_error(file: &File, code: &'static str, pos: Pos, message: String, hint: &str) -> Failure {
-    let mut d = Diagnostic::error(code, "", message).hint(hint);
-    d.file = Some(file.name.clone());
-    d.pos = Some(pos);
-    Failure::File(Box::new(d))
-}
-
-/// Line and column of the first occurrence of `needle`, or the start of the file.
-fn pos_of(text: &str, needle: &str) -> Pos {
-    text.lines()
-        .enumerate()
-        .find_map(|(i, line)| {
-            line.find(needle).map(|c| Pos {
-                line: i + 1,
-                column: line[..c].chars().count() + 1,
-            })
-        })
-        .unwrap_or(Pos { line: 1, column: 1 })
-}
-
 fn parse(file: &File) -> Result<Value, Failure> {
-    let text = file.text.trim_start_matches('\u{feff}');
-    serde_json::from_str::<Value>(text).map_err(|e| {
-        let pos = Pos {
-            line: e.line().max(1),
-            column: e.column().max(1),
-        };
-        file_error(
-            file,
-            "import-invalid-json",
-            pos,
-            format!("not valid JSON: {e}"),
-            "the file must be what `terraform show -json` prints, unchanged",
-        )
-    })
+    super::parse_json(
+        file,
+        "the file must be what `terraform show -json` prints, unchanged",
+    )
 }
 
 /// Reads a plan or state into its trail's facts.
@@ -166,10 +134,10 @@ fn choose(file: &File, doc: &Doc, wanted: Option<&str>) -> Result<usize, Failure
     };
     let what = if doc.plan { "plans" } else { "holds" };
     match (wanted, trails.as_slice()) {
-        (_, []) => Err(file_error(
+        (_, []) => Err(Failure::at(
             file,
             "import-no-trail",
-            pos_of(
+            super::first_pos(
                 &file.text,
                 if doc.plan {
                     "\"planned_values\""
