@@ -13,8 +13,8 @@
 # block, no lifecycle) writes no file, and says so: `drift` then reports that setting as not
 # compared, rather than as off. So does a bucket or key call refused with AccessDenied: in an
 # organization layout the bucket and key belong to the log archive account, which the management
-# account's credentials cannot read (run the script again there with that account's profile and
-# give both folders' files to `import` or `drift`). The exception is Insights: GetInsightSelectors on a trail without
+# account's credentials cannot read (run this script's s3api and kms lines with that account's
+# profile into the same folder to fill them in). The exception is Insights: GetInsightSelectors on a trail without
 # them fails with InsightNotEnabledException ("GetInsightSelectors", AWS CloudTrail API Reference),
 # which does mean "none", so an empty selector list is written for it.
 #
