@@ -323,3 +323,104 @@ pub fn import(selectors: Option<&Selectors>, insights: Option<&[String]>, env: &
         notes,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> Env {
+        Env {
+            partition: "aws".into(),
+            region: "eu-west-1".into(),
+            account: "111122223333".into(),
+            bucket: Some("trail-logs".into()),
+            ..Env::default()
+        }
+    }
+
+    /// Advanced selectors written as the spec writes raw ones.
+    fn advanced(v: Value) -> Selectors {
+        Selectors::Advanced(serde_json::from_value(v).expect("selectors"))
+    }
+
+    fn management_and(other: Value) -> Value {
+        json!([
+            { "field_selectors": [{ "field": "eventCategory", "equals": ["Management"] }] },
+            other
+        ])
+    }
+
+    #[test]
+    fn a_network_activity_selector_reads_as_its_intent() {
+        let s = advanced(management_and(
+            json!({ "name": "kms denied", "field_selectors": [
+                { "field": "eventCategory", "equals": ["NetworkActivity"] },
+                { "field": "eventSource", "equals": ["kms.amazonaws.com"] },
+                { "field": "errorCode", "equals": ["VpceAccessDenied"] },
+            ]}),
+        ));
+        let got = import(Some(&s), Some(&[]), &env());
+        assert_eq!(
+            got.events,
+            json!({
+                "management": "all",
+                "network_activity": [{ "source": "kms.amazonaws.com", "vpce_access_denied_only": true }],
+            })
+        );
+        assert!(got.notes.is_empty(), "{:?}", got.notes);
+    }
+
+    #[test]
+    fn data_events_under_a_prefix_and_writes_only_read_as_their_intent() {
+        let s = advanced(management_and(json!({ "field_selectors": [
+            { "field": "eventCategory", "equals": ["Data"] },
+            { "field": "resources.type", "equals": ["AWS::S3::Object"] },
+            { "field": "resources.ARN", "starts_with": ["arn:aws:s3:::payroll/reports/"] },
+            { "field": "readOnly", "equals": ["false"] },
+        ]})));
+        let got = import(Some(&s), None, &env());
+        assert_eq!(
+            got.events["data"],
+            json!([{ "type": "AWS::S3::Object", "buckets": ["payroll/reports/"], "read_write": "write_only" }])
+        );
+    }
+
+    /// A condition no intent has (`userIdentity.arn`) keeps every selector raw, as written, and
+    /// says so; what it records is still what is deployed.
+    #[test]
+    fn a_selector_no_intent_says_keeps_them_all_raw() {
+        let list = management_and(json!({ "name": "one role", "field_selectors": [
+            { "field": "eventCategory", "equals": ["Data"] },
+            { "field": "resources.type", "equals": ["AWS::Lambda::Function"] },
+            { "field": "userIdentity.arn", "starts_with": ["arn:aws:sts::111122223333:assumed-role/deployer/"] },
+        ]}));
+        let got = import(Some(&advanced(list.clone())), None, &env());
+        assert_eq!(got.events["management"], json!("none"));
+        assert_eq!(got.events["advanced"], list);
+        assert!(
+            got.notes
+                .iter()
+                .any(|n| n.contains("written as raw advanced")),
+            "{:?}",
+            got.notes
+        );
+    }
+
+    #[test]
+    fn an_insights_type_the_spec_cannot_say_is_a_note() {
+        let s = advanced(json!([
+            { "field_selectors": [{ "field": "eventCategory", "equals": ["Management"] }] }
+        ]));
+        let insights = [
+            "ApiErrorRateInsight".to_string(),
+            "FutureInsight".to_string(),
+        ];
+        let got = import(Some(&s), Some(&insights), &env());
+        assert_eq!(got.events["insights"], json!(["api_error_rate"]));
+        assert!(
+            got.notes.iter().any(|n| n.contains("FutureInsight")),
+            "{:?}",
+            got.notes
+        );
+    }
+}
