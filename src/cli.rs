@@ -5,7 +5,7 @@
 //! when any spec has errors, and files are replaced atomically (written beside, then renamed).
 
 use crate::blueprint::Catalog;
-use crate::diag::{has_errors, Diagnostic};
+use crate::diag::{has_errors, Code, Diagnostic};
 use crate::source::Pos;
 use crate::Target;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -393,7 +393,7 @@ fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
     };
     if bytes.len() as u64 > MAX_SPEC_BYTES {
         let mut d = Diagnostic::error(
-            "file-too-large",
+            Code::FileTooLarge,
             "",
             format!("the file is larger than {MAX_SPEC_BYTES} bytes (10 MiB); a spec is a few KB"),
         )
@@ -411,7 +411,7 @@ fn read(path: &Path) -> Result<Result<String, Diagnostic>, Usage> {
             .map(|l| l.chars().count())
             .unwrap_or(0)
             + 1;
-        let mut d = Diagnostic::error("encoding", "", "the file is not valid UTF-8")
+        let mut d = Diagnostic::error(Code::Encoding, "", "the file is not valid UTF-8")
             .hint("save the spec as UTF-8");
         d.pos = Some(Pos { line, column });
         d

@@ -10,7 +10,7 @@ pub mod aws_cli;
 pub mod cloudformation;
 pub mod terraform;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::expr::{Attr, Expr, Res};
 use crate::source::Pos;
 use crate::spec::{AdvancedSelector, FieldSelector, Operator};
@@ -33,13 +33,7 @@ pub enum Failure {
 
 impl Failure {
     /// An error in one of the files, at `pos`: exit 1.
-    pub(crate) fn at(
-        file: &File,
-        code: &'static str,
-        pos: Pos,
-        message: String,
-        hint: &str,
-    ) -> Self {
+    pub(crate) fn at(file: &File, code: Code, pos: Pos, message: String, hint: &str) -> Self {
         let mut d = Diagnostic::error(code, "", message).hint(hint);
         d.file = Some(file.name.clone());
         d.pos = Some(pos);
@@ -57,7 +51,7 @@ pub(crate) fn parse_json(file: &File, hint: &str) -> Result<serde_json::Value, F
         };
         Failure::at(
             file,
-            "import-invalid-json",
+            Code::ImportInvalidJson,
             pos,
             format!("not valid JSON: {e}"),
             hint,

@@ -10,7 +10,7 @@ mod alarms;
 mod bucket;
 
 use crate::deployed::{canonical, Canon, Deployed, Env};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::expr::Expr;
 use crate::model::Model;
 use crate::source::Document;
@@ -23,7 +23,7 @@ struct Found {
 }
 
 impl Found {
-    fn differ(&mut self, code: &'static str, path: &str, message: String, hint: &str) {
+    fn differ(&mut self, code: Code, path: &str, message: String, hint: &str) {
         self.out
             .push(Diagnostic::error(code, path, message).hint(hint));
     }
@@ -160,7 +160,7 @@ fn trail(found: &mut Found, model: &Model, d: &Deployed, env: &Env) {
     if let Some(logging) = d.logging {
         if logging != t.logging {
             found.differ(
-                "drift-logging",
+                Code::DriftLogging,
                 "/trail/logging",
                 format!(
                     "the trail is {}logging; the spec says logging: {}",
@@ -188,7 +188,7 @@ fn trail(found: &mut Found, model: &Model, d: &Deployed, env: &Env) {
     if let (Some(want), Some(have)) = (&model.home_region, &dt.home_region) {
         if want.verbatim() != have {
             found.differ(
-                "drift-home-region",
+                Code::DriftHomeRegion,
                 "/trail/home_region",
                 format!(
                     "the trail's home region is {have}; the spec's is {}",
@@ -201,28 +201,28 @@ fn trail(found: &mut Found, model: &Model, d: &Deployed, env: &Env) {
     }
     let flags = [
         (
-            "drift-log-file-validation",
+            Code::DriftLogFileValidation,
             "/trail/log_file_validation",
             "log file validation",
             dt.log_file_validation,
             t.log_file_validation,
         ),
         (
-            "drift-multi-region",
+            Code::DriftMultiRegion,
             "/trail/multi_region",
             "recording in every region",
             dt.multi_region,
             t.multi_region,
         ),
         (
-            "drift-global-service-events",
+            Code::DriftGlobalServiceEvents,
             "/trail/global_service_events",
             "global service events",
             dt.global_service_events,
             t.global_service_events,
         ),
         (
-            "drift-organization",
+            Code::DriftOrganization,
             "/trail/organization",
             "recording for the whole organization",
             dt.organization,
@@ -246,7 +246,7 @@ fn trail(found: &mut Found, model: &Model, d: &Deployed, env: &Env) {
     if let Wanted::Known(bucket) = wanted(env, &t.bucket_name) {
         if bucket != dt.bucket {
             found.differ(
-                "drift-bucket",
+                Code::DriftBucket,
                 "/bucket/name",
                 format!(
                     "the trail delivers to bucket {}; the spec's is {bucket}",
@@ -260,7 +260,7 @@ fn trail(found: &mut Found, model: &Model, d: &Deployed, env: &Env) {
     let deployed_prefix = dt.prefix.as_deref().unwrap_or_default();
     if prefix != deployed_prefix {
         found.differ(
-            "drift-bucket",
+            Code::DriftBucket,
             "/bucket/prefix",
             format!(
                 "the trail writes under the prefix {deployed_prefix:?}; the spec's is {prefix:?}"
@@ -281,7 +281,7 @@ fn key(found: &mut Found, spec: Option<&Expr>, d: &Deployed, env: &Env) {
         // A key whose ARN the deployment will choose: only its presence can be compared.
         if spec.is_none() {
             found.differ(
-                "drift-key",
+                Code::DriftKey,
                 "/kms",
                 "the trail's log files are encrypted with a key the source creates; the spec \
                  asks for no key (kms: false)"
@@ -308,7 +308,7 @@ fn key(found: &mut Found, spec: Option<&Expr>, d: &Deployed, env: &Env) {
             format!("the trail's log files are encrypted with {arn}; the spec's key is {want}")
         }
     };
-    found.differ("drift-key", "/kms", message, REDEPLOY);
+    found.differ(Code::DriftKey, "/kms", message, REDEPLOY);
 }
 
 fn topic(found: &mut Found, spec: Option<&Expr>, d: &Deployed, env: &Env) {
@@ -330,7 +330,7 @@ fn topic(found: &mut Found, spec: Option<&Expr>, d: &Deployed, env: &Env) {
             format!("the trail notifies {arn}; the spec's delivery topic is {want}")
         }
     };
-    found.differ("drift-topic", "/sns", message, REDEPLOY);
+    found.differ(Code::DriftTopic, "/sns", message, REDEPLOY);
 }
 
 fn logs(found: &mut Found, model: &Model, spec: Option<&(Expr, Expr)>, d: &Deployed, env: &Env) {
@@ -338,7 +338,7 @@ fn logs(found: &mut Found, model: &Model, spec: Option<&(Expr, Expr)>, d: &Deplo
     let Some((group, role)) = spec else {
         if let Some(arn) = &dt.log_group_arn {
             found.differ(
-                "drift-cloudwatch-logs",
+                Code::DriftCloudwatchLogs,
                 "/cloudwatch_logs",
                 format!("the trail delivers to {arn}; the spec sends nothing to CloudWatch Logs"),
                 REDEPLOY,
@@ -348,13 +348,13 @@ fn logs(found: &mut Found, model: &Model, spec: Option<&(Expr, Expr)>, d: &Deplo
     };
     match (&dt.log_group_arn, wanted(env, group)) {
         (None, _) => found.differ(
-            "drift-cloudwatch-logs",
+            Code::DriftCloudwatchLogs,
             "/cloudwatch_logs",
             "the trail delivers to no CloudWatch Logs group; the spec's does".into(),
             REDEPLOY,
         ),
         (Some(arn), Wanted::Known(want)) if *arn != want => found.differ(
-            "drift-cloudwatch-logs",
+            Code::DriftCloudwatchLogs,
             "/cloudwatch_logs/log_group",
             format!("the trail delivers to {arn}; the spec's log group is {want}"),
             REDEPLOY,
@@ -364,7 +364,7 @@ fn logs(found: &mut Found, model: &Model, spec: Option<&(Expr, Expr)>, d: &Deplo
     if let (Some(arn), Wanted::Known(want)) = (&dt.role_arn, wanted(env, role)) {
         if *arn != want {
             found.differ(
-                "drift-cloudwatch-logs",
+                Code::DriftCloudwatchLogs,
                 "/cloudwatch_logs/role_arn",
                 format!("the trail delivers with role {arn}; the spec's role is {want}"),
                 REDEPLOY,
@@ -374,7 +374,7 @@ fn logs(found: &mut Found, model: &Model, spec: Option<&(Expr, Expr)>, d: &Deplo
     if let (Some(group), Some(deployed)) = (&model.log_group, &d.log_group) {
         if deployed.retention_days != Some(group.retention_days) {
             found.differ(
-                "drift-log-retention",
+                Code::DriftLogRetention,
                 "/cloudwatch_logs/retention_days",
                 format!(
                     "the log group {} keeps events {}; the spec keeps them {} days",
@@ -449,7 +449,7 @@ fn selectors(found: &mut Found, t: &crate::model::Trail, d: &Deployed, env: &Env
         ));
     }
     found.differ(
-        "drift-event-selectors",
+        Code::DriftEventSelectors,
         "/events",
         format!(
             "the trail's event selectors record other events: {}",
@@ -475,7 +475,7 @@ fn insights(found: &mut Found, spec: &[&'static str], d: &Deployed) {
             }
         };
         found.differ(
-            "drift-insights",
+            Code::DriftInsights,
             "/events/insights",
             format!(
                 "the trail's Insights are {}; the spec's are {}",

@@ -57,11 +57,12 @@ pub fn compile_with(
     catalog: &blueprint::Catalog,
 ) -> (Option<Vec<Output>>, Vec<Diagnostic>) {
     let mut checked = validate::check_with(text, catalog);
+    // A field the Terraform provider cannot write is a warning in `validate` and an error here.
     if target == Target::Terraform {
         for d in checked
             .diagnostics
             .iter_mut()
-            .filter(|d| d.code == selectors::TERRAFORM_GAP)
+            .filter(|d| d.code == diag::Code::TerraformUnsupportedField)
         {
             d.severity = diag::Severity::Error;
         }

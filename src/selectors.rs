@@ -5,7 +5,7 @@
 //! exclusion of the trail's own bucket from "all S3 objects", and the cost warnings. Both targets
 //! write the same plan. It must not check the spelling of single fields (that is `validate`).
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::expr::{Expr, Text};
 use crate::spec::{
     DataEvents, Events, Management, ManagementPreset, Operator, ReadWrite, SelectorStyle,
@@ -34,9 +34,6 @@ pub const TERRAFORM_FIELDS: [&str; 7] = [
     "resources.type",
     "userIdentity.arn",
 ];
-
-/// The code of the warning `validate` gives, and the error `synth --target terraform` makes of it.
-pub const TERRAFORM_GAP: &str = "terraform-unsupported-field";
 
 /// "AWS CloudTrail pricing": what each kind of recorded event costs. Public because `explain`
 /// quotes the same figures, and one copy cannot go stale beside the other.
@@ -190,7 +187,7 @@ fn is_s3(d: &DataEvents) -> bool {
 }
 
 /// `all: true` on S3 objects, minus the trail's own bucket.
-fn excludes_trail_bucket(d: &DataEvents) -> bool {
+pub(crate) fn excludes_trail_bucket(d: &DataEvents) -> bool {
     is_s3(d) && d.all && !d.include_trail_bucket
 }
 
@@ -511,7 +508,7 @@ fn basic_problem(events: &Events, selectors: &[(BasicSelector, String)]) -> Opti
     if selectors.len() > MAX_BASIC_SELECTORS {
         let origin = selectors[MAX_BASIC_SELECTORS].1.clone();
         return Some(Diagnostic::error(
-            "basic-selector-limit",
+            Code::BasicSelectorLimit,
             origin,
             format!("a trail takes at most {MAX_BASIC_SELECTORS} basic event selectors; this spec needs {}", selectors.len()),
         ));
@@ -524,7 +521,7 @@ fn basic_problem(events: &Events, selectors: &[(BasicSelector, String)]) -> Opti
         .collect();
     over_limit(&entries, |d| basic_values(d), MAX_BASIC_VALUES).map(|(origin, total)| {
         Diagnostic::error(
-            "data-resource-limit",
+            Code::DataResourceLimit,
             origin,
             format!("basic event selectors take at most {MAX_BASIC_VALUES} data resource values in all; this entry brings the total to {total}"),
         )
@@ -550,7 +547,7 @@ pub fn plan(events: &Events, trail_bucket_arn: &Expr) -> Planned {
             (None, Some((path, reason))) => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "needs-advanced-selectors",
+                        Code::NeedsAdvancedSelectors,
                         path,
                         format!("`selector_style: basic` cannot say this: {reason}"),
                     )
@@ -573,7 +570,7 @@ pub fn plan(events: &Events, trail_bucket_arn: &Expr) -> Planned {
     if plan.is_empty() {
         diagnostics.push(
             Diagnostic::error(
-                "nothing-to-record",
+                Code::NothingToRecord,
                 "/events/selector_style",
                 "advanced selectors cannot say \"record nothing\"",
             )
@@ -583,7 +580,7 @@ pub fn plan(events: &Events, trail_bucket_arn: &Expr) -> Planned {
     if let Some((origin, total)) = over_limit(&plan, advanced_values, MAX_ADVANCED_VALUES) {
         diagnostics.push(
             Diagnostic::error(
-                "advanced-value-limit",
+                Code::AdvancedValueLimit,
                 origin,
                 format!("advanced event selectors take at most {MAX_ADVANCED_VALUES} condition values in all; this entry brings the total to {total}"),
             )
@@ -598,7 +595,7 @@ pub fn plan(events: &Events, trail_bucket_arn: &Expr) -> Planned {
         {
             diagnostics.push(
                 Diagnostic::warning(
-                    TERRAFORM_GAP,
+                    Code::TerraformUnsupportedField,
                     origin.clone(),
                     format!("the Terraform AWS provider cannot write advanced selectors that test `{}`; only CloudFormation can deploy this", f.field.verbatim()),
                 )
@@ -621,7 +618,7 @@ fn notes(events: &Events) -> Vec<Diagnostic> {
         if excludes_trail_bucket(d) {
             out.push(
                 Diagnostic::note(
-                    "trail-bucket-excluded",
+                    Code::TrailBucketExcluded,
                     format!("{path}/all"),
                     "all S3 object events are recorded except the trail's own bucket: each log delivery would be recorded and delivered again",
                 )
@@ -635,7 +632,7 @@ fn notes(events: &Events) -> Vec<Diagnostic> {
         };
         out.push(
             Diagnostic::warning(
-                "cost-data-events",
+                Code::CostDataEvents,
                 path,
                 format!("{} data events of {scope} are billed at {DATA_EVENT_PRICE}", d.resource_type),
             )
@@ -645,7 +642,7 @@ fn notes(events: &Events) -> Vec<Diagnostic> {
     for (i, n) in events.network_activity.iter().enumerate() {
         out.push(
             Diagnostic::warning(
-                "cost-network-activity",
+                Code::CostNetworkActivity,
                 format!("/events/network_activity/{i}"),
                 format!(
                     "network activity events of {} are billed at {NETWORK_EVENT_PRICE}",
@@ -668,14 +665,14 @@ fn notes(events: &Events) -> Vec<Diagnostic> {
         };
         let name = a.name.as_deref().unwrap_or("this advanced selector");
         out.push(Diagnostic::warning(
-            "cost-advanced-selector",
+            Code::CostAdvancedSelector,
             format!("/events/advanced/{i}"),
             format!("the events \"{name}\" selects are billed at {price}"),
         ));
     }
     if !events.insights.is_empty() {
         out.push(Diagnostic::warning(
-            "cost-insights",
+            Code::CostInsights,
             "/events/insights",
             format!("CloudTrail Insights are billed at {INSIGHTS_PRICE} for each Insights type"),
         ));
@@ -769,7 +766,7 @@ mod tests {
         assert!(p
             .diagnostics
             .iter()
-            .any(|d| d.code == "trail-bucket-excluded"));
+            .any(|d| d.code == Code::TrailBucketExcluded));
         let p = plan(
             &events("data:\n- {type: AWS::S3::Object, all: true, include_trail_bucket: true}\n"),
             &bucket(),
@@ -786,7 +783,7 @@ mod tests {
         let d = p
             .diagnostics
             .iter()
-            .find(|d| d.code == "needs-advanced-selectors")
+            .find(|d| d.code == Code::NeedsAdvancedSelectors)
             .expect("error");
         assert_eq!(d.path, "/events/network_activity");
     }
@@ -805,7 +802,7 @@ mod tests {
         let d = p
             .diagnostics
             .iter()
-            .find(|d| d.code == "data-resource-limit")
+            .find(|d| d.code == Code::DataResourceLimit)
             .expect("limit");
         assert_eq!(d.path, "/events/data/1");
         // The same intent in auto style moves to advanced selectors, which take 500 values.

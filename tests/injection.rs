@@ -524,7 +524,7 @@ fn judge(text: &str, hostile: &str, target: Target, catalog: &Catalog) -> Judged
         let mut codes: Vec<&'static str> = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .map(|d| d.code)
+            .map(|d| d.code.as_str())
             .collect();
         codes.sort();
         codes.dedup();

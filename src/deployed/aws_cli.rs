@@ -12,6 +12,7 @@ use super::{
     Alarm, BasicSelector, Failure, File, Key, LifecycleRule, LogGroup, MetricFilter, Read,
     Selectors, Topic, Trail,
 };
+use crate::diag::Code;
 use crate::source::Pos;
 use crate::spec::{AdvancedSelector, FieldSelector};
 use serde_json::{Map, Value};
@@ -83,7 +84,7 @@ fn shape(file: &File, value: &Map<String, Value>) -> Result<Shape, Failure> {
         } else if value.is_empty() && file.name.contains("logging") {
             Shape::Logging
         } else if value.is_empty() {
-            return Err(Failure::at(file, "import-unknown-shape", Pos { line: 1, column: 1 },
+            return Err(Failure::at(file, Code::ImportUnknownShape, Pos { line: 1, column: 1 },
             "the file is an empty object, which several commands print".into(),
             "an empty `get-bucket-versioning` or `get-bucket-logging` output is told apart by its \
              name: name the file after the command (bucket-versioning.json, bucket-logging.json), \
@@ -93,7 +94,7 @@ fn shape(file: &File, value: &Map<String, Value>) -> Result<Shape, Failure> {
             let keys: Vec<&str> = value.keys().map(String::as_str).take(5).collect();
             return Err(Failure::at(
                 file,
-                "import-unknown-shape",
+                Code::ImportUnknownShape,
                 Pos { line: 1, column: 1 },
                 format!(
                     "not the output of an AWS CLI command trailsmith reads (its keys: {})",
@@ -111,7 +112,7 @@ fn parse(file: &File) -> Result<Map<String, Value>, Failure> {
         Value::Object(map) => Ok(map),
         _ => Err(Failure::at(
             file,
-            "import-unknown-shape",
+            Code::ImportUnknownShape,
             Pos { line: 1, column: 1 },
             "not a JSON object; the AWS CLI prints one object per command".into(),
             &format!("give the JSON that these print: {COMMANDS}"),
@@ -294,7 +295,7 @@ fn choose<'a>(
     match (wanted, trails) {
         (None, []) => Err(Failure::at(
             file,
-            "import-no-trail",
+            Code::ImportNoTrail,
             Pos { line: 1, column: 1 },
             "`trailList` is empty: this account has no trail in the region asked".into(),
             "run `aws cloudtrail describe-trails` in the trail's home region, or with \
@@ -368,7 +369,7 @@ pub fn read(files: &[File], wanted: Option<&str>) -> Result<Read, Failure> {
             Shape::TrailStatus => out.deployed.logging = Some(flag(v, "IsLogging")),
             Shape::EventSelectors | Shape::InsightSelectors => {
                 if let Some(arn) = other_trail(v) {
-                    return Err(Failure::at(file, "import-other-trail", Pos { line: 1, column: 1 },
+                    return Err(Failure::at(file, Code::ImportOtherTrail, Pos { line: 1, column: 1 },
                         format!("describes trail {arn}, not {}", t.arn.as_deref().unwrap_or(&t.name)),
                         "give the files of one trail; run the command with `--trail-name` of the trail",
                     ));

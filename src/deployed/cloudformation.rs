@@ -17,6 +17,7 @@ mod yaml;
 mod tests;
 
 use super::{Deployed, Failure, File, Key, Read, Selectors, Trail};
+use crate::diag::Code;
 use eval::{compact, Template};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -77,7 +78,7 @@ fn parse(file: &File) -> Result<Value, Failure> {
     yaml::parse(file.text.trim_start_matches('\u{feff}')).map_err(|e| {
         Failure::at(
             file,
-            "import-invalid-yaml",
+            Code::ImportInvalidYaml,
             e.pos,
             format!("not a valid YAML template: {}", e.message),
             hint,
@@ -152,7 +153,7 @@ fn choose(file: &File, t: &Template, wanted: Option<&str>) -> Result<String, Fai
     match (wanted, trails.as_slice()) {
         (_, []) => Err(Failure::at(
             file,
-            "import-no-trail",
+            Code::ImportNoTrail,
             super::first_pos(&file.text, "Resources"),
             format!("{} declares no {TRAIL} resource", file.name),
             "give the template that creates the trail (with a nested stack, the nested template)",

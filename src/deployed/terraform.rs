@@ -20,6 +20,7 @@ mod watched;
 mod tests;
 
 use super::{Deployed, Failure, File, Read, Trail};
+use crate::diag::Code;
 use doc::{Doc, Got};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -136,7 +137,7 @@ fn choose(file: &File, doc: &Doc, wanted: Option<&str>) -> Result<usize, Failure
     match (wanted, trails.as_slice()) {
         (_, []) => Err(Failure::at(
             file,
-            "import-no-trail",
+            Code::ImportNoTrail,
             super::first_pos(
                 &file.text,
                 if doc.plan {

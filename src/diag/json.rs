@@ -3,7 +3,7 @@
 //! Owns the document's shape (README "Diagnostics as JSON"): stable field names, every finding
 //! with its location, silenced ones included with their reason. It must not print.
 
-use super::{codes, count, Diagnostic, FileFindings, Severity};
+use super::{count, Diagnostic, FileFindings, Severity};
 use serde_json::{json, Map, Value};
 
 /// Format version of this document; raised only when a field changes meaning or goes away.
@@ -42,16 +42,14 @@ fn finding(d: &Diagnostic, spec_file: &str) -> Value {
     let pos = d.position();
     let mut out = Map::new();
     out.insert("severity".into(), d.severity.label().into());
-    out.insert("code".into(), d.code.into());
+    out.insert("code".into(), d.code.as_str().into());
     out.insert("message".into(), d.message.clone().into());
     out.insert("file".into(), d.file_or(spec_file).into());
     out.insert("line".into(), pos.line.into());
     out.insert("column".into(), pos.column.into());
     out.insert("path".into(), d.path.clone().into());
     out.insert("hint".into(), d.hint.clone().into());
-    let controls: Vec<String> = codes::rule(d.code)
-        .map(|r| r.controls.iter().map(|c| c.text()).collect())
-        .unwrap_or_default();
+    let controls: Vec<String> = d.code.controls().iter().map(|c| c.text()).collect();
     out.insert("controls".into(), controls.into());
     out.insert("silenced".into(), d.silenced.clone().into());
     Value::Object(out)
@@ -60,14 +58,15 @@ fn finding(d: &Diagnostic, spec_file: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
     use crate::source::Pos;
 
     #[test]
     fn every_finding_keeps_its_location_controls_and_silence_reason() {
-        let mut quiet = Diagnostic::warning("no-kms", "/kms", "no key");
+        let mut quiet = Diagnostic::warning(Code::NoKms, "/kms", "no key");
         quiet.pos = Some(Pos { line: 4, column: 6 });
         quiet.silenced = Some("dev account".into());
-        let loud = Diagnostic::error("trail-name", "/trail/name", "bad").hint("fix");
+        let loud = Diagnostic::error(Code::TrailName, "/trail/name", "bad").hint("fix");
         let diagnostics = [quiet, loud];
         let text = document(&[FileFindings {
             file: "a.yaml",

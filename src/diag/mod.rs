@@ -1,13 +1,15 @@
 //! Diagnostics: what went wrong or deserves attention, where, and what to do about it.
 //!
-//! Owns the diagnostic record, the catalog of codes (`codes`) and the three ways a finding is
-//! written out: `text` for people, `json` for tools, `sarif` for code scanning. It must not decide
-//! what is wrong (that is `validate`) nor print (that is the CLI).
+//! Owns the diagnostic record, the codes with their catalog (`Code`, in `codes`) and the three
+//! ways a finding is written out: `text` for people, `json` for tools, `sarif` for code scanning.
+//! It must not decide what is wrong (that is `validate`) nor print (that is the CLI).
 
 pub mod codes;
 pub mod json;
 pub mod sarif;
 pub mod text;
+
+pub use codes::Code;
 
 use crate::source::Pos;
 
@@ -32,8 +34,8 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable kebab-case code; users search for it and may silence warnings by it.
-    pub code: &'static str,
+    /// Stable code, written in kebab-case; users search for it and may silence warnings by it.
+    pub code: Code,
     pub message: String,
     /// JSON pointer into the spec (`/trail/name`); empty for the whole document.
     pub path: String,
@@ -53,28 +55,30 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, path, message)
     }
 
-    pub fn warning(
-        code: &'static str,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, path, message)
     }
 
-    pub fn note(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn note(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Note, code, path, message)
     }
 
     fn new(
         severity: Severity,
-        code: &'static str,
+        code: Code,
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
+        // The catalog's severity is the one a code is reported at; every test run checks it.
+        debug_assert_eq!(
+            severity,
+            code.severity(),
+            "{code} is reported at another severity than its catalog row says"
+        );
         Diagnostic {
             severity,
             code,
@@ -139,4 +143,16 @@ pub fn has_warnings(diagnostics: &[Diagnostic]) -> bool {
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "reported at another severity")]
+    fn a_code_reported_at_another_severity_than_its_row_is_caught() {
+        let _ = Diagnostic::error(Code::NoTags, "/tags", "no tags");
+    }
 }

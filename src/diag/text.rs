@@ -4,7 +4,7 @@
 //! Owns the layout only; it must not print. The layout follows rustc's so that editors and
 //! terminals that link `file:line:column` work unchanged.
 
-use super::{codes, count, Diagnostic, Severity};
+use super::{count, Diagnostic, Severity};
 use std::fmt::Write as _;
 
 /// The gutter is at least two wide so that short files keep the `  --> ` indentation.
@@ -44,8 +44,8 @@ fn render_line(d: &Diagnostic, file: &str, source_line: Option<&str>) -> String 
     }
     let path = if d.path.is_empty() { "/" } else { &d.path };
     let _ = writeln!(out, "{pad} = path: {path}");
-    if let Some(rule) = codes::rule(d.code).filter(|r| !r.controls.is_empty()) {
-        let _ = writeln!(out, "{pad} = relates to: {}", rule.controls_text());
+    if !d.code.controls().is_empty() {
+        let _ = writeln!(out, "{pad} = relates to: {}", d.code.controls_text());
     }
     if let Some(hint) = &d.hint {
         let _ = writeln!(out, "{pad} = hint: {hint}");
@@ -161,6 +161,7 @@ fn plain_len(rest: &[char]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
     use crate::source::Pos;
 
     fn at(line: usize, column: usize, d: Diagnostic) -> Diagnostic {
@@ -175,7 +176,7 @@ mod tests {
         let d = at(
             3,
             9,
-            Diagnostic::error("trail-name", "/trail/name", "bad name").hint("use letters"),
+            Diagnostic::error(Code::TrailName, "/trail/name", "bad name").hint("use letters"),
         );
         assert_eq!(
             d.render("spec.yaml"),
@@ -189,7 +190,7 @@ mod tests {
         let d = at(
             3,
             9,
-            Diagnostic::error("trail-name", "/trail/name", "bad name"),
+            Diagnostic::error(Code::TrailName, "/trail/name", "bad name"),
         );
         assert_eq!(
             render(&d, "spec.yaml", Some(source)),
@@ -210,14 +211,14 @@ mod tests {
 
     #[test]
     fn a_finding_in_a_blueprint_shows_no_spec_line() {
-        let mut d = at(1, 1, Diagnostic::error("x", "/a", "m"));
+        let mut d = at(1, 1, Diagnostic::error(Code::TrailName, "/a", "m"));
         d.file = Some("blueprint:b".into());
         assert!(!render(&d, "spec.yaml", Some("a: 1\n")).contains(" | "));
     }
 
     #[test]
     fn a_finding_about_the_whole_spec_shows_no_line() {
-        let mut d = at(2, 1, Diagnostic::warning("no-tags", "/tags", "no tags"));
+        let mut d = at(2, 1, Diagnostic::warning(Code::NoTags, "/tags", "no tags"));
         d.whole_spec = true;
         assert!(!render(&d, "spec.yaml", Some("# c\nversion: 1\n")).contains("version"));
     }
@@ -240,8 +241,8 @@ mod tests {
     fn render_all_finds_each_line_as_render_does() {
         let source = "a: 1\nb: 2\nc: 3\n";
         let found = [
-            at(3, 4, Diagnostic::error("x", "/c", "m")),
-            at(1, 4, Diagnostic::error("y", "/a", "n")),
+            at(3, 4, Diagnostic::error(Code::TrailName, "/c", "m")),
+            at(1, 4, Diagnostic::error(Code::BucketName, "/a", "n")),
         ];
         let one_by_one: String = found.iter().map(|d| render(d, "f", Some(source))).collect();
         assert_eq!(render_all("f", Some(source), &found), one_by_one);
@@ -251,7 +252,7 @@ mod tests {
     #[test]
     fn wide_line_numbers_widen_the_gutter() {
         let source = "a\n".repeat(120);
-        let d = at(120, 1, Diagnostic::error("x", "/a", "m"));
+        let d = at(120, 1, Diagnostic::error(Code::TrailName, "/a", "m"));
         assert!(
             render(&d, "f", Some(&source)).contains("\n    |\n120 | a\n    | ^\n    = path: /a\n")
         );
@@ -259,9 +260,9 @@ mod tests {
 
     #[test]
     fn silenced_findings_are_counted_not_shown() {
-        let mut quiet = Diagnostic::warning("no-tags", "", "no tags");
+        let mut quiet = Diagnostic::warning(Code::NoTags, "", "no tags");
         quiet.silenced = Some("tagged by policy".into());
-        let loud = Diagnostic::error("x", "", "m");
+        let loud = Diagnostic::error(Code::TrailName, "", "m");
         let all = [quiet, loud];
         assert!(!render_all("f", None, &all).contains("no-tags"));
         assert_eq!(

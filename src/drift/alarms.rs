@@ -8,6 +8,7 @@
 use super::{wanted, Found, Wanted, REDEPLOY};
 use crate::cis::squeezed;
 use crate::deployed::{Deployed, Env};
+use crate::diag::Code;
 use crate::model::Model;
 use crate::spec::{CisAlarms, Spec};
 
@@ -48,7 +49,7 @@ pub(super) fn compare(found: &mut Found, spec: &Spec, model: &Model, d: &Deploye
             let name = f.name.verbatim();
             let Some(have) = filters.iter().find(|h| h.name == name) else {
                 found.differ(
-                    "drift-metric-filter",
+                    Code::DriftMetricFilter,
                     &path,
                     format!("the metric filter {name} is not on the trail's log group"),
                     REDEPLOY,
@@ -74,7 +75,7 @@ pub(super) fn compare(found: &mut Found, spec: &Spec, model: &Model, d: &Deploye
             }
             if !changed.is_empty() {
                 found.differ(
-                    "drift-metric-filter",
+                    Code::DriftMetricFilter,
                     &path,
                     format!("the metric filter {name} differs: {}", changed.join("; ")),
                     REDEPLOY,
@@ -90,7 +91,7 @@ pub(super) fn compare(found: &mut Found, spec: &Spec, model: &Model, d: &Deploye
         let name = a.name.verbatim();
         let Some(have) = alarms.iter().find(|h| h.name == name) else {
             found.differ(
-                "drift-alarm",
+                Code::DriftAlarm,
                 &path,
                 format!("the alarm {name} is not deployed"),
                 REDEPLOY,
@@ -150,7 +151,7 @@ pub(super) fn compare(found: &mut Found, spec: &Spec, model: &Model, d: &Deploye
         }
         if !changed.is_empty() {
             found.differ(
-                "drift-alarm",
+                Code::DriftAlarm,
                 &path,
                 format!("the alarm {name} differs: {}", changed.join("; ")),
                 REDEPLOY,

@@ -6,6 +6,7 @@
 
 use super::{wanted, Found, Wanted, REDEPLOY};
 use crate::deployed::{Deployed, Env, LifecycleRule, PUBLIC_ACCESS_BLOCK};
+use crate::diag::Code;
 use crate::model::{Encryption, Model};
 
 pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env) {
@@ -16,7 +17,7 @@ pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env)
     if let Some(versioning) = db.versioning {
         if versioning != b.versioning {
             found.differ(
-                "drift-bucket-versioning",
+                Code::DriftBucketVersioning,
                 "/bucket/versioning",
                 format!(
                     "the bucket's versioning is {}; the spec's is {}",
@@ -34,7 +35,7 @@ pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env)
     if let Some((algorithm, key)) = &db.encryption {
         if let Some(want) = encryption_differs(&b.encryption, algorithm, key.as_deref(), env) {
             found.differ(
-                "drift-bucket-encryption",
+                Code::DriftBucketEncryption,
                 "/bucket",
                 format!(
                     "the bucket's default encryption is {algorithm}{}; trailsmith writes {want}",
@@ -55,7 +56,7 @@ pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env)
             .collect();
         if !open.is_empty() {
             found.differ(
-                "drift-public-access-block",
+                Code::DriftPublicAccessBlock,
                 "/bucket",
                 format!(
                     "the bucket's public access block has {} off; trailsmith turns all four on",
@@ -78,7 +79,7 @@ pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env)
                 Some((t, p)) => format!("into {t} under {p:?}"),
             };
             found.differ(
-                "drift-bucket-logging",
+                Code::DriftBucketLogging,
                 "/bucket/access_logging",
                 format!(
                     "the bucket's server access logging is {}; the spec's is {}",
@@ -101,7 +102,7 @@ pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env)
                 )
             };
             found.differ(
-                "drift-bucket-lifecycle",
+                Code::DriftBucketLifecycle,
                 "/bucket/lifecycle",
                 format!(
                     "the log files' lifecycle is: {}; the spec's is: {}",

@@ -7,7 +7,7 @@
 
 use super::names;
 use super::rules::rule;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::alarms as derived;
 use crate::spec::{Alarms, CisId, CustomAlarm, Spec};
 
@@ -23,7 +23,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if spec.cloudwatch_logs.settings().is_none() {
         out.push(
             Diagnostic::error(
-                "alarms-need-cloudwatch-logs",
+                Code::AlarmsNeedCloudwatchLogs,
                 "/alarms",
                 "alarms count events in the trail's CloudWatch Logs group, but `cloudwatch_logs: false` turns delivery to CloudWatch Logs off",
             )
@@ -38,7 +38,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if !any {
         out.push(
             Diagnostic::warning(
-                "no-alarms",
+                Code::NoAlarms,
                 "/alarms",
                 "the alarms section asks for no alarm, so nothing is created",
             )
@@ -48,7 +48,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if let Some(ns) = &a.namespace {
         rule(
             out,
-            "metric-namespace",
+            Code::MetricNamespace,
             "/alarms/namespace",
             names::metric_namespace(ns),
             Some("for example `CloudTrailMetrics` or `Security/CloudTrail`"),
@@ -93,7 +93,7 @@ fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
             clash = true;
             out.push(
                 Diagnostic::error(
-                    "duplicate-alarm",
+                    Code::DuplicateAlarm,
                     format!("{base}/name"),
                     format!("`{}` gives the same alarm and resource names as {other}", c.name),
                 )
@@ -103,7 +103,7 @@ fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
         taken.push((key, format!("/alarms/custom/{i} (`{}`)", c.name)));
         rule(
             out,
-            "filter-pattern",
+            Code::FilterPattern,
             &format!("{base}/pattern"),
             names::filter_pattern(&c.pattern),
             Some("see \"Filter pattern syntax for metric filters\" in the CloudWatch Logs User Guide, e.g. `{ $.eventName = DeleteBucket }`"),
@@ -111,7 +111,7 @@ fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
         if let Some(m) = &c.metric {
             rule(
                 out,
-                "metric-name",
+                Code::MetricName,
                 &format!("{base}/metric"),
                 names::metric_name(m),
                 Some("for example `BucketDeleted`"),
@@ -120,7 +120,7 @@ fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
         if let Some(ns) = &c.namespace {
             rule(
                 out,
-                "metric-namespace",
+                Code::MetricNamespace,
                 &format!("{base}/namespace"),
                 names::metric_namespace(ns),
                 Some("for example `CloudTrailMetrics` or `Security/CloudTrail`"),
@@ -131,7 +131,7 @@ fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
             let n = d.chars().count();
             if n > MAX_DESCRIPTION {
                 out.push(Diagnostic::error(
-                    "alarm-description",
+                    Code::AlarmDescription,
                     format!("{base}/description"),
                     format!("an alarm description can be at most {MAX_DESCRIPTION} characters long, this one has {n}"),
                 ));
@@ -147,7 +147,7 @@ fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
             if let Some((_, _, other)) = metrics.iter().find(|(n, m, _)| *n == ns && *m == metric) {
                 out.push(
                     Diagnostic::error(
-                        "shared-metric",
+                        Code::SharedMetric,
                         metric_path,
                         format!("this alarm's filter and {other} would both publish to the metric {ns}/{metric}, counting events into it together"),
                     )
@@ -179,7 +179,7 @@ fn custom_name(name: &str, path: &str, out: &mut Vec<Diagnostic>) -> bool {
     match problem {
         Some(message) => {
             out.push(
-                Diagnostic::error("alarm-name", path, message)
+                Diagnostic::error(Code::AlarmName, path, message)
                     .hint("for example `bucket-deleted`; the alarm is named `<trail name>-<name>`"),
             );
             false
@@ -200,7 +200,7 @@ fn timing(c: &CustomAlarm, base: &str, out: &mut Vec<Diagnostic>) {
             let nearest = ((period + 30) / 60).max(1) * 60;
             out.push(
                 Diagnostic::error(
-                    "alarm-period",
+                    Code::AlarmPeriod,
                     path,
                     format!("CloudWatch alarms take a period of 10, 30 or a multiple of 60 seconds, not {period}"),
                 )
@@ -209,7 +209,7 @@ fn timing(c: &CustomAlarm, base: &str, out: &mut Vec<Diagnostic>) {
         } else if period < 60 {
             out.push(
                 Diagnostic::warning(
-                    "high-resolution-period",
+                    Code::HighResolutionPeriod,
                     path,
                     format!("metric filters publish one data point a minute, so most {period}-second periods find no data; the alarm is also billed as high-resolution"),
                 )
@@ -230,7 +230,7 @@ fn timing(c: &CustomAlarm, base: &str, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::error(
-                "alarm-window",
+                Code::AlarmWindow,
                 path,
                 format!("the alarm would look back {window} seconds ({evaluations} periods of {period}); CloudWatch allows at most {limit}"),
             )
@@ -250,7 +250,7 @@ mod tests {
         }
     }
 
-    fn codes(text: &str) -> Vec<(&'static str, String)> {
+    fn codes(text: &str) -> Vec<(Code, String)> {
         crate::validate::check(text)
             .diagnostics
             .into_iter()
@@ -274,9 +274,9 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("duplicate-alarm", "/alarms/custom/0/name".to_string()),
-                ("duplicate-alarm", "/alarms/custom/2/name".to_string()),
-                ("shared-metric", "/alarms/custom/3/metric".to_string()),
+                (Code::DuplicateAlarm, "/alarms/custom/0/name".to_string()),
+                (Code::DuplicateAlarm, "/alarms/custom/2/name".to_string()),
+                (Code::SharedMetric, "/alarms/custom/3/metric".to_string()),
             ]
         );
     }
@@ -289,17 +289,17 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("alarm-period", "/alarms/custom/0/period".to_string()),
+                (Code::AlarmPeriod, "/alarms/custom/0/period".to_string()),
                 (
-                    "high-resolution-period",
+                    Code::HighResolutionPeriod,
                     "/alarms/custom/1/period".to_string()
                 ),
                 (
-                    "alarm-window",
+                    Code::AlarmWindow,
                     "/alarms/custom/2/evaluation_periods".to_string()
                 ),
                 (
-                    "alarm-window",
+                    Code::AlarmWindow,
                     "/alarms/custom/4/evaluation_periods".to_string()
                 ),
             ]

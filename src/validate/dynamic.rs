@@ -8,7 +8,7 @@
 //! choosing. Owns the walk over every string and key of the merged spec; Terraform's `${`/`%{` are
 //! escaped by its emitter instead, so they are not refused here.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::escape_segment;
 use serde_json::Value;
 
@@ -17,7 +17,7 @@ const OPENING: &str = "{{resolve:";
 fn walk(value: &Value, at: &str, out: &mut Vec<Diagnostic>) {
     let found = |path: String, at_key: bool| {
         let d = Diagnostic::error(
-            "dynamic-reference",
+            Code::DynamicReference,
             path,
             "`{{resolve:` starts a CloudFormation dynamic reference, which the stack would resolve (an SSM parameter or a secret) wherever the text lands",
         )

@@ -7,7 +7,7 @@
 
 use super::names;
 use super::rules::{no_duplicates, rule};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::selectors::Recorded;
 use crate::spec::{
     AdvancedSelector, DataEvents, Events, Insight, Management, NetworkSource, Operator,
@@ -129,7 +129,7 @@ pub fn check(e: &Events, out: &mut Vec<Diagnostic>) {
             if !ok {
                 out.push(
                     Diagnostic::error(
-                        "vpc-endpoint-id",
+                        Code::VpcEndpointId,
                         format!("{base}/vpc_endpoint_ids/{j}"),
                         format!("`{id}` is not a VPC endpoint id"),
                     )
@@ -155,7 +155,7 @@ pub fn recorded(e: &Events, recorded: Recorded, out: &mut Vec<Diagnostic>) {
     if !e.insights.is_empty() && !recorded.management() {
         out.push(
             Diagnostic::error(
-                "insights-need-management-events",
+                Code::InsightsNeedManagementEvents,
                 "/events/insights",
                 "Insights analyse management events, but this trail records none",
             )
@@ -164,7 +164,7 @@ pub fn recorded(e: &Events, recorded: Recorded, out: &mut Vec<Diagnostic>) {
     } else if !recorded.anything() {
         out.push(
             Diagnostic::warning(
-                "records-nothing",
+                Code::RecordsNothing,
                 "/events/management",
                 "this trail records no events at all",
             )
@@ -176,7 +176,7 @@ pub fn recorded(e: &Events, recorded: Recorded, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             Diagnostic::warning(
-                "insights-without-write-events",
+                Code::InsightsWithoutWriteEvents,
                 "/events/insights",
                 "API call rate Insights measure write management events, which this trail does not record",
             )
@@ -193,7 +193,7 @@ fn management(m: &Management, out: &mut Vec<Diagnostic>) {
                 if !EXCLUDABLE_SOURCES.contains(&source.as_str()) {
                     out.push(
                         Diagnostic::error(
-                            "exclude-source",
+                            Code::ExcludeSource,
                             format!("/events/management/exclude_sources/{i}"),
                             format!("a trail cannot leave out management events of `{source}`"),
                         )
@@ -224,7 +224,7 @@ fn resource_type(value: &str, path: &str, out: &mut Vec<Diagnostic>) {
     if !well_formed {
         out.push(
             Diagnostic::error(
-                "resource-type",
+                Code::ResourceType,
                 path,
                 format!("`{value}` is not a resource type"),
             )
@@ -232,7 +232,7 @@ fn resource_type(value: &str, path: &str, out: &mut Vec<Diagnostic>) {
         );
     } else if !RESOURCE_TYPES.contains(&value) {
         out.push(
-            Diagnostic::warning("unknown-resource-type", path, format!("`{value}` is not among the resource types trailsmith knows"))
+            Diagnostic::warning(Code::UnknownResourceType, path, format!("`{value}` is not among the resource types trailsmith knows"))
                 .hint(match super::suggest::did_you_mean(value, RESOURCE_TYPES) {
                     Some(guess) => format!("{guess} New types are accepted."),
                     None => "check the spelling against \"AdvancedFieldSelector\" in the CloudTrail API reference; new types are accepted".to_string(),
@@ -246,7 +246,7 @@ fn no_wildcards(values: &[String], base: &str, out: &mut Vec<Diagnostic>) {
         if v.contains('*') {
             out.push(
                 Diagnostic::error(
-                    "wildcard",
+                    Code::Wildcard,
                     format!("{base}/{j}"),
                     format!("`{v}`: event selectors do not support wildcards"),
                 )
@@ -270,14 +270,14 @@ fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
     .collect();
     match scopes.as_slice() {
         [] => out.push(
-            Diagnostic::error("data-scope", base, "say which resources to record").hint(
+            Diagnostic::error(Code::DataScope, base, "say which resources to record").hint(
                 "add `all: true`, `arns: [...]`, `arn_prefixes: [...]`, or for S3 `buckets: [...]`",
             ),
         ),
         [_] => {}
         [_, second, ..] => out.push(
             Diagnostic::error(
-                "data-scope",
+                Code::DataScope,
                 format!("{base}/{second}"),
                 format!("choose one scope: {} are given", scopes.join(" and ")),
             )
@@ -287,7 +287,7 @@ fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
     if !d.buckets.is_empty() && !s3 {
         out.push(
             Diagnostic::error(
-                "buckets-only-for-s3",
+                Code::BucketsOnlyForS3,
                 format!("{base}/buckets"),
                 "`buckets` names S3 objects; this entry is not `AWS::S3::Object`",
             )
@@ -298,7 +298,7 @@ fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
         let name = b.split('/').next().unwrap_or_default();
         rule(
             out,
-            "bucket-name",
+            Code::BucketName,
             &format!("{base}/buckets/{j}"),
             names::bucket_name(name),
             Some("write `bucket` or `bucket/prefix`"),
@@ -316,7 +316,7 @@ fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
         for (j, arn) in list.iter().enumerate() {
             if !arn.starts_with("arn:") {
                 out.push(
-                    Diagnostic::error("data-arn", format!("{base}/{field}/{j}"), format!("`{arn}` is not an ARN"))
+                    Diagnostic::error(Code::DataArn, format!("{base}/{field}/{j}"), format!("`{arn}` is not an ARN"))
                         .hint("ARNs start with `arn:`, such as arn:aws:lambda:eu-west-1:111122223333:function:payments"),
                 );
             }
@@ -326,13 +326,13 @@ fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
         let path = format!("{base}/event_names");
         match (names.include.is_empty(), names.exclude.is_empty()) {
             (true, true) => out.push(Diagnostic::error(
-                "event-names",
+                Code::EventNames,
                 path.clone(),
                 "list the event names to `include` or to `exclude`",
             )),
             (false, false) => out.push(
                 Diagnostic::error(
-                    "event-names",
+                    Code::EventNames,
                     path.clone(),
                     "`include` and `exclude` together say the same thing twice",
                 )
@@ -347,7 +347,7 @@ fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
     if d.include_trail_bucket && !s3 {
         out.push(
             Diagnostic::error(
-                "include-trail-bucket",
+                Code::IncludeTrailBucket,
                 format!("{base}/include_trail_bucket"),
                 "`include_trail_bucket` only matters on `AWS::S3::Object` entries",
             )
@@ -365,7 +365,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
         if length > MAX_SELECTOR_NAME {
             out.push(
                 Diagnostic::error(
-                    "advanced-selector-name",
+                    Code::AdvancedSelectorName,
                     format!("{base}/name"),
                     format!("an advanced selector's name can be at most {MAX_SELECTOR_NAME} characters long, this one has {length}"),
                 )
@@ -375,7 +375,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
     }
     if a.field_selectors.is_empty() {
         out.push(Diagnostic::error(
-            "advanced-selector",
+            Code::AdvancedSelector,
             format!("{base}/field_selectors"),
             "an advanced selector needs at least one field selector",
         ));
@@ -389,7 +389,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
             let known: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
             out.push(
                 Diagnostic::error(
-                    "advanced-field",
+                    Code::AdvancedField,
                     format!("{path}/field"),
                     format!("`{}` is not a field advanced selectors can test", f.field),
                 )
@@ -404,7 +404,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
             .collect();
         if used.is_empty() {
             out.push(Diagnostic::error(
-                "advanced-condition",
+                Code::AdvancedCondition,
                 path.clone(),
                 "a field selector needs values for at least one operator",
             ));
@@ -414,7 +414,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
             if *equals_only && *op != Operator::Equals {
                 out.push(
                     Diagnostic::error(
-                        "equals-only",
+                        Code::EqualsOnly,
                         at.clone(),
                         format!("`{}` accepts `equals` only", f.field),
                     )
@@ -429,7 +429,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
                     if !["Management", "Data", "NetworkActivity"].contains(&v.as_str()) {
                         out.push(
                             Diagnostic::error(
-                                "advanced-value",
+                                Code::AdvancedValue,
                                 format!("{path}/equals/{j}"),
                                 format!("`{v}` is not an event category"),
                             )
@@ -445,7 +445,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
                 for (j, v) in f.equals.iter().enumerate() {
                     if v != "true" && v != "false" {
                         out.push(Diagnostic::error(
-                            "advanced-value",
+                            Code::AdvancedValue,
                             format!("{path}/equals/{j}"),
                             "`readOnly` is \"true\" or \"false\"",
                         ));
@@ -457,7 +457,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
                 if f.equals.len() != 1 {
                     out.push(
                         Diagnostic::error(
-                            "one-resource-type",
+                            Code::OneResourceType,
                             format!("{path}/equals"),
                             "a data selector tests exactly one `resources.type`",
                         )
@@ -472,7 +472,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
                 for (j, v) in f.equals.iter().enumerate() {
                     if v != "VpceAccessDenied" {
                         out.push(Diagnostic::error(
-                            "advanced-value",
+                            Code::AdvancedValue,
                             format!("{path}/equals/{j}"),
                             "`errorCode` accepts only VpceAccessDenied",
                         ));
@@ -498,7 +498,7 @@ fn category_rules(
     match category {
         None => out.push(
             Diagnostic::error(
-                "advanced-category",
+                Code::AdvancedCategory,
                 fields,
                 "an advanced selector needs `eventCategory` equal to one category",
             )
@@ -508,7 +508,7 @@ fn category_rules(
         ),
         Some("Data") if types != 1 => out.push(
             Diagnostic::error(
-                "one-resource-type",
+                Code::OneResourceType,
                 fields,
                 "a data selector tests exactly one `resources.type`",
             )
@@ -536,7 +536,7 @@ fn category_rules(
                 if !allowed {
                     out.push(
                         Diagnostic::error(
-                            "management-selector",
+                            Code::ManagementSelector,
                             path,
                             format!(
                                 "management selectors on a trail cannot test `{}` this way",
@@ -569,7 +569,7 @@ fn category_rules(
             if !ok {
                 let names: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
                 out.push(
-                    Diagnostic::error("network-source", fields, "a network activity selector needs `eventSource` equal to exactly one supported service")
+                    Diagnostic::error(Code::NetworkSource, fields, "a network activity selector needs `eventSource` equal to exactly one supported service")
                         .hint(format!("one of {}", names.join(", "))),
                 );
             }

@@ -7,7 +7,7 @@
 //! value) nor read blueprint files (the catalog holds their texts).
 
 use crate::blueprint::{Catalog, RenderError};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::{self, escape_segment, Document, Pos};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -92,7 +92,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
         Some(_) => return Resolved::Plain,
         None if with.is_some() => {
             return Resolved::Failed(vec![Diagnostic::error(
-                "with-without-extends",
+                Code::WithWithoutExtends,
                 "/with",
                 "`with` gives blueprint parameters, but the spec has no `extends`",
             )
@@ -103,7 +103,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
     };
     let Some(blueprint) = catalog.get(name) else {
         return Resolved::Failed(vec![Diagnostic::error(
-            "extends-unknown",
+            Code::ExtendsUnknown,
             "/extends",
             format!("there is no blueprint `{name}`"),
         )
@@ -121,7 +121,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                     _ => {
                         found.push(
                             Diagnostic::error(
-                                "with-value",
+                                Code::WithValue,
                                 format!("/with/{}", escape_segment(key)),
                                 format!(
                                     "parameter `{key}` must be a string, a number or a boolean"
@@ -146,7 +146,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
             for problem in problems {
                 found.push(match problem {
                     RenderError::Unknown { key, allowed } => Diagnostic::error(
-                        "with-unknown",
+                        Code::WithUnknown,
                         format!("/with/{}", escape_segment(&key)),
                         format!("blueprint `{name}` has no parameter `{key}`"),
                     )
@@ -158,7 +158,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                         file,
                         line,
                     } => Diagnostic::error(
-                        "with-missing",
+                        Code::WithMissing,
                         if with.is_some() { "/with" } else { "/extends" },
                         format!(
                             "blueprint `{name}` needs the parameter `{param}` ({description}, declared at {file}:{line})"
@@ -171,7 +171,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                         message,
                         at,
                     } => Diagnostic::error(
-                        "with-value",
+                        Code::WithValue,
                         format!("/with/{}", escape_segment(&param)),
                         message,
                     )
@@ -180,7 +180,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                         at.line, at.column
                     )),
                     RenderError::Template(e) => located(
-                        Diagnostic::error("blueprint", "", e.message),
+                        Diagnostic::error(Code::Blueprint, "", e.message),
                         format!("blueprint:{name}"),
                         Pos {
                             line: e.line,
@@ -206,7 +206,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
     if base.value.get("extends").is_some() {
         return Resolved::Failed(vec![located(
             Diagnostic::error(
-                "extends-chain",
+                Code::ExtendsChain,
                 "/extends",
                 "a blueprint cannot itself extend another",
             ),
@@ -348,14 +348,14 @@ mod tests {
                 assert_eq!(found.len(), 1);
                 assert_eq!(
                     (found[0].code, found[0].path.as_str()),
-                    ("with-value", "/with/trail_name")
+                    (Code::WithValue, "/with/trail_name")
                 );
             }
             _ => panic!("expected an error"),
         }
         let doc = source::parse("version: 1\nwith: {a: b}\n").unwrap();
         match resolve(&doc, &catalog) {
-            Resolved::Failed(found) => assert_eq!(found[0].code, "with-without-extends"),
+            Resolved::Failed(found) => assert_eq!(found[0].code, Code::WithWithoutExtends),
             _ => panic!("expected an error"),
         }
     }
@@ -367,7 +367,7 @@ mod tests {
         let d = checked
             .diagnostics
             .iter()
-            .find(|d| d.code == "retention-days")
+            .find(|d| d.code == Code::RetentionDays)
             .expect("a retention finding");
         assert_eq!(d.file.as_deref(), Some("blueprint:dev-single-region"));
         assert!(
@@ -390,7 +390,7 @@ mod tests {
             .iter()
             .map(|d| (d.code, d.path.as_str()))
             .collect();
-        assert_eq!(codes, [("missing-field", "")]);
+        assert_eq!(codes, [(Code::MissingField, "")]);
         assert!(checked.diagnostics[0].message.contains("`trail`"));
     }
 }

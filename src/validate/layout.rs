@@ -6,7 +6,7 @@
 
 use super::names;
 use super::rules::rule;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::spec::{KeyAccount, Spec};
 
 const ACCOUNT_HINT: &str =
@@ -23,7 +23,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     ] {
         rule(
             out,
-            "account-id",
+            Code::AccountId,
             &format!("/accounts/{field}"),
             names::account_id(id),
             Some(ACCOUNT_HINT),
@@ -32,7 +32,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if a.log_archive == a.management {
         out.push(
             Diagnostic::error(
-                "accounts-same",
+                Code::AccountsSame,
                 "/accounts/management",
                 "the log archive and management accounts are the same account, so there is nothing to lay out",
             )
@@ -44,7 +44,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if spec.trail.home_region.is_none() {
         out.push(
             Diagnostic::error(
-                "accounts-home-region",
+                Code::AccountsHomeRegion,
                 "/accounts",
                 "an organization layout needs `trail.home_region`: the log archive account's policies name the trail by its ARN, which holds the region",
             )
@@ -55,7 +55,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if spec.bucket.existing {
         out.push(
             Diagnostic::error(
-                "accounts-existing-bucket",
+                Code::AccountsExistingBucket,
                 "/bucket/existing",
                 "with `accounts`, the log archive part creates the bucket and writes its policy; an existing bucket has neither here",
             )
@@ -76,7 +76,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::error(
-                "accounts-bucket-name",
+                Code::AccountsBucketName,
                 "/accounts",
                 "an organization layout needs `bucket.name`: the management account's trail names the log archive account's bucket, so the name must be known before either is deployed",
             )
@@ -88,7 +88,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
         if w == &a.management {
             out.push(
                 Diagnostic::error(
-                    "writer-account-is-management",
+                    Code::WriterAccountIsManagement,
                     format!("/bucket/writer_accounts/{i}"),
                     "the management account's trail already writes by its exact ARN; as a writer account, every other trail of that account could write and encrypt too",
                 )
@@ -118,7 +118,7 @@ fn owned_by_management(spec: &Spec, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::error(
-                        "accounts-logs-account",
+                        Code::AccountsLogsAccount,
                         path,
                         format!("this is in region {region}; the trail of an organization layout is created in its home region {}, and CloudTrail delivers only to a log group of its own region", home.unwrap_or_default()),
                     )
@@ -129,7 +129,7 @@ fn owned_by_management(spec: &Spec, out: &mut Vec<Diagnostic>) {
             if let Some(account) = field(arn, 4).filter(|x| x != &a.management) {
                 out.push(
                     Diagnostic::error(
-                        "accounts-logs-account",
+                        Code::AccountsLogsAccount,
                         path,
                         format!("this is in account {account}; the trail of an organization layout is the management account's ({}), and CloudTrail takes a log group and role only of the trail's own account", a.management),
                     )
@@ -149,7 +149,7 @@ fn owned_by_management(spec: &Spec, out: &mut Vec<Diagnostic>) {
             if let Err(why) = names::kms_alias(&own) {
                 out.push(
                     Diagnostic::error(
-                        "kms-alias",
+                        Code::KmsAlias,
                         "/kms/alias",
                         format!("the management part names its own key (for its log group and topics) `{own}`: {why}"),
                     )
@@ -200,6 +200,6 @@ fn owned_by_management(spec: &Spec, out: &mut Vec<Diagnostic>) {
         None
     };
     if let Some((message, hint)) = problem {
-        out.push(Diagnostic::error("accounts-key-arn", "/kms/key_arn", message).hint(hint));
+        out.push(Diagnostic::error(Code::AccountsKeyArn, "/kms/key_arn", message).hint(hint));
     }
 }

@@ -21,7 +21,7 @@ pub(crate) mod suggest;
 pub mod trail_bucket;
 
 use crate::blueprint::Catalog;
-use crate::diag::{has_errors, Diagnostic};
+use crate::diag::{has_errors, Code, Diagnostic};
 use crate::selectors::Selectors;
 use crate::source::{self, Document, Pos};
 use crate::spec::Spec;
@@ -47,10 +47,10 @@ pub fn check(text: &str) -> Checked {
 /// but crosses one of the reader's bounds (a spec never needs to).
 pub(crate) fn unreadable(e: &source::SyntaxError, not_yaml: &str) -> Diagnostic {
     if e.limit {
-        Diagnostic::error("limit-exceeded", "", e.message.clone())
+        Diagnostic::error(Code::LimitExceeded, "", e.message.clone())
             .hint("trailsmith bounds what it reads so that no input can exhaust time or memory; see Limits in the README")
     } else {
-        Diagnostic::error("syntax", "", format!("{not_yaml}: {}", e.message))
+        Diagnostic::error(Code::Syntax, "", format!("{not_yaml}: {}", e.message))
     }
 }
 
@@ -98,7 +98,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
             return finish(
                 doc,
                 base,
-                vec![Diagnostic::error("schema", "", e.to_string())],
+                vec![Diagnostic::error(Code::Schema, "", e.to_string())],
                 None,
             )
         }
@@ -203,7 +203,7 @@ pub(crate) fn valid(text: &str) -> (Spec, Selectors) {
 mod tests {
     use super::*;
 
-    fn found(text: &str) -> Vec<(&'static str, String, usize, usize)> {
+    fn found(text: &str) -> Vec<(Code, String, usize, usize)> {
         check(text)
             .diagnostics
             .into_iter()
@@ -218,8 +218,8 @@ mod tests {
     fn a_minimal_spec_passes_with_best_practice_warnings_only() {
         let checked = check("version: 1\ntrail:\n  name: audit\n");
         assert!(checked.spec.is_some());
-        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["no-access-logging", "no-alarms", "no-tags"]);
+        let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::NoAccessLogging, Code::NoAlarms, Code::NoTags]);
     }
 
     /// Raw advanced selectors count for what the trail records: the review's two cases (C4).
@@ -229,22 +229,21 @@ mod tests {
         let raw = |management: &str, read_only: &str| {
             format!("{base}events:\n  management: {management}\n  insights: [api_call_rate]\n  advanced:\n    - field_selectors:\n        - {{field: eventCategory, equals: [Management]}}\n{read_only}")
         };
-        let codes = |text: &str| -> Vec<&'static str> {
-            check(text).diagnostics.iter().map(|d| d.code).collect()
-        };
+        let codes =
+            |text: &str| -> Vec<Code> { check(text).diagnostics.iter().map(|d| d.code).collect() };
         // `management: none`, but the raw selector records reads and writes.
-        assert_eq!(codes(&raw("none", "")), ["cost-insights"]);
+        assert_eq!(codes(&raw("none", "")), [Code::CostInsights]);
         // `read_only` plus raw writes record both halves: no partial-management warning.
         let writes = "        - {field: readOnly, equals: [\"false\"]}\n";
-        assert_eq!(codes(&raw("read_only", writes)), ["cost-insights"]);
+        assert_eq!(codes(&raw("read_only", writes)), [Code::CostInsights]);
         // Raw reads only, nothing else: the warnings still see what is missing.
         let reads = "        - {field: readOnly, equals: [\"true\"]}\n";
         assert_eq!(
             codes(&raw("none", reads)),
             [
-                "partial-management-events",
-                "insights-without-write-events",
-                "cost-insights"
+                Code::PartialManagementEvents,
+                Code::InsightsWithoutWriteEvents,
+                Code::CostInsights
             ]
         );
     }
@@ -258,13 +257,13 @@ mod tests {
         let d = &checked.diagnostics[0];
         assert_eq!(
             (d.code, d.silenced.as_deref()),
-            ("no-tags", Some("tagged by the account's tag policy"))
+            (Code::NoTags, Some("tagged by the account's tag policy"))
         );
     }
 
     #[test]
     fn fixing_what_a_blueprint_silenced_is_not_an_unused_silence() {
-        let loud = |text: &str| -> Vec<&'static str> {
+        let loud = |text: &str| -> Vec<Code> {
             check(text)
                 .diagnostics
                 .into_iter()
@@ -273,9 +272,9 @@ mod tests {
                 .collect()
         };
         let spec = "extends: dev-single-region\ntrail: {multi_region: true, global_service_events: true}\n";
-        assert_eq!(loud(spec), Vec::<&str>::new());
+        assert_eq!(loud(spec), Vec::<Code>::new());
         let own = format!("{spec}silence: {{no-tags: tagged elsewhere}}\n");
-        assert_eq!(loud(&own), ["silence-unused"]);
+        assert_eq!(loud(&own), [Code::SilenceUnused]);
     }
 
     #[test]
@@ -283,7 +282,7 @@ mod tests {
         let found = found("version: 1\ntrail:\n  name: a..b\n  multi_region: false\n");
         assert_eq!(
             found.iter().map(|f| f.0).collect::<Vec<_>>(),
-            ["trail-name"]
+            [Code::TrailName]
         );
     }
 
@@ -294,15 +293,15 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("trail-name", "/trail/name".to_string(), 3, 9),
+                (Code::TrailName, "/trail/name".to_string(), 3, 9),
                 (
-                    "multi-region-needs-global-events",
+                    Code::MultiRegionNeedsGlobalEvents,
                     "/trail/global_service_events".to_string(),
                     4,
                     26
                 ),
                 (
-                    "retention-days",
+                    Code::RetentionDays,
                     "/cloudwatch_logs/retention_days".to_string(),
                     6,
                     19
@@ -316,7 +315,7 @@ mod tests {
     fn syntax_errors_are_located() {
         let got = found("version: 1\ntrail: [\n");
         assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "syntax");
+        assert_eq!(got[0].0, Code::Syntax);
     }
 
     #[test]
@@ -324,7 +323,7 @@ mod tests {
         let got = found("version: 1\ntrail:\n  name: a\n  nmae: b\n");
         assert_eq!(
             got,
-            vec![("unknown-field", "/trail/nmae".to_string(), 4, 3)]
+            vec![(Code::UnknownField, "/trail/nmae".to_string(), 4, 3)]
         );
     }
 }

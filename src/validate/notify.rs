@@ -8,7 +8,7 @@
 
 use super::names;
 use super::rules::{policy_context, required, rule};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::expr::{Attr, Res};
 use crate::model::alarms as derived;
 use crate::policy::{self, KeyUsers};
@@ -28,7 +28,7 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
     if let [first, second, ..] = targets.as_slice() {
         out.push(
             Diagnostic::error(
-                "notify-target",
+                Code::NotifyTarget,
                 format!("{base}/{second}"),
                 format!("alarms go to one topic: `{first}` and `{second}` are both given"),
             )
@@ -38,7 +38,7 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
     if let Some(name) = &n.topic_name {
         rule(
             out,
-            "topic-name",
+            Code::TopicName,
             &format!("{base}/topic_name"),
             names::topic_name(name),
             Some("for example `org-audit-alarms`"),
@@ -49,7 +49,7 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
         let valid = checked.is_ok();
         rule(
             out,
-            "topic-arn",
+            Code::TopicArn,
             &format!("{base}/topic_arn"),
             checked,
             Some("for example arn:aws:sns:eu-west-1:111122223333:security-alerts"),
@@ -67,7 +67,7 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
         match spec.sns.settings() {
             None => out.push(
                 Diagnostic::error(
-                    "delivery-topic-off",
+                    Code::DeliveryTopicOff,
                     format!("{base}/delivery_topic"),
                     "`delivery_topic: true` sends alarms to the trail's SNS topic, but `sns: false` turns that topic off",
                 )
@@ -99,7 +99,7 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
                 if set {
                     out.push(
                         Diagnostic::error(
-                            "notify-setting",
+                            Code::NotifySetting,
                             format!("{base}/{field}"),
                             format!("`{field}` configures a new alerts topic; it cannot be combined with `{target}`"),
                         )
@@ -128,7 +128,7 @@ fn existing_topic_note(spec: &Spec, path: &str, what: &str, arn: &str) -> Diagno
     added.statements.retain(|s| !plain.statements.contains(s));
     let (key_sids, key_words) = required(&added, &known);
     Diagnostic::note(
-        "existing-alerts-topic-policy",
+        Code::ExistingAlertsTopicPolicy,
         path,
         format!("the existing {what}'s policy must let CloudWatch publish the alarms: {sids}; a key encrypting it needs {key_sids}, as trailsmith writes them for a topic and key it creates"),
     )
@@ -151,7 +151,7 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::error(
-                "alerts-topic-name-taken",
+                Code::AlertsTopicNameTaken,
                 path,
                 format!("the trail's delivery topic is already named `{name}`"),
             )
@@ -169,7 +169,7 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::error(
-                "alerts-topic-encryption",
+                Code::AlertsTopicEncryption,
                 format!("{base}/encrypted"),
                 format!(
                     "the alerts topic can only be encrypted with a key trailsmith creates: {why}"
@@ -181,7 +181,7 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
     if any && n.email.is_empty() && n.subscriptions.is_empty() {
         out.push(
             Diagnostic::warning(
-                "alerts-without-subscribers",
+                Code::AlertsWithoutSubscribers,
                 base,
                 format!(
                     "the new alerts topic `{name}` has no subscription, so alarms reach no one"
@@ -206,7 +206,7 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
     for (protocol, endpoint, path) in entries {
         rule(
             out,
-            "subscription-endpoint",
+            Code::SubscriptionEndpoint,
             &path,
             endpoint_rule(protocol, endpoint),
             Some(endpoint_hint(protocol)),
@@ -217,7 +217,7 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::error(
-                    "duplicate",
+                    Code::Duplicate,
                     path.clone(),
                     format!("this subscription repeats {first}"),
                 )
@@ -231,7 +231,7 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
         };
         if let Some(message) = who {
             out.push(
-                Diagnostic::note("subscriber-permission", path.clone(), message)
+                Diagnostic::note(Code::SubscriberPermission, path.clone(), message)
                     .hint("scope it with aws:SourceArn set to the alerts topic ARN (output `alerts_topic_arn`)"),
             );
         }

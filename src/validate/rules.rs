@@ -4,7 +4,7 @@
 //! (the schema did) nor build resources.
 
 use super::names;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::expr::{Attr, Expr, Res};
 use crate::policy;
 use crate::spec::{Spec, Toggle};
@@ -23,11 +23,11 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
     for (key, value) in &spec.tags {
         let path = format!("/tags/{}", crate::source::escape_segment(key));
         if let Err(message) = names::tag_key(key) {
-            out.push(Diagnostic::error("tag", path.clone(), message).at_key());
+            out.push(Diagnostic::error(Code::Tag, path.clone(), message).at_key());
         }
         rule(
             &mut out,
-            "tag",
+            Code::Tag,
             &path,
             names::tag_value(value),
             Some("tag values may be empty, up to 256 characters"),
@@ -38,7 +38,7 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
 
 pub(super) fn rule(
     out: &mut Vec<Diagnostic>,
-    code: &'static str,
+    code: Code,
     path: &str,
     result: Result<(), String>,
     hint: Option<&str>,
@@ -56,7 +56,7 @@ fn trail(spec: &Spec, out: &mut Vec<Diagnostic>) {
     let t = &spec.trail;
     rule(
         out,
-        "trail-name",
+        Code::TrailName,
         "/trail/name",
         names::trail_name(&t.name),
         Some("example: `org-audit`; the name cannot be changed later"),
@@ -64,7 +64,7 @@ fn trail(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if let Some(region) = &t.home_region {
         rule(
             out,
-            "region",
+            Code::Region,
             "/trail/home_region",
             names::region(region),
             Some("use a region code such as `eu-west-1`; `aws ec2 describe-regions` lists them"),
@@ -73,7 +73,7 @@ fn trail(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if let Some(org) = &t.organization {
         rule(
             out,
-            "organization-id",
+            Code::OrganizationId,
             "/trail/organization/id",
             names::organization_id(&org.id),
             Some("find it with `aws organizations describe-organization`"),
@@ -82,7 +82,7 @@ fn trail(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if t.multi_region && !t.global_service_events {
         out.push(
             Diagnostic::error(
-                "multi-region-needs-global-events",
+                Code::MultiRegionNeedsGlobalEvents,
                 "/trail/global_service_events",
                 "a multi-region trail must include global service events (CreateTrail rejects it with InvalidParameterCombinationException)",
             )
@@ -96,12 +96,12 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
     match &b.name {
         Some(name) => rule(
             out,
-            "bucket-name",
+            Code::BucketName,
             "/bucket/name",
             names::bucket_name(name), Some("bucket names are global: lowercase letters, digits, `-` and `.`, 3 to 63 characters, e.g. `acme-audit-logs`")),
         None if b.existing => out.push(
             Diagnostic::error(
-                "bucket-name-required",
+                Code::BucketNameRequired,
                 "/bucket",
                 "an existing bucket needs its `name`",
             )
@@ -118,7 +118,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
             if set {
                 out.push(
                     Diagnostic::error(
-                        "existing-bucket-setting",
+                        Code::ExistingBucketSetting,
                         format!("/bucket/{field}"),
                         format!("`{field}` configures a bucket trailsmith creates; an existing bucket is managed where it was made"),
                     )
@@ -132,7 +132,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
         if !b.writer_accounts.is_empty() {
             out.push(
                 Diagnostic::warning(
-                    "existing-bucket-writer-accounts",
+                    Code::ExistingBucketWriterAccounts,
                     "/bucket/writer_accounts",
                     match spec.kms.settings() {
                         Some(k) if k.key_arn.is_none() => "an existing bucket's policy is not written here: `writer_accounts` widens only the new key's policy, and the bucket's owner must admit these accounts (the statements are in the existing-bucket-policy note)",
@@ -150,7 +150,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
         if let (Some(archive), Some(expire)) = (l.archive_after_days, l.expire_after_days) {
             if archive >= expire {
                 out.push(Diagnostic::error(
-                    "lifecycle-order",
+                    Code::LifecycleOrder,
                     "/bucket/lifecycle/expire_after_days",
                     format!("log files expire after {expire} days, before or when they would be archived ({archive} days)"),
                 ).hint("archive sooner than they expire, or drop `archive_after_days`"));
@@ -160,13 +160,13 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if let Some(logging) = &b.access_logging {
         rule(
             out,
-            "bucket-name",
+            Code::BucketName,
             "/bucket/access_logging/target_bucket",
             names::bucket_name(&logging.target_bucket), Some("bucket names are global: lowercase letters, digits, `-` and `.`, 3 to 63 characters, e.g. `acme-audit-logs`"));
         if let Some(prefix) = &logging.prefix {
             rule(
                 out,
-                "access-log-prefix",
+                Code::AccessLogPrefix,
                 "/bucket/access_logging/prefix",
                 names::access_log_prefix(prefix),
                 Some("a prefix such as `cloudtrail/` keeps this bucket's access logs apart from others"),
@@ -175,7 +175,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
         if b.name.as_deref() == Some(logging.target_bucket.as_str()) {
             out.push(
                 Diagnostic::error(
-                    "access-log-loop",
+                    Code::AccessLogLoop,
                     "/bucket/access_logging/target_bucket",
                     "a bucket cannot receive its own access logs (every log write would log again)",
                 )
@@ -187,7 +187,7 @@ fn bucket(spec: &Spec, out: &mut Vec<Diagnostic>) {
         let path = format!("/bucket/writer_accounts/{i}");
         rule(
             out,
-            "account-id",
+            Code::AccountId,
             &path,
             names::account_id(account),
             Some(
@@ -204,7 +204,7 @@ pub(super) fn no_duplicates<T: PartialEq>(items: &[T], base: &str, out: &mut Vec
         if let Some(first) = items[..i].iter().position(|x| x == item) {
             out.push(
                 Diagnostic::error(
-                    "duplicate",
+                    Code::Duplicate,
                     format!("{base}/{i}"),
                     format!("this entry repeats {base}/{first}"),
                 )
@@ -243,7 +243,7 @@ fn existing_bucket_note(spec: &Spec, name: &str) -> Diagnostic {
     let known = |r, a| (r == Res::Bucket && a == Attr::Arn).then(|| arn.clone());
     let (sids, words) = required(&policy::bucket_policy(&policy_context(spec)), &known);
     Diagnostic::note(
-        "existing-bucket-policy",
+        Code::ExistingBucketPolicy,
         "/bucket/existing",
         format!("the existing bucket's policy must let this trail deliver: {sids}, as trailsmith writes them for a bucket it creates"),
     )
@@ -270,7 +270,7 @@ fn prefix_rule(prefix: &str, out: &mut Vec<Diagnostic>) {
             .map(|c| format!("the prefix may only use S3's safe key characters (letters, digits, `!-_.*'()/`); `{c}` is not one"))
     };
     if let Some(message) = problem {
-        out.push(Diagnostic::error("bucket-prefix", path, message));
+        out.push(Diagnostic::error(Code::BucketPrefix, path, message));
     }
 }
 
@@ -279,7 +279,7 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
         if matches!(spec.kms, Toggle::Switch(false)) {
             out.push(
                 Diagnostic::warning(
-                    "no-kms",
+                    Code::NoKms,
                     "/kms",
                     "log files will be encrypted with SSE-S3 only; CIS 3.5 and Security Hub CloudTrail.2 ask for a KMS key",
                 )
@@ -291,7 +291,7 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if let Some(arn) = &k.key_arn {
         rule(
             out,
-            "kms-key-arn",
+            Code::KmsKeyArn,
             "/kms/key_arn",
             names::arn(arn, "kms", &["key", "alias"]), Some("copy the key ARN from `aws kms describe-key --key-id ...`, e.g. arn:aws:kms:eu-west-1:111122223333:key/1234abcd-..."));
         let conflicts = [
@@ -304,7 +304,7 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
             if set {
                 out.push(
                     Diagnostic::error(
-                        "existing-key-setting",
+                        Code::ExistingKeySetting,
                         format!("/kms/{field}"),
                         format!("`{field}` configures a key trailsmith creates; it cannot be combined with `key_arn`"),
                     )
@@ -316,7 +316,7 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
         let (sids, words) = required(&key, &|_, _| None);
         out.push(
             Diagnostic::note(
-                "existing-key-policy",
+                Code::ExistingKeyPolicy,
                 "/kms/key_arn",
                 format!("the existing key's policy must let CloudTrail use it for this trail: {sids}, as trailsmith writes them for a key it creates"),
             )
@@ -326,7 +326,7 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if let Some(alias) = &k.alias {
         rule(
             out,
-            "kms-alias",
+            Code::KmsAlias,
             "/kms/alias",
             names::kms_alias(alias),
             Some("for example `alias/org-audit`"),
@@ -339,7 +339,7 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
         for (i, principal) in list.iter().enumerate() {
             rule(
                 out,
-                "principal-arn",
+                Code::PrincipalArn,
                 &format!("/kms/{field}/{i}"),
                 names::arn(principal, "iam", &["root", "role", "user"]),
                 Some("use an IAM role, user or account root ARN such as arn:aws:iam::111122223333:role/SecurityAudit"),
@@ -353,7 +353,7 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if let Some(name) = &s.topic_name {
         rule(
             out,
-            "topic-name",
+            Code::TopicName,
             "/sns/topic_name",
             names::topic_name(name),
             Some("for example `org-audit-delivery`"),
@@ -364,7 +364,7 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
         let valid = checked.is_ok();
         rule(
             out,
-            "topic-arn",
+            Code::TopicArn,
             "/sns/topic_arn",
             checked,
             Some("for example arn:aws:sns:eu-west-1:111122223333:org-audit-delivery"),
@@ -374,7 +374,7 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
             let known = |r, a| (r == Res::Topic && a == Attr::Arn).then(|| arn.clone());
             let (sids, words) = required(&policy, &known);
             Diagnostic::note(
-                "existing-topic-policy",
+                Code::ExistingTopicPolicy,
                 "/sns/topic_arn",
                 format!("the existing topic's policy must let this trail publish: {sids}, as trailsmith writes it for a topic it creates"),
             )
@@ -383,7 +383,7 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
         if s.topic_name.is_some() {
             out.push(
                 Diagnostic::error(
-                    "existing-topic-setting",
+                    Code::ExistingTopicSetting,
                     "/sns/topic_name",
                     "`topic_name` names a new topic; it cannot be combined with `topic_arn`",
                 )
@@ -400,19 +400,19 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
     if let Some(name) = &c.log_group {
         rule(
             out,
-            "log-group-name",
+            Code::LogGroupName,
             "/cloudwatch_logs/log_group",
             names::log_group_name(name),
             Some("for example `CloudTrail/org-audit`"),
         );
     }
     if let Some(days) = c.retention_days {
-        rule(out, "retention-days", "/cloudwatch_logs/retention_days", names::retention_days(days), Some("allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"));
+        rule(out, Code::RetentionDays, "/cloudwatch_logs/retention_days", names::retention_days(days), Some("allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"));
     }
     if let Some(arn) = &c.log_group_arn {
         rule(
             out,
-            "log-group-arn",
+            Code::LogGroupArn,
             "/cloudwatch_logs/log_group_arn",
             names::arn(arn, "logs", &["log-group"]),
             Some("for example arn:aws:logs:eu-west-1:111122223333:log-group:CloudTrail/org-audit"),
@@ -424,7 +424,7 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             if set {
                 out.push(
                     Diagnostic::error(
-                        "existing-log-group-setting",
+                        Code::ExistingLogGroupSetting,
                         format!("/cloudwatch_logs/{field}"),
                         format!("`{field}` configures a log group trailsmith creates; it cannot be combined with `log_group_arn`"),
                     )
@@ -438,7 +438,7 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
         let valid = checked.is_ok();
         rule(
             out,
-            "role-arn",
+            Code::RoleArn,
             "/cloudwatch_logs/role_arn",
             checked,
             Some("for example arn:aws:iam::111122223333:role/CloudTrailToCloudWatchLogs"),
@@ -457,7 +457,7 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
         if group != role && !group.is_empty() && !role.is_empty() {
             out.push(
                 Diagnostic::error(
-                    "logs-accounts-differ",
+                    Code::LogsAccountsDiffer,
                     "/cloudwatch_logs/role_arn",
                     format!("the log group is in account {group} and the delivery role in {role}; CloudTrail takes both only from the trail's own account"),
                 )
@@ -483,7 +483,7 @@ fn existing_role_note(spec: &Spec, group_arn: Option<&str>) -> Diagnostic {
     };
     let (sids, words) = required(&both, &known);
     Diagnostic::note(
-        "existing-logs-role-policy",
+        Code::ExistingLogsRolePolicy,
         "/cloudwatch_logs/role_arn",
         format!("the existing delivery role must trust and allow this trail: {sids}, as trailsmith writes them for a role it creates"),
     )

@@ -4,7 +4,7 @@
 //! the schema is generated from `spec`, so the shape is defined in one place only.
 
 use super::suggest::did_you_mean;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::escape_segment;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
@@ -39,10 +39,10 @@ pub fn check(value: &Value) -> Vec<Diagnostic> {
     // A value of the wrong type also breaks its range or pattern; the type is the one to fix.
     let mistyped: Vec<String> = out
         .iter()
-        .filter(|d| d.code == "wrong-type")
+        .filter(|d| d.code == Code::WrongType)
         .map(|d| d.path.clone())
         .collect();
-    out.retain(|d| d.code == "wrong-type" || !mistyped.contains(&d.path));
+    out.retain(|d| d.code == Code::WrongType || !mistyped.contains(&d.path));
     out
 }
 
@@ -54,7 +54,7 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
             let allowed = allowed_fields(schema, &error.schema_path().to_string());
             for name in unexpected {
                 let mut d = Diagnostic::error(
-                    "unknown-field",
+                    Code::UnknownField,
                     format!("{path}/{}", escape_segment(name)),
                     format!("unknown field `{name}` in {}", where_(&path)),
                 )
@@ -75,7 +75,7 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
             let name = property.as_str().unwrap_or_default();
             out.push(
                 Diagnostic::error(
-                    "missing-field",
+                    Code::MissingField,
                     path.clone(),
                     format!("missing required field `{name}` in {}", where_(&path)),
                 )
@@ -85,7 +85,7 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
         ValidationErrorKind::Enum { options } => {
             let options = options.as_array().map(Vec::as_slice).unwrap_or_default();
             let mut d = Diagnostic::error(
-                "not-one-of",
+                Code::NotOneOf,
                 path.as_str(),
                 format!(
                     "{found} is not one of: {}",
@@ -106,7 +106,7 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
             let (what, hint) = describe_type(&expected);
             out.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Code::WrongType,
                     path,
                     format!("expected {what}, found {found}"),
                 )
@@ -115,13 +115,13 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
             out.push(Diagnostic::error(
-                "out-of-range",
+                Code::OutOfRange,
                 path,
                 format!("{found} is out of range (limit {limit})"),
             ));
         }
         ValidationErrorKind::AnyOf { context } => any_of(&path, &found, context, root, schema, out),
-        _ => out.push(Diagnostic::error("schema", path, error.to_string())),
+        _ => out.push(Diagnostic::error(Code::Schema, path, error.to_string())),
     }
 }
 
@@ -164,7 +164,7 @@ fn any_of(
         })
         .collect();
     let mut d = Diagnostic::error(
-        "wrong-form",
+        Code::WrongForm,
         path,
         format!(
             "{found} is not an accepted form; expected {}",
@@ -273,7 +273,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn codes(value: Value) -> Vec<(String, &'static str)> {
+    fn codes(value: Value) -> Vec<(String, Code)> {
         check(&value)
             .into_iter()
             .map(|d| (d.path, d.code))
@@ -290,7 +290,7 @@ mod tests {
     fn unknown_fields_name_the_key_and_list_the_allowed_ones() {
         let diags = check(&json!({"version": 1, "trail": {"name": "a", "nmae": "b"}}));
         assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].code, "unknown-field");
+        assert_eq!(diags[0].code, Code::UnknownField);
         assert_eq!(diags[0].path, "/trail/nmae");
         assert!(diags[0]
             .hint
@@ -332,29 +332,32 @@ mod tests {
     fn every_error_is_reported() {
         let found = codes(json!({"version": 2, "trail": {"multi_region": "yes"}, "kms": 3}));
         assert!(
-            found.contains(&("/version".into(), "out-of-range")),
+            found.contains(&("/version".into(), Code::OutOfRange)),
             "{found:?}"
         );
         assert!(
-            found.contains(&("/trail".into(), "missing-field")),
+            found.contains(&("/trail".into(), Code::MissingField)),
             "{found:?}"
         );
         assert!(
-            found.contains(&("/trail/multi_region".into(), "wrong-type")),
+            found.contains(&("/trail/multi_region".into(), Code::WrongType)),
             "{found:?}"
         );
-        assert!(found.contains(&("/kms".into(), "wrong-form")), "{found:?}");
+        assert!(
+            found.contains(&("/kms".into(), Code::WrongForm)),
+            "{found:?}"
+        );
     }
 
     #[test]
     fn an_object_in_an_any_of_reports_its_own_errors() {
         let found = codes(json!({"version": 1, "trail": {"name": "a"}, "kms": {"alais": "x"}}));
-        assert_eq!(found, vec![("/kms/alais".to_string(), "unknown-field")]);
+        assert_eq!(found, vec![("/kms/alais".to_string(), Code::UnknownField)]);
         let found =
             codes(json!({"version": 1, "trail": {"name": "a"}, "events": {"management": "most"}}));
         assert_eq!(
             found,
-            vec![("/events/management".to_string(), "wrong-form")]
+            vec![("/events/management".to_string(), Code::WrongForm)]
         );
     }
 }

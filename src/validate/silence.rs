@@ -6,7 +6,7 @@
 //! Errors cannot be silenced: what AWS would refuse stays refused.
 
 use super::suggest::did_you_mean;
-use crate::diag::{codes, Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use serde_json::Value;
 
 /// The entries as written: code and reason, in document order.
@@ -40,17 +40,17 @@ pub fn apply(
     let mut about_entries = Vec::new();
     for (code, reason) in entries {
         let path = format!("/silence/{code}");
-        let Some(rule) = codes::rule(code) else {
+        let Some(known) = Code::from_name(code) else {
             let mut d = Diagnostic::error(
-                "silence-unknown",
+                Code::SilenceUnknown,
                 path,
                 format!("`{code}` is not a trailsmith diagnostic code"),
             )
             .at_key();
-            let silenceable = codes::RULES
+            let silenceable = Code::ALL
                 .iter()
-                .filter(|r| r.severity != Severity::Error)
-                .map(|r| r.code);
+                .filter(|c| c.severity() != Severity::Error)
+                .map(|c| c.as_str());
             d = d.hint(did_you_mean(code, silenceable).unwrap_or_else(|| {
                 "use the code in brackets of a warning, such as `no-tags` in `warning[no-tags]`"
                     .to_string()
@@ -58,10 +58,10 @@ pub fn apply(
             about_entries.push(d);
             continue;
         };
-        if rule.severity == Severity::Error {
+        if known.severity() == Severity::Error {
             about_entries.push(
                 Diagnostic::error(
-                    "silence-not-allowed",
+                    Code::SilenceNotAllowed,
                     path,
                     format!("`{code}` is an error and cannot be silenced"),
                 )
@@ -73,7 +73,7 @@ pub fn apply(
         if reason.trim().is_empty() {
             about_entries.push(
                 Diagnostic::error(
-                    "silence-reason",
+                    Code::SilenceReason,
                     path,
                     format!("silencing `{code}` needs a reason"),
                 )
@@ -84,7 +84,7 @@ pub fn apply(
         let mut used = false;
         for d in found
             .iter_mut()
-            .filter(|d| d.code == code && d.severity != Severity::Error)
+            .filter(|d| d.code == known && d.severity != Severity::Error)
         {
             d.silenced = Some(reason.clone());
             used = true;
@@ -92,7 +92,7 @@ pub fn apply(
         if !used && complete && own(code) {
             about_entries.push(
                 Diagnostic::warning(
-                    "silence-unused",
+                    Code::SilenceUnused,
                     path,
                     format!(
                         "nothing in this spec reports `{code}`, so this entry silences nothing"
@@ -124,7 +124,7 @@ mod tests {
     fn a_silenced_warning_keeps_its_reason() {
         let out = run(
             &[("no-tags", "tagged by the account's tag policy")],
-            vec![Diagnostic::warning("no-tags", "/tags", "no tags")],
+            vec![Diagnostic::warning(Code::NoTags, "/tags", "no tags")],
             true,
         );
         assert_eq!(out.len(), 1);
@@ -139,20 +139,20 @@ mod tests {
         let out = run(
             &[("silence-unknown", "x"), ("no-tgas", "x"), ("no-kms", " ")],
             vec![
-                Diagnostic::error("silence-unknown", "/silence/x", "bad"),
-                Diagnostic::warning("no-kms", "/kms", "no key"),
+                Diagnostic::error(Code::SilenceUnknown, "/silence/x", "bad"),
+                Diagnostic::warning(Code::NoKms, "/kms", "no key"),
             ],
             false,
         );
-        let codes: Vec<&str> = out.iter().map(|d| d.code).collect();
+        let codes: Vec<Code> = out.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,
             [
-                "silence-unknown",
-                "no-kms",
-                "silence-not-allowed",
-                "silence-unknown",
-                "silence-reason"
+                Code::SilenceUnknown,
+                Code::NoKms,
+                Code::SilenceNotAllowed,
+                Code::SilenceUnknown,
+                Code::SilenceReason
             ]
         );
         assert!(out.iter().all(|d| d.silenced.is_none()));
@@ -167,7 +167,7 @@ mod tests {
         let out = run(&entries, Vec::new(), true);
         assert_eq!(
             (out[0].code, out[0].severity),
-            ("silence-unused", Severity::Warning)
+            (Code::SilenceUnused, Severity::Warning)
         );
     }
 

@@ -9,10 +9,8 @@
 //! `all: true` is handled by the planner, which leaves the bucket out. It must not change what is
 //! recorded: a user may mean it (`include_trail_bucket: true`, or `silence` for a raw selector).
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::spec::{AdvancedSelector, DataEvents, FieldSelector, Operator, ReadWrite, Spec};
-
-pub const CODE: &str = "records-trail-bucket";
 
 /// The API call of every log file and digest delivery.
 const DELIVERY_CALL: &str = "PutObject";
@@ -100,7 +98,7 @@ fn suffix_fits(value: &str) -> bool {
 
 fn warning(path: String, detail: &str, hint: &str) -> Diagnostic {
     Diagnostic::warning(
-        CODE,
+        Code::RecordsTrailBucket,
         path,
         format!("{detail} the trail's own bucket: each log file delivery would be recorded and delivered again"),
     )
@@ -138,7 +136,7 @@ fn data_entry(d: &DataEvents, at: &str, deliveries: &Deliveries, out: &mut Vec<D
         if found.is_empty() {
             out.push(
                 Diagnostic::error(
-                    "include-trail-bucket",
+                    Code::IncludeTrailBucket,
                     format!("{at}/include_trail_bucket"),
                     "`include_trail_bucket` only matters where the entry can record the trail's own bucket: `all: true`, or buckets and ARN prefixes that reach it",
                 )

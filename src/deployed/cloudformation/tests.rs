@@ -4,6 +4,7 @@
 use super::eval::Template;
 use super::{read, yaml};
 use crate::deployed::{Failure, File, Selectors};
+use crate::diag::Code;
 use serde_json::{json, Value};
 
 fn template(yaml_text: &str) -> Template {
@@ -253,13 +254,13 @@ fn several_trails_need_a_choice_and_none_is_a_located_error() {
     match one("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B: {Type: AWS::S3::Bucket}\n")
     {
         Err(Failure::File(d)) => {
-            assert_eq!(d.code, "import-no-trail");
+            assert_eq!(d.code, Code::ImportNoTrail);
             assert_eq!(d.pos.map(|p| p.line), Some(2));
         }
         other => panic!("{other:?}"),
     }
     match one("Resources:\n  A: [\n") {
-        Err(Failure::File(d)) => assert_eq!(d.code, "import-invalid-yaml"),
+        Err(Failure::File(d)) => assert_eq!(d.code, Code::ImportInvalidYaml),
         other => panic!("{other:?}"),
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{is_plan, read};
 use crate::deployed::{Failure, File, Read, Selectors};
+use crate::diag::Code;
 use serde_json::{json, Value};
 
 fn one(doc: &Value, wanted: Option<&str>) -> Result<Read, Failure> {
@@ -260,7 +261,7 @@ fn a_plan_without_a_trail_is_a_located_error() {
     });
     match one(&plan, None) {
         Err(Failure::File(d)) => {
-            assert_eq!(d.code, "import-no-trail");
+            assert_eq!(d.code, Code::ImportNoTrail);
             assert_eq!(d.file.as_deref(), Some("plan.json"));
             let pos = d.pos.expect("located");
             assert_eq!((pos.line, pos.column), (4, 3));
