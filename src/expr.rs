@@ -57,6 +57,14 @@ impl PartialEq<&str> for Text {
 pub enum Res {
     Bucket,
     BucketPolicy,
+    /// Settings of the bucket that Terraform (provider v4+) makes as resources of their own and
+    /// CloudFormation writes as properties of the bucket.
+    BucketPublicAccessBlock,
+    BucketOwnership,
+    BucketEncryption,
+    BucketVersioning,
+    BucketLifecycle,
+    BucketLogging,
     Key,
     KeyAlias,
     Topic,
@@ -67,6 +75,9 @@ pub enum Res {
     LogGroup,
     /// The delivery role together with its permissions policy.
     LogsRole,
+    /// The delivery role's permissions, where a target makes them a resource of their own
+    /// (Terraform); CloudFormation writes them into the role.
+    LogsRolePolicy,
     Trail,
 }
 
@@ -77,6 +88,8 @@ pub enum Attr {
     Name,
     /// The resource's ARN exactly as AWS prints it (a log group ARN without `:*`).
     Arn,
+    /// The id that other resources of its service name it by: a key's id, a role's name.
+    Id,
 }
 
 /// A value the output takes from whoever deploys it: a CloudFormation parameter, a Terraform

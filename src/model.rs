@@ -1,28 +1,30 @@
 //! A checked spec resolved into the resources the output needs: defaults applied, names derived,
 //! references as expressions, policies built by `policy`.
 //!
-//! Owns every decision both targets share (which resources exist, their settings and names), so
-//! the emitters only translate. It must not know target syntax and cannot fail: `validate` has
-//! already refused what would not deploy. What the trail watches is resolved in `alarms`.
+//! Owns every decision both targets share (which resources exist, their settings and names, down
+//! to the bucket's hardening and lifecycle rule), so the emitters only translate and `explain`
+//! says what these fields hold. It must not know target syntax and cannot fail: `validate` has
+//! already refused what would not deploy. What the trail watches is resolved in `alarms`, the log
+//! bucket's settings in `bucket`.
 
 pub mod alarms;
+mod bucket;
 
 use crate::expr::{Attr, Expr, Input, Res, Text};
 use crate::layout::{self, Part};
-use crate::policy::{self, Context, KeyUsers, Policy};
+use crate::policy::{self, KeyUsers, Policy};
 use crate::selectors::Selectors;
 use crate::spec::{self, Insight, Spec};
 
 pub use alarms::{Alarm, AlertsTopic, MetricFilter, Subscription};
+pub use bucket::{
+    AccessLogging, Bucket, Encryption, LifecycleRule, ObjectOwnership, PublicAccessBlock,
+    StorageClass, Transition, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS,
+};
 
 /// Defaults where the spec is silent; chosen to satisfy CIS and Security Hub controls.
 pub const DEFAULT_RETENTION_DAYS: u32 = 365;
 pub const DEFAULT_DELETION_WINDOW_DAYS: u32 = 30;
-/// Incomplete multipart uploads are never log files; clean them up (checkov CKV_AWS_300).
-pub const ABORT_INCOMPLETE_UPLOAD_DAYS: u32 = 7;
-/// Log files are never overwritten, so a noncurrent version only arises when a file expires (or is
-/// deleted); keep it this long for recovery, then let it go so expiry really frees the space.
-pub const NONCURRENT_VERSION_DAYS: u32 = 30;
 
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -68,41 +70,12 @@ pub struct InputSpec {
     pub pattern: String,
 }
 
-/// A bucket trailsmith creates, hardened: public access blocked, ACLs disabled, encrypted.
-#[derive(Debug, Clone)]
-pub struct Bucket {
-    pub name: Option<Text>,
-    pub versioning: bool,
-    pub encryption: Encryption,
-    pub archive_after_days: Option<u32>,
-    pub expire_after_days: Option<u32>,
-    pub access_logging: Option<AccessLogging>,
-    pub policy: Policy,
-}
-
-/// A bucket's default encryption.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Encryption {
-    /// SSE-S3.
-    S3,
-    /// SSE-KMS with the account's AWS managed key `aws/s3`: for a log archive bucket whose log
-    /// files CloudTrail encrypts with the management account's key, a key that does not exist when
-    /// the bucket is made.
-    AwsManagedKms,
-    /// SSE-KMS with this key.
-    Kms(Expr),
-}
-
-#[derive(Debug, Clone)]
-pub struct AccessLogging {
-    pub target_bucket: Text,
-    pub prefix: Text,
-}
-
 #[derive(Debug, Clone)]
 pub struct Key {
     pub description: Text,
     pub alias: Text,
+    /// Automatic yearly rotation of the key material.
+    pub rotation: bool,
     pub deletion_window_days: u32,
     pub policy: Policy,
 }
@@ -227,7 +200,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
             (_, Some(_)) => Encryption::AwsManagedKms,
             (_, None) => Encryption::S3,
         };
-        bucket(&spec.bucket, encryption, &ctx)
+        bucket::lower(&spec.bucket, encryption, &ctx)
     });
     let bucket_name = match &spec.bucket.name {
         Some(n) if !holds_bucket => Expr::lit(n),
@@ -346,6 +319,8 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         Key {
             description: Text::new(description),
             alias: Text::new(alias),
+            // CIS 3.6 ("Rotating AWS KMS keys"); the spec has no switch to turn it off.
+            rotation: true,
             deletion_window_days: k
                 .deletion_window_days
                 .unwrap_or(DEFAULT_DELETION_WINDOW_DAYS),
@@ -521,21 +496,6 @@ fn outputs(bucket_name: &Expr, created: &Created) -> Vec<Output> {
     list
 }
 
-fn bucket(b: &spec::Bucket, encryption: Encryption, ctx: &Context) -> Bucket {
-    Bucket {
-        name: b.name.clone().map(Text::from),
-        versioning: b.versioning.unwrap_or(true),
-        encryption,
-        archive_after_days: b.lifecycle.as_ref().and_then(|l| l.archive_after_days),
-        expire_after_days: b.lifecycle.as_ref().and_then(|l| l.expire_after_days),
-        access_logging: b.access_logging.as_ref().map(|l| AccessLogging {
-            target_bucket: Text::new(l.target_bucket.clone()),
-            prefix: Text::new(l.prefix.clone().unwrap_or_default()),
-        }),
-        policy: policy::bucket_policy(ctx),
-    }
-}
-
 /// The log bucket's ARN, which "all S3 objects" data events leave out: a reference to the bucket
 /// the output creates, or the name written in the spec (an existing bucket, or a layout's, which
 /// the management part's trail names but does not create).
@@ -594,6 +554,59 @@ mod tests {
             t.depends_on,
             vec![Res::BucketPolicy, Res::Key, Res::TopicPolicy, Res::LogsRole]
         );
+    }
+
+    #[test]
+    fn the_bucket_and_key_carry_their_hardening() {
+        let m = model("version: 1\ntrail: {name: team1}\n");
+        let b = m.bucket.expect("a bucket");
+        assert_eq!(b.public_access_block, PublicAccessBlock::ALL);
+        assert_eq!(b.object_ownership, ObjectOwnership::BucketOwnerEnforced);
+        assert_eq!(b.encryption.algorithm(), "aws:kms");
+        assert!(m.key.expect("a key").rotation);
+        let plain = model("version: 1\ntrail: {name: team1}\nkms: false\n");
+        let b = plain.bucket.expect("a bucket");
+        assert_eq!(
+            (b.encryption.algorithm(), b.encryption.key()),
+            ("AES256", None)
+        );
+    }
+
+    #[test]
+    fn old_versions_expire_only_where_expiry_leaves_them() {
+        let rule = |bucket: &str| {
+            model(&format!(
+                "version: 1\ntrail: {{name: team1}}\nbucket: {bucket}\n"
+            ))
+            .bucket
+            .expect("a bucket")
+            .lifecycle
+        };
+        let kept = rule("{}");
+        assert_eq!(
+            (kept.id, kept.transition, kept.expiration_days),
+            ("log-files", None, None)
+        );
+        assert_eq!(kept.noncurrent_expiration_days, None);
+        assert_eq!(
+            kept.abort_incomplete_upload_days,
+            ABORT_INCOMPLETE_UPLOAD_DAYS
+        );
+        let versioned = rule("{lifecycle: {archive_after_days: 90, expire_after_days: 400}}");
+        assert_eq!(
+            versioned.transition,
+            Some(Transition {
+                days: 90,
+                storage_class: StorageClass::Glacier
+            })
+        );
+        assert_eq!(versioned.expiration_days, Some(400));
+        assert_eq!(
+            versioned.noncurrent_expiration_days,
+            Some(NONCURRENT_VERSION_DAYS)
+        );
+        let unversioned = rule("{versioning: false, lifecycle: {expire_after_days: 400}}");
+        assert_eq!(unversioned.noncurrent_expiration_days, None);
     }
 
     #[test]

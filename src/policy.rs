@@ -166,18 +166,24 @@ impl Context {
 
     /// `arn:P:s3:::BUCKET/PREFIX/AWSLogs/OWNER/*`
     fn log_path(&self, owner: Expr) -> Expr {
-        let prefix = self
-            .prefix
-            .as_ref()
-            .map(|p| format!("{p}/"))
-            .unwrap_or_default();
         Expr::join([
             Expr::Attr(Res::Bucket, Attr::Arn),
-            Expr::lit(format!("/{prefix}AWSLogs/")),
-            owner,
-            Expr::lit("/*"),
+            Expr::lit("/"),
+            log_files_prefix(self.prefix.as_deref(), owner),
+            Expr::lit("*"),
         ])
     }
+}
+
+/// `PREFIX/AWSLogs/OWNER/`: the key prefix CloudTrail writes the log files of OWNER (an account
+/// or organization id) under, which the bucket policy grants and `explain` names.
+pub(crate) fn log_files_prefix(prefix: Option<&str>, owner: Expr) -> Expr {
+    let prefix = prefix.map(|p| format!("{p}/")).unwrap_or_default();
+    Expr::join([
+        Expr::lit(format!("{prefix}AWSLogs/")),
+        owner,
+        Expr::lit("/"),
+    ])
 }
 
 /// "Amazon S3 bucket policy for CloudTrail" and "Creating a trail for an organization"; the

@@ -93,7 +93,9 @@ pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env)
     if let Some(rules) = &db.lifecycle {
         let prefix = d.trail.prefix.as_deref().unwrap_or_default();
         let (archive, expire) = lifecycle(rules, prefix);
-        if archive != b.archive_after_days || expire != b.expire_after_days {
+        let want_archive = b.lifecycle.transition.as_ref().map(|t| t.days);
+        let want_expire = b.lifecycle.expiration_days;
+        if archive != want_archive || expire != want_expire {
             let say = |a: Option<u32>, e: Option<u32>| {
                 format!(
                     "archive {}, expire {}",
@@ -107,7 +109,7 @@ pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env)
                 format!(
                     "the log files' lifecycle is: {}; the spec's is: {}",
                     say(archive, expire),
-                    say(b.archive_after_days, b.expire_after_days)
+                    say(want_archive, want_expire)
                 ),
                 REDEPLOY,
             );

@@ -8,17 +8,22 @@ mod alarms;
 
 use super::{document, fields, object, pascal_case};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{
-    Bucket, Encryption, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS,
-};
+use crate::model::{Bucket, LifecycleRule, Model, Trail};
 use crate::policy::Policy;
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
 
-/// Stable logical ids: renaming one makes CloudFormation replace the resource.
+/// Stable logical ids: renaming one makes CloudFormation replace the resource. What Terraform
+/// makes a resource of its own is here a property of the bucket or the role, so it has theirs.
 pub fn logical_id(res: Res) -> &'static str {
     match res {
-        Res::Bucket => "TrailBucket",
+        Res::Bucket
+        | Res::BucketPublicAccessBlock
+        | Res::BucketOwnership
+        | Res::BucketEncryption
+        | Res::BucketVersioning
+        | Res::BucketLifecycle
+        | Res::BucketLogging => "TrailBucket",
         Res::BucketPolicy => "TrailBucketPolicy",
         Res::Key => "TrailKey",
         Res::KeyAlias => "TrailKeyAlias",
@@ -27,7 +32,7 @@ pub fn logical_id(res: Res) -> &'static str {
         Res::AlertsTopic => "AlertsTopic",
         Res::AlertsTopicPolicy => "AlertsTopicPolicy",
         Res::LogGroup => "TrailLogGroup",
-        Res::LogsRole => "TrailLogsRole",
+        Res::LogsRole | Res::LogsRolePolicy => "TrailLogsRole",
         Res::Trail => "Trail",
     }
 }
@@ -43,7 +48,8 @@ fn sub_ref(res: Res, attr: Attr) -> String {
         (Res::LogGroup, Attr::Arn) => {
             format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{id}}}")
         }
-        (_, Attr::Name) => format!("${{{id}}}"),
+        // Ref of a key is its id, of a role its name.
+        (_, Attr::Name | Attr::Id) => format!("${{{id}}}"),
         (_, Attr::Arn) => format!("${{{id}.Arn}}"),
     }
 }
@@ -135,32 +141,35 @@ fn resource(kind: &str, depends_on: &[Res], props: Value) -> Value {
     Value::Object(r)
 }
 
-fn bucket(b: &Bucket, model: &Model) -> Value {
-    let sse = match &b.encryption {
-        Encryption::Kms(key) => json!({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": expr(key)}),
-        Encryption::AwsManagedKms => json!({"SSEAlgorithm": "aws:kms"}),
-        Encryption::S3 => json!({"SSEAlgorithm": "AES256"}),
-    };
-    let mut rule = fields(vec![
-        ("Id", Some(json!("log-files"))),
+fn lifecycle_rule(r: &LifecycleRule) -> Value {
+    Value::Object(fields(vec![
+        ("Id", Some(json!(r.id))),
         ("Status", Some(json!("Enabled"))),
         (
             "AbortIncompleteMultipartUpload",
-            Some(json!({"DaysAfterInitiation": ABORT_INCOMPLETE_UPLOAD_DAYS})),
+            Some(json!({"DaysAfterInitiation": r.abort_incomplete_upload_days})),
         ),
         (
             "Transitions",
-            b.archive_after_days
-                .map(|d| json!([{"StorageClass": "GLACIER", "TransitionInDays": d}])),
+            r.transition.map(|t| {
+                json!([{"StorageClass": t.storage_class.aws_name(), "TransitionInDays": t.days}])
+            }),
         ),
-        ("ExpirationInDays", b.expire_after_days.map(|d| json!(d))),
+        ("ExpirationInDays", r.expiration_days.map(|d| json!(d))),
+        (
+            "NoncurrentVersionExpiration",
+            r.noncurrent_expiration_days
+                .map(|d| json!({"NoncurrentDays": d})),
+        ),
+    ]))
+}
+
+fn bucket(b: &Bucket, model: &Model) -> Value {
+    let sse = fields(vec![
+        ("SSEAlgorithm", Some(json!(b.encryption.algorithm()))),
+        ("KMSMasterKeyID", b.encryption.key().map(expr)),
     ]);
-    if b.expire_after_days.is_some() && b.versioning {
-        rule.insert(
-            "NoncurrentVersionExpiration".into(),
-            json!({"NoncurrentDays": NONCURRENT_VERSION_DAYS}),
-        );
-    }
+    let pab = &b.public_access_block;
     let p = fields(vec![
         ("BucketName", b.name.as_ref().map(text)),
         (
@@ -172,21 +181,24 @@ fn bucket(b: &Bucket, model: &Model) -> Value {
         (
             "PublicAccessBlockConfiguration",
             Some(json!({
-                "BlockPublicAcls": true,
-                "BlockPublicPolicy": true,
-                "IgnorePublicAcls": true,
-                "RestrictPublicBuckets": true
+                "BlockPublicAcls": pab.block_public_acls,
+                "BlockPublicPolicy": pab.block_public_policy,
+                "IgnorePublicAcls": pab.ignore_public_acls,
+                "RestrictPublicBuckets": pab.restrict_public_buckets
             })),
         ),
         (
             "OwnershipControls",
-            Some(json!({"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})),
+            Some(json!({"Rules": [{"ObjectOwnership": b.object_ownership.aws_name()}]})),
         ),
         (
             "VersioningConfiguration",
             b.versioning.then(|| json!({"Status": "Enabled"})),
         ),
-        ("LifecycleConfiguration", Some(json!({"Rules": [rule]}))),
+        (
+            "LifecycleConfiguration",
+            Some(json!({"Rules": [lifecycle_rule(&b.lifecycle)]})),
+        ),
         (
             "LoggingConfiguration",
             b.access_logging.as_ref().map(|l| {
@@ -414,7 +426,7 @@ pub fn emit(model: &Model) -> String {
     if let Some(k) = &model.key {
         let p = fields(vec![
             ("Description", Some(text(&k.description))),
-            ("EnableKeyRotation", Some(json!(true))),
+            ("EnableKeyRotation", Some(json!(k.rotation))),
             ("PendingWindowInDays", Some(json!(k.deletion_window_days))),
             ("KeyPolicy", Some(policy(&k.policy))),
         ]);
@@ -426,7 +438,7 @@ pub fn emit(model: &Model) -> String {
                 &[],
                 object([
                     ("AliasName", text(&k.alias)),
-                    ("TargetKeyId", json!({"Ref": logical_id(Res::Key)})),
+                    ("TargetKeyId", expr(&Expr::Attr(Res::Key, Attr::Id))),
                 ]),
             ),
         );

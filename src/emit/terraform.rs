@@ -10,9 +10,7 @@ mod alarms;
 
 use super::{fields, object, pretty};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{
-    Bucket, Encryption, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS,
-};
+use crate::model::{Bucket, LifecycleRule, Model, Trail};
 use crate::policy::{Policy, Principal};
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
@@ -27,6 +25,12 @@ pub fn address(res: Res) -> &'static str {
     match res {
         Res::Bucket => "aws_s3_bucket.trail",
         Res::BucketPolicy => "aws_s3_bucket_policy.trail",
+        Res::BucketPublicAccessBlock => "aws_s3_bucket_public_access_block.trail",
+        Res::BucketOwnership => "aws_s3_bucket_ownership_controls.trail",
+        Res::BucketEncryption => "aws_s3_bucket_server_side_encryption_configuration.trail",
+        Res::BucketVersioning => "aws_s3_bucket_versioning.trail",
+        Res::BucketLifecycle => "aws_s3_bucket_lifecycle_configuration.trail",
+        Res::BucketLogging => "aws_s3_bucket_logging.trail",
         Res::Key => "aws_kms_key.trail",
         Res::KeyAlias => "aws_kms_alias.trail",
         Res::Topic => "aws_sns_topic.trail",
@@ -34,24 +38,31 @@ pub fn address(res: Res) -> &'static str {
         Res::AlertsTopic => "aws_sns_topic.alerts",
         Res::AlertsTopicPolicy => "aws_sns_topic_policy.alerts",
         Res::LogGroup => "aws_cloudwatch_log_group.trail",
-        // The role is usable once its permissions are attached, so waiting means the policy.
-        Res::LogsRole => "aws_iam_role_policy.trail_logs",
+        Res::LogsRole => "aws_iam_role.trail_logs",
+        Res::LogsRolePolicy => "aws_iam_role_policy.trail_logs",
         Res::Trail => "aws_cloudtrail.trail",
     }
 }
 
+/// What a resource that waits for `res` names in `depends_on`: the role is usable once its
+/// permissions are attached, and here they are a resource of their own.
+fn ready(res: Res) -> Res {
+    match res {
+        Res::LogsRole => Res::LogsRolePolicy,
+        other => other,
+    }
+}
+
 fn reference(res: Res, attr: Attr) -> String {
-    let base = match res {
-        Res::LogsRole => "aws_iam_role.trail_logs",
-        other => address(other),
-    };
     let field = match (res, attr) {
         (Res::Bucket, Attr::Name) => "id",
+        (Res::Key, Attr::Id) => "key_id",
+        (_, Attr::Id) => "id",
         (_, Attr::Name) => "name",
         // aws_cloudwatch_log_group.arn has no `:*` (provider issue #14557), as the model means.
         (_, Attr::Arn) => "arn",
     };
-    format!("{base}.{field}")
+    format!("{}.{field}", address(res))
 }
 
 /// `${` and `%{` start template sequences in every Terraform string ("Strings and Templates",
@@ -231,89 +242,78 @@ fn with_tags(mut body: Map<String, Value>, model: &Model) -> Value {
     Value::Object(body)
 }
 
+fn lifecycle_rule(r: &LifecycleRule) -> Value {
+    Value::Object(fields(vec![
+        ("id", Some(json!(r.id))),
+        ("status", Some(json!("Enabled"))),
+        // The provider wants a filter; an empty prefix is every object.
+        ("filter", Some(json!({"prefix": ""}))),
+        (
+            "abort_incomplete_multipart_upload",
+            Some(json!({"days_after_initiation": r.abort_incomplete_upload_days})),
+        ),
+        (
+            "transition",
+            r.transition
+                .map(|t| json!({"days": t.days, "storage_class": t.storage_class.aws_name()})),
+        ),
+        ("expiration", r.expiration_days.map(|d| json!({"days": d}))),
+        (
+            "noncurrent_version_expiration",
+            r.noncurrent_expiration_days
+                .map(|d| json!({"noncurrent_days": d})),
+        ),
+    ]))
+}
+
+/// The bucket and the settings provider v4+ makes resources of their own.
 fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) {
     let id = expr(&Expr::Attr(Res::Bucket, Attr::Name));
     resources.resource(
         address(Res::Bucket),
         with_tags(fields(vec![("bucket", b.name.as_ref().map(text))]), model),
     );
-    resources.add(
-        "aws_s3_bucket_public_access_block",
-        "trail",
+    let pab = &b.public_access_block;
+    resources.resource(
+        address(Res::BucketPublicAccessBlock),
         json!({
             "bucket": id,
-            "block_public_acls": true,
-            "block_public_policy": true,
-            "ignore_public_acls": true,
-            "restrict_public_buckets": true
+            "block_public_acls": pab.block_public_acls,
+            "block_public_policy": pab.block_public_policy,
+            "ignore_public_acls": pab.ignore_public_acls,
+            "restrict_public_buckets": pab.restrict_public_buckets
         }),
     );
-    resources.add(
-        "aws_s3_bucket_ownership_controls",
-        "trail",
-        json!({"bucket": id, "rule": {"object_ownership": "BucketOwnerEnforced"}}),
+    resources.resource(
+        address(Res::BucketOwnership),
+        json!({"bucket": id, "rule": {"object_ownership": b.object_ownership.aws_name()}}),
     );
-    let sse = match &b.encryption {
-        Encryption::Kms(key) => json!({"sse_algorithm": "aws:kms", "kms_master_key_id": expr(key)}),
-        Encryption::AwsManagedKms => json!({"sse_algorithm": "aws:kms"}),
-        Encryption::S3 => json!({"sse_algorithm": "AES256"}),
-    };
-    resources.add(
-        "aws_s3_bucket_server_side_encryption_configuration",
-        "trail",
+    let sse = fields(vec![
+        ("sse_algorithm", Some(json!(b.encryption.algorithm()))),
+        ("kms_master_key_id", b.encryption.key().map(expr)),
+    ]);
+    resources.resource(
+        address(Res::BucketEncryption),
         json!({"bucket": id, "rule": {"apply_server_side_encryption_by_default": sse}}),
     );
     if b.versioning {
-        resources.add(
-            "aws_s3_bucket_versioning",
-            "trail",
+        resources.resource(
+            address(Res::BucketVersioning),
             json!({"bucket": id, "versioning_configuration": {"status": "Enabled"}}),
-        );
-    }
-    let mut rule = fields(vec![
-        ("id", Some(json!("log-files"))),
-        ("status", Some(json!("Enabled"))),
-        ("filter", Some(json!({"prefix": ""}))),
-        (
-            "abort_incomplete_multipart_upload",
-            Some(json!({"days_after_initiation": ABORT_INCOMPLETE_UPLOAD_DAYS})),
-        ),
-        (
-            "transition",
-            b.archive_after_days
-                .map(|d| json!({"days": d, "storage_class": "GLACIER"})),
-        ),
-        (
-            "expiration",
-            b.expire_after_days.map(|d| json!({"days": d})),
-        ),
-    ]);
-    if b.expire_after_days.is_some() && b.versioning {
-        rule.insert(
-            "noncurrent_version_expiration".into(),
-            json!({"noncurrent_days": NONCURRENT_VERSION_DAYS}),
         );
     }
     let mut lifecycle = fields(vec![
         ("bucket", Some(id.clone())),
-        ("rule", Some(Value::Object(rule))),
+        ("rule", Some(lifecycle_rule(&b.lifecycle))),
     ]);
     if b.versioning {
         // The provider asks to order lifecycle after versioning when both change.
-        lifecycle.insert(
-            "depends_on".into(),
-            json!(["aws_s3_bucket_versioning.trail"]),
-        );
+        lifecycle.insert("depends_on".into(), json!([address(Res::BucketVersioning)]));
     }
-    resources.add(
-        "aws_s3_bucket_lifecycle_configuration",
-        "trail",
-        Value::Object(lifecycle),
-    );
+    resources.resource(address(Res::BucketLifecycle), Value::Object(lifecycle));
     if let Some(l) = &b.access_logging {
-        resources.add(
-            "aws_s3_bucket_logging",
-            "trail",
+        resources.resource(
+            address(Res::BucketLogging),
             object([
                 ("bucket", id.clone()),
                 ("target_bucket", text(&l.target_bucket)),
@@ -328,7 +328,7 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
             "bucket": id,
             "policy": policy,
             // S3 refuses a policy change while the public access block is being set.
-            "depends_on": ["aws_s3_bucket_public_access_block.trail"]
+            "depends_on": [address(Res::BucketPublicAccessBlock)]
         }),
     );
 }
@@ -460,7 +460,7 @@ fn trail(t: &Trail, model: &Model) -> Value {
     let mut body = with_tags(body, model);
     if let Value::Object(m) = &mut body {
         if !t.depends_on.is_empty() {
-            let deps: Vec<&str> = t.depends_on.iter().map(|d| address(*d)).collect();
+            let deps: Vec<&str> = t.depends_on.iter().map(|d| address(ready(*d))).collect();
             m.insert("depends_on".into(), json!(deps));
         }
     }
@@ -509,7 +509,7 @@ pub fn emit(model: &Model) -> String {
         let policy = data.policy("key", &k.policy);
         let body = fields(vec![
             ("description", Some(text(&k.description))),
-            ("enable_key_rotation", Some(json!(true))),
+            ("enable_key_rotation", Some(json!(k.rotation))),
             (
                 "deletion_window_in_days",
                 Some(json!(k.deletion_window_days)),
@@ -521,7 +521,7 @@ pub fn emit(model: &Model) -> String {
             address(Res::KeyAlias),
             object([
                 ("name", text(&k.alias)),
-                ("target_key_id", json!("${aws_kms_key.trail.key_id}")),
+                ("target_key_id", expr(&Expr::Attr(Res::Key, Attr::Id))),
             ]),
         );
     }
@@ -555,12 +555,12 @@ pub fn emit(model: &Model) -> String {
             ("description", Some(text(&r.description))),
             ("assume_role_policy", Some(trust)),
         ]);
-        resources.add("aws_iam_role", "trail_logs", with_tags(body, model));
+        resources.resource(address(Res::LogsRole), with_tags(body, model));
         resources.resource(
-            address(Res::LogsRole),
+            address(Res::LogsRolePolicy),
             json!({
                 "name": r.policy_name,
-                "role": "${aws_iam_role.trail_logs.id}",
+                "role": expr(&Expr::Attr(Res::LogsRole, Attr::Id)),
                 "policy": permissions
             }),
         );

@@ -17,12 +17,22 @@ use crate::policy::{Effect, Principal, Statement};
 /// Whether the output of `model` creates `res`.
 pub(super) fn creates(model: &Model, res: Res) -> bool {
     match res {
-        Res::Bucket | Res::BucketPolicy => model.bucket.is_some(),
+        Res::Bucket
+        | Res::BucketPolicy
+        | Res::BucketPublicAccessBlock
+        | Res::BucketOwnership
+        | Res::BucketEncryption
+        | Res::BucketLifecycle => model.bucket.is_some(),
+        Res::BucketVersioning => model.bucket.as_ref().is_some_and(|b| b.versioning),
+        Res::BucketLogging => model
+            .bucket
+            .as_ref()
+            .is_some_and(|b| b.access_logging.is_some()),
         Res::Key | Res::KeyAlias => model.key.is_some(),
         Res::Topic | Res::TopicPolicy => model.topic.is_some(),
         Res::AlertsTopic | Res::AlertsTopicPolicy => model.alerts_topic.is_some(),
         Res::LogGroup => model.log_group.is_some(),
-        Res::LogsRole => model.logs_role.is_some(),
+        Res::LogsRole | Res::LogsRolePolicy => model.logs_role.is_some(),
         Res::Trail => model.trail.is_some(),
     }
 }

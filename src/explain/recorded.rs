@@ -2,20 +2,13 @@
 //! Insights and raw advanced selectors, and which selector form carries them.
 //!
 //! Reads what is recorded, and the form, from the model's planned selectors, and the details
-//! (sources, scopes, names) from the spec's words. It must not plan selectors itself; the one
-//! rule it repeats (all S3 objects leave out the trail bucket) is checked against the plan by a
-//! test.
+//! (sources, scopes, names) from the spec's words. It must not plan selectors itself: whether all
+//! S3 objects leave out the trail bucket is asked of `selectors`, the rule the plan follows.
 
 use super::prose::{and_list, count};
 use crate::model::Model;
-use crate::selectors::{self, Recorded, Selectors};
+use crate::selectors::{self, excludes_trail_bucket, Recorded, Selectors};
 use crate::spec::{DataEvents, Events, Management, ReadWrite, Spec};
-
-/// An S3 data entry for all objects that leaves out the trail's own bucket (the rule of
-/// `selectors`, "aws-cloudtrail-facts" §3).
-pub fn excludes_trail_bucket(d: &DataEvents) -> bool {
-    d.resource_type == "AWS::S3::Object" && d.all && !d.include_trail_bucket
-}
 
 fn read_write(rw: ReadWrite) -> &'static str {
     match rw {

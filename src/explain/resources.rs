@@ -1,9 +1,11 @@
 //! What the output creates, what it only refers to, and what outlives it.
 //!
-//! Reads the model: a resource it holds is created, a literal where a resource would be is one
-//! that exists already, unless another part of an organization layout creates it (then it is
-//! named with that part, as is an input another part's output supplies). It must not restate
-//! defaults the model has not applied, nor describe policies (that is `policies`).
+//! Reads the model: a resource it holds is created, with the settings it holds (the bucket's
+//! hardening and lifecycle rule, the key's rotation: the fields the emitters write), a literal
+//! where a resource would be is one that exists already, unless another part of an organization
+//! layout creates it (then it is named with that part, as is an input another part's output
+//! supplies). It must not restate defaults the model has not applied, nor describe policies (that
+//! is `policies`).
 
 use super::layout;
 use super::prose::{and_list, count};
@@ -11,7 +13,7 @@ use super::watched::Destination;
 use super::words::{Words, TARGET_NAMES};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{
-    Encryption, Model, Trail, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS,
+    Encryption, LifecycleRule, Model, ObjectOwnership, PublicAccessBlock, StorageClass, Trail,
 };
 use crate::spec::Spec;
 
@@ -24,16 +26,25 @@ pub(super) fn encryption(key: &Option<Expr>, w: &Words, without: &str) -> String
     }
 }
 
-fn lifecycle(archive: Option<u32>, expire: Option<u32>, versioning: bool) -> String {
-    let mut steps = Vec::new();
-    if let Some(d) = archive {
-        steps.push(format!("to Glacier Flexible Retrieval after {d} days"));
+fn storage_class(class: StorageClass) -> &'static str {
+    match class {
+        StorageClass::Glacier => "Glacier Flexible Retrieval",
     }
-    if let Some(d) = expire {
-        let versions = if versioning {
-            format!(" (old versions {NONCURRENT_VERSION_DAYS} days later)")
-        } else {
-            String::new()
+}
+
+fn lifecycle(rule: &LifecycleRule) -> String {
+    let mut steps = Vec::new();
+    if let Some(t) = rule.transition {
+        steps.push(format!(
+            "to {} after {} days",
+            storage_class(t.storage_class),
+            t.days
+        ));
+    }
+    if let Some(d) = rule.expiration_days {
+        let versions = match rule.noncurrent_expiration_days {
+            Some(n) => format!(" (old versions {n} days later)"),
+            None => String::new(),
         };
         steps.push(format!("deleted after {d} days{versions}"));
     }
@@ -41,9 +52,30 @@ fn lifecycle(archive: Option<u32>, expire: Option<u32>, versioning: bool) -> Str
         steps.push("kept forever".to_string());
     }
     steps.push(format!(
-        "unfinished uploads aborted after {ABORT_INCOMPLETE_UPLOAD_DAYS} days"
+        "unfinished uploads aborted after {} days",
+        rule.abort_incomplete_upload_days
     ));
     format!("log files {}", steps.join(", "))
+}
+
+fn public_access(block: PublicAccessBlock) -> &'static str {
+    let on = [
+        block.block_public_acls,
+        block.block_public_policy,
+        block.ignore_public_acls,
+        block.restrict_public_buckets,
+    ];
+    match on.iter().filter(|b| **b).count() {
+        4 => "public access blocked",
+        0 => "public access not blocked",
+        _ => "public access partly blocked",
+    }
+}
+
+fn ownership(o: ObjectOwnership) -> &'static str {
+    match o {
+        ObjectOwnership::BucketOwnerEnforced => "ACLs disabled",
+    }
 }
 
 /// The "Created" section.
@@ -70,10 +102,11 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         };
         let versioning = if b.versioning { "on" } else { "off" };
         lines.push(format!(
-            "    {sse}; versioning {versioning}; public access blocked; ACLs disabled"
+            "    {sse}; versioning {versioning}; {}; {}",
+            public_access(b.public_access_block),
+            ownership(b.object_ownership)
         ));
-        let cycle = lifecycle(b.archive_after_days, b.expire_after_days, b.versioning);
-        lines.push(format!("    lifecycle: {cycle}"));
+        lines.push(format!("    lifecycle: {}", lifecycle(&b.lifecycle)));
         lines.push(match &b.access_logging {
             Some(l) if l.prefix.verbatim().is_empty() => {
                 format!(
@@ -106,10 +139,10 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         ));
     }
     if let Some(k) = &model.key {
-        // Both targets always turn rotation on (CIS 3.6); the spec has no switch for it.
         lines.push(format!(
-            "  KMS key {}: automatic rotation on, deletion waits {} days once scheduled",
+            "  KMS key {}: automatic rotation {}, deletion waits {} days once scheduled",
             k.alias.verbatim(),
+            if k.rotation { "on" } else { "off" },
             k.deletion_window_days
         ));
         // A layout has a key in each account by default; its description says which is which.

@@ -123,7 +123,7 @@ fn all_s3_objects_say_the_trail_bucket_is_left_out_as_the_plan_does() {
         "{recorded}"
     );
     assert!(recorded.starts_with("Recorded (written as 2 advanced event selectors)"));
-    // The words repeat a rule of `selectors`; the plan must agree with them.
+    // The words ask `selectors` the rule the plan follows; the plan must agree with them.
     let Selectors::Advanced(selectors) = &model.trail.as_ref().expect("a trail").selectors else {
         panic!("all S3 objects minus a bucket needs advanced selectors")
     };

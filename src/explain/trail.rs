@@ -7,6 +7,7 @@
 use super::words::Words;
 use crate::expr::{Attr, Expr, Res};
 use crate::model::Model;
+use crate::policy;
 use crate::spec::Spec;
 
 /// The "Trail" section.
@@ -64,20 +65,20 @@ pub fn section(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     ]
 }
 
-/// Where CloudTrail writes the log files of `owner` (an account or organization id). A layout's
-/// log archive part holds the bucket but not the trail, so the prefix is then the spec's.
+/// Where CloudTrail writes the log files of `owner` (an account or organization id), the path the
+/// bucket policy grants. A layout's log archive part holds the bucket but not the trail, so the
+/// prefix is then the spec's.
 pub(super) fn log_path(spec: &Spec, model: &Model, w: &Words, owner: &str) -> String {
     let prefix = match &model.trail {
         Some(t) => t.prefix.as_ref().map(|p| p.verbatim().to_string()),
         None => spec.bucket.prefix.clone(),
-    }
-    .map(|p| format!("{p}/"))
-    .unwrap_or_default();
+    };
     let bucket = model
         .trail
         .as_ref()
         .map_or(Expr::Attr(Res::Bucket, Attr::Name), |t| {
             t.bucket_name.clone()
         });
-    format!("s3://{}/{prefix}AWSLogs/{owner}/", w.expr(&bucket))
+    let path = policy::log_files_prefix(prefix.as_deref(), Expr::lit(owner));
+    format!("s3://{}/{}", w.expr(&bucket), w.expr(&path))
 }

@@ -15,10 +15,17 @@ use crate::policy::{Condition, Principal};
 /// Whoever names what the spec leaves unnamed (a bucket, the delivery role).
 pub const TARGET_NAMES: &str = "named by CloudFormation or Terraform";
 
-/// The node id of a resource in the graph, and its name in `${...}` placeholders.
+/// The node id of a resource in the graph, and its name in `${...}` placeholders. The settings
+/// Terraform makes resources of their own are drawn as what they configure.
 pub fn res_id(res: Res) -> &'static str {
     match res {
-        Res::Bucket => "bucket",
+        Res::Bucket
+        | Res::BucketPublicAccessBlock
+        | Res::BucketOwnership
+        | Res::BucketEncryption
+        | Res::BucketVersioning
+        | Res::BucketLifecycle
+        | Res::BucketLogging => "bucket",
         Res::BucketPolicy => "bucket_policy",
         Res::Key => "key",
         Res::KeyAlias => "key_alias",
@@ -27,7 +34,7 @@ pub fn res_id(res: Res) -> &'static str {
         Res::AlertsTopic => "alerts_topic",
         Res::AlertsTopicPolicy => "alerts_topic_policy",
         Res::LogGroup => "log_group",
-        Res::LogsRole => "logs_role",
+        Res::LogsRole | Res::LogsRolePolicy => "logs_role",
         Res::Trail => "trail",
     }
 }
@@ -151,6 +158,7 @@ impl Words {
                         let attr = match attr {
                             Attr::Name => "name",
                             Attr::Arn => "arn",
+                            Attr::Id => "id",
                         };
                         out.push_str(&format!("${{{}.{attr}}}", res_id(*res)));
                     }
