@@ -81,7 +81,7 @@ type Change = fn(&mut Value);
 
 #[test]
 fn each_change_by_hand_is_one_finding_at_the_key_that_sets_it() {
-    let cases: [(&str, Change, &str, &str, u64); 13] = [
+    let cases: [(&str, Change, &str, &str, u64); 15] = [
         (
             "describe-trails.json",
             |v| v["trailList"][0]["HomeRegion"] = json!("us-east-1"),
@@ -148,6 +148,26 @@ fn each_change_by_hand_is_one_finding_at_the_key_that_sets_it() {
             "drift-bucket-versioning",
             "/bucket/versioning",
             20,
+        ),
+        // The log files kept a year instead of seven (`put-bucket-lifecycle-configuration`).
+        (
+            "bucket-lifecycle.json",
+            |v| v["Rules"][0]["Expiration"]["Days"] = json!(365),
+            "drift-bucket-lifecycle",
+            "/bucket/lifecycle",
+            21,
+        ),
+        // The archive step dropped.
+        (
+            "bucket-lifecycle.json",
+            |v| {
+                if let Some(rule) = v["Rules"][0].as_object_mut() {
+                    rule.remove("Transitions");
+                }
+            },
+            "drift-bucket-lifecycle",
+            "/bucket/lifecycle",
+            21,
         ),
         (
             "describe-log-groups.json",
