@@ -12,6 +12,7 @@ pub mod blueprint;
 pub mod cis;
 pub mod cli;
 pub mod deployed;
+pub mod derived;
 pub mod diag;
 pub mod drift;
 pub mod emit;

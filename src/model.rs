@@ -10,11 +10,12 @@
 pub mod alarms;
 mod bucket;
 
+use crate::derived::{dashed, delivery_topic_name};
 use crate::expr::{Attr, Expr, Input, Res, Text};
 use crate::layout::{self, Part};
 use crate::policy::{self, KeyUsers, Policy};
 use crate::selectors::Selectors;
-use crate::spec::{self, Insight, Spec};
+use crate::spec::{Insight, Spec};
 
 pub use alarms::{Alarm, AlertsTopic, MetricFilter, Subscription};
 pub use bucket::{
@@ -129,19 +130,6 @@ pub struct Output {
     pub name: &'static str,
     pub description: &'static str,
     pub value: Expr,
-}
-
-/// Letters, digits, `_` and `-` only: trail names may hold `.`, which topic names and aliases
-/// cannot.
-fn dashed(name: &str) -> String {
-    name.replace('.', "-")
-}
-
-/// The name of a new delivery topic: `<trail>-delivery` unless named.
-pub fn delivery_topic_name(trail: &str, sns: &spec::Sns) -> String {
-    sns.topic_name
-        .clone()
-        .unwrap_or_else(|| format!("{}-delivery", dashed(trail)))
 }
 
 /// The spec with the selectors `validate` planned for it (planned once, lowered as they are), as
@@ -494,19 +482,6 @@ fn outputs(bucket_name: &Expr, created: &Created) -> Vec<Output> {
         ));
     }
     list
-}
-
-/// The log bucket's ARN, which "all S3 objects" data events leave out: a reference to the bucket
-/// the output creates, or the name written in the spec (an existing bucket, or a layout's, which
-/// the management part's trail names but does not create).
-pub fn trail_bucket_arn(spec: &Spec) -> Expr {
-    let b = &spec.bucket;
-    match &b.name {
-        Some(name) if b.existing || spec.accounts.is_some() => {
-            Expr::arn("s3", None, None, Expr::lit(name))
-        }
-        _ => Expr::Attr(Res::Bucket, Attr::Arn),
-    }
 }
 
 fn insights(list: &[Insight]) -> Vec<&'static str> {

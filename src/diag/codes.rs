@@ -79,6 +79,13 @@ macro_rules! codes {
                 }
             }
 
+            /// The code as one identifier-like word (`no-kms` is `NoKms`): SARIF's rule name.
+            pub const fn rule_name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => stringify!($variant),)*
+                }
+            }
+
             /// One sentence: what the code is about, whatever the spec.
             pub const fn summary(self) -> &'static str {
                 match self {

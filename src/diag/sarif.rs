@@ -79,7 +79,7 @@ fn level(severity: Severity) -> &'static str {
 fn rule(code: Code) -> Value {
     let mut out = json!({
         "id": code.as_str(),
-        "name": pascal(code.as_str()),
+        "name": code.rule_name(),
         "shortDescription": { "text": code.summary() },
         "defaultConfiguration": { "level": level(code.severity()) },
     });
@@ -154,18 +154,6 @@ fn uri(file: &str) -> String {
     }
 }
 
-/// `no-kms` → `NoKms`: SARIF's rule name is an identifier-like word.
-fn pascal(code: &str) -> String {
-    code.split('-')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,8 +166,17 @@ mod tests {
         assert_eq!(uri("odd:name.yaml"), "odd%3Aname.yaml");
     }
 
+    /// Each rule name is its code's words capitalized and joined, so a reader can tell one
+    /// from the other.
     #[test]
-    fn rule_names_are_pascal_case() {
-        assert_eq!(pascal("no-log-file-validation"), "NoLogFileValidation");
+    fn rule_names_are_the_codes_in_pascal_case() {
+        for code in Code::ALL {
+            let words: String = code
+                .as_str()
+                .split('-')
+                .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+                .collect();
+            assert_eq!(code.rule_name(), words, "{code}");
+        }
     }
 }

@@ -103,7 +103,7 @@ pub fn number(x: f64) -> Value {
 }
 
 /// `trail_arn` to `TrailArn`; one spelling rule for logical ids, outputs and metric names.
-pub use crate::model::alarms::pascal as pascal_case;
+pub use crate::derived::pascal as pascal_case;
 
 /// Two-space indented JSON with a trailing newline; key order is insertion order.
 pub fn pretty(value: &Value) -> String {

@@ -10,8 +10,9 @@
 
 use super::prose::and_list;
 use super::words::{service_name, Words};
+use crate::derived::pascal;
 use crate::expr::{Expr, Input, Res};
-use crate::model::{alarms::pascal, Model};
+use crate::model::Model;
 use crate::policy::{Effect, Principal, Statement};
 
 /// Whether the output of `model` creates `res`.

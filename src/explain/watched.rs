@@ -51,7 +51,7 @@ pub(super) fn destinations(model: &Model, w: &Words) -> Vec<Destination> {
 /// CIS numbers in runs: "4.1 to 4.15", "4.3, 4.7".
 fn cis_numbers(spec: &Spec) -> Option<String> {
     let a = spec.alarms.as_ref()?;
-    let ids = crate::model::alarms::cis_ids(&a.cis);
+    let ids = crate::derived::cis_ids(&a.cis);
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for i in ids.iter().map(|id| *id as usize) {
         match runs.last_mut() {

@@ -7,7 +7,7 @@
 
 use crate::cis::{squeezed, CONTROLS};
 use crate::deployed::{Alarm, Deployed, Env, MetricFilter};
-use crate::model::alarms::{
+use crate::derived::{
     pascal, resource_name, DEFAULT_EVALUATION_PERIODS, DEFAULT_NAMESPACE, DEFAULT_PERIOD,
     DEFAULT_THRESHOLD,
 };

@@ -1,20 +1,18 @@
 //! The `alarms` section resolved: a metric filter and an alarm for each CIS control and custom
 //! entry, the topic the alarms notify, and what that asks of the trail's own topic and key.
 //!
-//! Owns the derived names (alarm, filter, metric, resource keys), the defaults and the choice of
-//! destination; `validate::alarms` asks the same functions, so checks and output agree. It must not
+//! Owns the resources and the choice of destination; the names and defaults it gives them come
+//! from `derived`, which `validate::alarms` asks too, so checks and output agree. It must not
 //! write policy statements (that is `policy`) nor know target syntax.
 
+use crate::derived::{
+    alerts_topic_name, cis_ids, collision_key, custom_metric, delivery_topic_name, namespace,
+    pascal, resource_name, DEFAULT_EVALUATION_PERIODS, DEFAULT_PERIOD, DEFAULT_THRESHOLD,
+};
 use crate::expr::{Attr, Expr, Res, Text};
 use crate::policy::{self, Policy};
-use crate::spec::{Alarms, CisAlarms, CisId, Comparison, CustomAlarm, Notify, Protocol, Spec};
+use crate::spec::{Comparison, Notify, Protocol, Spec};
 
-/// CIS AWS Foundations Benchmark section 4 and most anchors use this namespace.
-pub const DEFAULT_NAMESPACE: &str = "CloudTrailMetrics";
-/// The CIS alarm settings ("aws-cloudtrail-facts" §4), also the defaults of custom alarms.
-pub const DEFAULT_PERIOD: u32 = 300;
-pub const DEFAULT_EVALUATION_PERIODS: u32 = 1;
-pub const DEFAULT_THRESHOLD: f64 = 1.0;
 /// Each matching event counts one.
 pub const METRIC_VALUE: &str = "1";
 /// A metric filter publishes nothing in a period without a matching event. For an alarm on too
@@ -85,60 +83,6 @@ pub struct Lowered {
     pub encrypted_topic: Option<String>,
 }
 
-/// The CIS controls asked for, once each, in benchmark order.
-pub fn cis_ids(cis: &CisAlarms) -> Vec<CisId> {
-    let mut ids: Vec<CisId> = match cis {
-        CisAlarms::All(_) => crate::cis::CONTROLS.iter().map(|c| c.id).collect(),
-        CisAlarms::Some(list) => list.clone(),
-    };
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
-pub fn namespace(a: &Alarms) -> String {
-    a.namespace
-        .clone()
-        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string())
-}
-
-/// The name of a metric filter and of its alarm: the trail's name, then the alarm's (`cis` id
-/// with `-` for `_`, or the custom name), so that two trails' alarms in one account never clash.
-pub fn resource_name(trail: &str, alarm: &str) -> String {
-    format!("{trail}-{alarm}")
-}
-
-/// `unauthorized_api_calls` or `bucket-deleted` to `UnauthorizedApiCalls`, `BucketDeleted`.
-pub fn pascal(name: &str) -> String {
-    name.split(['_', '-'])
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-/// Names that differ only in case, `-` and `_` give the same CloudFormation logical id.
-pub fn collision_key(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
-pub fn custom_metric(c: &CustomAlarm) -> String {
-    c.metric.clone().unwrap_or_else(|| pascal(&c.name))
-}
-
-/// `<trail>-alarms` unless named; `.` is not allowed in topic names.
-pub fn alerts_topic_name(trail: &str, n: &Notify) -> String {
-    n.topic_name
-        .clone()
-        .unwrap_or_else(|| format!("{}-alarms", super::dashed(trail)))
-}
-
 /// The group the filters watch: the new one by reference, an existing one by the name in its ARN.
 fn log_group_name(spec: &Spec) -> Option<Expr> {
     let c = spec.cloudwatch_logs.settings()?;
@@ -175,7 +119,7 @@ pub fn lower(spec: &Spec) -> Lowered {
             None => {
                 out.to_delivery_topic = true;
                 // A new delivery topic is encrypted exactly when the key is new (see `lower`).
-                out.encrypted_topic = new_key.then(|| super::delivery_topic_name(trail, &sns));
+                out.encrypted_topic = new_key.then(|| delivery_topic_name(trail, &sns));
                 Expr::Attr(Res::Topic, Attr::Arn)
             }
         }

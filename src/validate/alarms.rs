@@ -3,12 +3,12 @@
 //! that stay unique once derived. Where alarms go is checked by `notify`.
 //!
 //! Owns what the alarm entries may say. It must not derive the names itself: it asks
-//! `model::alarms`, so the check and the output cannot disagree.
+//! `derived`, as `model` does, so the check and the output cannot disagree.
 
 use super::names;
 use super::rules::rule;
+use crate::derived;
 use crate::diag::{Code, Diagnostic};
-use crate::model::alarms as derived;
 use crate::spec::{Alarms, CisId, CustomAlarm, Spec};
 
 /// "PutMetricAlarm": an alarm looks back at most one day when its period is under an hour, and at

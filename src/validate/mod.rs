@@ -109,7 +109,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     // it as it is. It is made even when an entry broke a rule, so that findings on what is
     // recorded come with the others; its own findings (limits across entries, which depend on
     // the selector form) only count on entries that passed.
-    let bucket = crate::model::trail_bucket_arn(&spec);
+    let bucket = crate::derived::trail_bucket_arn(&spec);
     let planned = crate::selectors::plan(&spec.events, &bucket);
     let recorded = planned.selectors.recorded();
     // A plan that failed (a form that cannot say what is asked) records nothing to judge.

@@ -4,13 +4,13 @@
 //! protocol ("Subscribe" in the Amazon SNS API reference).
 //!
 //! Owns what the destination may say and the notes on what an existing topic or subscriber must
-//! allow. It must not derive topic names itself: it asks `model`, as the output does.
+//! allow. It must not derive topic names itself: it asks `derived`, as `model` does.
 
 use super::names;
 use super::rules::{policy_context, required, rule};
+use crate::derived;
 use crate::diag::{Code, Diagnostic};
 use crate::expr::{Attr, Res};
-use crate::model::alarms as derived;
 use crate::policy::{self, KeyUsers};
 use crate::spec::{Notify, Protocol, Spec};
 
@@ -142,7 +142,7 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
         .sns
         .settings()
         .filter(|s| s.topic_arn.is_none())
-        .map(|s| crate::model::delivery_topic_name(&spec.trail.name, &s));
+        .map(|s| derived::delivery_topic_name(&spec.trail.name, &s));
     if delivery.as_deref() == Some(name.as_str()) {
         // Point at the name the user wrote: theirs for alarms, else the delivery topic's.
         let path = match n.topic_name {

@@ -1,0 +1,97 @@
+//! What a spec implies without saying it: the names trailsmith gives what it creates (topics,
+//! filters, alarms, metrics) and the defaults of the alarms, and the trail bucket's ARN.
+//!
+//! Upstream of both `validate`, which checks these names and values against AWS's rules, and
+//! `model`, which writes them, so that the check and the output read the same function and
+//! `validate` never reaches into `model`. It reads the spec and builds `expr` values only; it must
+//! not decide what a resource holds (that is `model`) nor report anything (that is `validate`).
+
+use crate::cis::CONTROLS;
+use crate::expr::{Attr, Expr, Res};
+use crate::spec::{Alarms, CisAlarms, CisId, CustomAlarm, Notify, Sns, Spec};
+
+/// CIS AWS Foundations Benchmark section 4 and most anchors use this namespace.
+pub const DEFAULT_NAMESPACE: &str = "CloudTrailMetrics";
+/// The CIS alarm settings ("aws-cloudtrail-facts" §4), also the defaults of custom alarms.
+pub const DEFAULT_PERIOD: u32 = 300;
+pub const DEFAULT_EVALUATION_PERIODS: u32 = 1;
+pub const DEFAULT_THRESHOLD: f64 = 1.0;
+
+/// Letters, digits, `_` and `-` only: trail names may hold `.`, which topic names and aliases
+/// cannot.
+pub fn dashed(name: &str) -> String {
+    name.replace('.', "-")
+}
+
+/// The name of a new delivery topic: `<trail>-delivery` unless named.
+pub fn delivery_topic_name(trail: &str, sns: &Sns) -> String {
+    sns.topic_name
+        .clone()
+        .unwrap_or_else(|| format!("{}-delivery", dashed(trail)))
+}
+
+/// `<trail>-alarms` unless named; `.` is not allowed in topic names.
+pub fn alerts_topic_name(trail: &str, n: &Notify) -> String {
+    n.topic_name
+        .clone()
+        .unwrap_or_else(|| format!("{}-alarms", dashed(trail)))
+}
+
+/// The trail bucket's ARN: literal when the spec names a bucket another stack owns (an existing
+/// one, or the log archive part's in a layout), otherwise the ARN of the bucket trailsmith makes.
+pub fn trail_bucket_arn(spec: &Spec) -> Expr {
+    let b = &spec.bucket;
+    match &b.name {
+        Some(name) if b.existing || spec.accounts.is_some() => {
+            Expr::arn("s3", None, None, Expr::lit(name))
+        }
+        _ => Expr::Attr(Res::Bucket, Attr::Arn),
+    }
+}
+
+/// The CIS controls asked for, once each, in benchmark order.
+pub fn cis_ids(cis: &CisAlarms) -> Vec<CisId> {
+    let mut ids: Vec<CisId> = match cis {
+        CisAlarms::All(_) => CONTROLS.iter().map(|c| c.id).collect(),
+        CisAlarms::Some(list) => list.clone(),
+    };
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+pub fn namespace(a: &Alarms) -> String {
+    a.namespace
+        .clone()
+        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string())
+}
+
+/// The name of a metric filter and of its alarm: the trail's name, then the alarm's (`cis` id
+/// with `-` for `_`, or the custom name), so that two trails' alarms in one account never clash.
+pub fn resource_name(trail: &str, alarm: &str) -> String {
+    format!("{trail}-{alarm}")
+}
+
+/// `unauthorized_api_calls` or `bucket-deleted` to `UnauthorizedApiCalls`, `BucketDeleted`.
+pub fn pascal(name: &str) -> String {
+    name.split(['_', '-'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Names that differ only in case, `-` and `_` give the same CloudFormation logical id.
+pub fn collision_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+pub fn custom_metric(c: &CustomAlarm) -> String {
+    c.metric.clone().unwrap_or_else(|| pascal(&c.name))
+}
