@@ -457,7 +457,7 @@ impl Env {
 
     /// The selectors a spec's plan writes, at this deployment.
     pub fn selectors(&self, planned: &crate::selectors::Selectors) -> Option<Selectors> {
-        use crate::selectors::Selectors as Planned;
+        use crate::selectors::{Op, Selectors as Planned};
         let texts = |values: &[Expr]| -> Option<Vec<String>> {
             values.iter().map(|v| self.resolve(v)).collect()
         };
@@ -496,12 +496,12 @@ impl Env {
                             for (op, values) in &f.conditions {
                                 let values = texts(values)?;
                                 match op {
-                                    Operator::Equals => out.equals.extend(values),
-                                    Operator::NotEquals => out.not_equals.extend(values),
-                                    Operator::StartsWith => out.starts_with.extend(values),
-                                    Operator::NotStartsWith => out.not_starts_with.extend(values),
-                                    Operator::EndsWith => out.ends_with.extend(values),
-                                    Operator::NotEndsWith => out.not_ends_with.extend(values),
+                                    Op::Equals => out.equals.extend(values),
+                                    Op::NotEquals => out.not_equals.extend(values),
+                                    Op::StartsWith => out.starts_with.extend(values),
+                                    Op::NotStartsWith => out.not_starts_with.extend(values),
+                                    Op::EndsWith => out.ends_with.extend(values),
+                                    Op::NotEndsWith => out.not_ends_with.extend(values),
                                 }
                             }
                             fields.push(out);

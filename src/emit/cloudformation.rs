@@ -256,7 +256,7 @@ fn selectors(s: &Selectors) -> (&'static str, Value) {
                         m.insert("Field".into(), text(&f.field));
                         for (op, values) in &f.conditions {
                             m.insert(
-                                pascal_case(op.snake()),
+                                op.pascal().into(),
                                 Value::Array(values.iter().map(expr).collect()),
                             );
                         }

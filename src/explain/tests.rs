@@ -5,8 +5,8 @@ use super::{mermaid, text, text_all};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{self, Model};
 use crate::policy::{Condition, Effect, Principal, Statement};
-use crate::selectors::Selectors;
-use crate::spec::{Operator, Spec};
+use crate::selectors::{Op, Selectors};
+use crate::spec::Spec;
 
 pub(super) fn lowered(yaml: &str) -> (Spec, Model) {
     let (spec, selectors) = crate::validate::valid(yaml);
@@ -129,8 +129,7 @@ fn all_s3_objects_say_the_trail_bucket_is_left_out_as_the_plan_does() {
     };
     let arn = Expr::join([Expr::Attr(Res::Bucket, Attr::Arn), Expr::lit("/")]);
     assert!(selectors.iter().flat_map(|s| &s.fields).any(|f| {
-        f.field == "resources.ARN"
-            && f.conditions == vec![(Operator::NotStartsWith, vec![arn.clone()])]
+        f.field == "resources.ARN" && f.conditions == vec![(Op::NotStartsWith, vec![arn.clone()])]
     }));
     let kept = explained(&yaml.replace("all: true", "all: true, include_trail_bucket: true"));
     assert!(
