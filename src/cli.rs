@@ -366,7 +366,7 @@ fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Usage> {
     }
     // Sized up front: through `take` the reader cannot see the file's size, and growing from
     // nothing cost eight `read` calls per spec.
-    let expected = meta.len().min(limit + 1) as usize;
+    let expected = usize::try_from(meta.len().min(limit + 1)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(expected + 1);
     std::fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))

@@ -41,6 +41,17 @@ impl Failure {
     }
 }
 
+/// A number a source gives for a count of days, periods or the like, when it is one: whole, not
+/// negative and within `u32` (a template or plan may hold any number there).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the range and the fraction are checked first"
+)]
+pub(crate) fn whole_number(n: f64) -> Option<u32> {
+    (n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX)).then_some(n as u32)
+}
+
 /// A file's JSON (a byte order mark allowed); a syntax error is `import-invalid-json` at its
 /// line and column, with `hint` saying what the file should be.
 pub(crate) fn parse_json(file: &File, hint: &str) -> Result<serde_json::Value, Failure> {

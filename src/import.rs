@@ -364,7 +364,7 @@ pub fn import(read: &Read, options: &Options) -> Result<Imported, String> {
     let env = Env::of(d);
     let mut w = Writer {
         comments: Comments::new(),
-        notes: notes_read.to_vec(),
+        notes: notes_read.clone(),
     };
     let mut doc = Map::new();
     doc.insert("version".into(), json!(1));

@@ -8,8 +8,18 @@
 //! `deployed` holds what the AWS APIs (or a template or plan) say of a trail that exists:
 //! `import` writes a spec from it, `drift` holds a model against it.
 
+// The library returns text and diagnostics; `cli` alone prints them, and chooses the exit code.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+// A user's input never panics the compiler: no unwrap or expect outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod blueprint;
 pub mod cis;
+#[allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "cli is the one module that writes to the terminal"
+)]
 pub mod cli;
 pub mod deployed;
 pub mod derived;

@@ -359,9 +359,7 @@ impl<'a> Builder<'a> {
 fn scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Result<Value, String> {
     match tag {
         None => {}
-        Some("!!str") | Some("tag:yaml.org,2002:str") => {
-            return Ok(Value::String(text.to_string()))
-        }
+        Some("!!str" | "tag:yaml.org,2002:str") => return Ok(Value::String(text.to_string())),
         Some(other) => return Err(format!("YAML tag `{other}` is not supported in a spec")),
     }
     if style != ScalarStyle::Plain {
@@ -375,6 +373,10 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Result<Value, St
     })
 }
 
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "only whole numbers below 9e15 are cast, which i64 holds exactly"
+)]
 fn number(text: &str) -> Option<Value> {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {

@@ -28,6 +28,12 @@
 //! `TRAILSMITH_FUZZ_SEED=0x... TRAILSMITH_FUZZ_CASES=1 cargo test --test fuzz <test name>`.
 //! `TRAILSMITH_FUZZ_CASES=N` runs N cases per test instead of the default, for longer local runs;
 //! `TRAILSMITH_FUZZ_SEED` alone explores other cases.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "the generator's arithmetic is on small bounded counts and ranges"
+)]
 
 #[path = "support/tf_schema.rs"]
 mod tf_schema;
@@ -381,7 +387,7 @@ impl Generator<'_> {
             }
         }
         match schema.get("additionalProperties") {
-            Some(Value::Object(_)) | Some(Value::Bool(true)) => {
+            Some(Value::Object(_) | Value::Bool(true)) => {
                 let sub = schema["additionalProperties"].clone();
                 for _ in 0..self.rng.below(4) {
                     let name = self.map_key(key);

@@ -1031,7 +1031,8 @@ fn base64_decode(text: &str) -> Vec<u8> {
             .iter()
             .enumerate()
             .fold(0u32, |n, (i, c)| n | (digit(*c) << (18 - 6 * i)));
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        let [_, b0, b1, b2] = n.to_be_bytes();
+        let bytes = [b0, b1, b2];
         out.extend_from_slice(&bytes[..chunk.len() - 1]);
     }
     out

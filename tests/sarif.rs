@@ -84,7 +84,8 @@ fn every_result_matches_its_finding_and_its_rule() {
         "the corpus silences something"
     );
     for (result, (file, d)) in results.iter().zip(&all) {
-        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        let index =
+            usize::try_from(result["ruleIndex"].as_u64().expect("ruleIndex")).expect("an index");
         assert_eq!(rules[index]["id"], result["ruleId"]);
         assert_eq!(result["ruleId"], d.code.as_str());
         assert_eq!(result["level"], level(d.severity));

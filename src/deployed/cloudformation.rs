@@ -145,7 +145,7 @@ fn choose(file: &File, t: &Template, wanted: Option<&str>) -> Result<String, Fai
             .iter()
             .map(|(id, name)| match name {
                 Some(n) if n != *id => format!("{id} (TrailName {n})"),
-                _ => id.to_string(),
+                _ => (*id).clone(),
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -158,7 +158,7 @@ fn choose(file: &File, t: &Template, wanted: Option<&str>) -> Result<String, Fai
             format!("{} declares no {TRAIL} resource", file.name),
             "give the template that creates the trail (with a nested stack, the nested template)",
         )),
-        (None, [(id, _)]) => Ok(id.to_string()),
+        (None, [(id, _)]) => Ok((*id).clone()),
         (None, _) => Err(Failure::Usage(format!(
             "{} declares {} trails ({}); say which with --trail NAME (a logical id or TrailName)",
             file.name,
@@ -168,7 +168,7 @@ fn choose(file: &File, t: &Template, wanted: Option<&str>) -> Result<String, Fai
         (Some(w), _) => trails
             .iter()
             .find(|(id, name)| id.as_str() == w || name.as_deref() == Some(w))
-            .map(|(id, _)| id.to_string())
+            .map(|(id, _)| (*id).clone())
             .ok_or_else(|| {
                 Failure::Usage(format!(
                     "{} has no trail named {w}; it declares: {}",
@@ -263,9 +263,9 @@ impl<'a> Reader<'a> {
     ) -> Option<u32> {
         let v = self.value(id, props, key, instead)?;
         let n = eval::text(&v).and_then(|s| s.parse::<f64>().ok());
-        match n {
-            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Some(n as u32),
-            _ => {
+        match n.and_then(super::whole_number) {
+            Some(n) => Some(n),
+            None => {
                 self.note(format!(
                     "{id}.{key}: {} is not a whole number; {instead}",
                     compact(&v)

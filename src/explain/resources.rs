@@ -18,7 +18,7 @@ use crate::model::{
 use crate::spec::Spec;
 
 /// "the new KMS key", "the KMS key arn:...", or how it is encrypted without one.
-pub(super) fn encryption(key: &Option<Expr>, w: &Words, without: &str) -> String {
+pub(super) fn encryption(key: Option<&Expr>, w: &Words, without: &str) -> String {
     match key {
         Some(Expr::Attr(Res::Key, _)) => "encrypted with the new KMS key".to_string(),
         Some(other) => format!("encrypted with the KMS key {}", w.expr(other)),
@@ -151,14 +151,14 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
         }
     }
     if let Some(topic) = &model.topic {
-        let enc = encryption(&topic.kms_key, w, "without a KMS key");
+        let enc = encryption(topic.kms_key.as_ref(), w, "without a KMS key");
         lines.push(format!(
             "  SNS topic {}, told of each log file delivery: {enc}",
             topic.name.verbatim()
         ));
     }
     if let Some(g) = &model.log_group {
-        let enc = encryption(&g.kms_key, w, "without a KMS key");
+        let enc = encryption(g.kms_key.as_ref(), w, "without a KMS key");
         lines.push(format!(
             "  CloudWatch Logs group {}: events kept {} days, {enc}",
             g.name.verbatim(),

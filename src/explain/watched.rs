@@ -120,7 +120,7 @@ pub(super) fn lines(spec: &Spec, model: &Model, w: &Words, lines: &mut Vec<Strin
         } else {
             format!("subscribers: {}", subscribers.join(", "))
         };
-        let enc = encryption(&t.kms_key, w, "without a KMS key");
+        let enc = encryption(t.kms_key.as_ref(), w, "without a KMS key");
         lines.push(format!(
             "  SNS topic {} for the alarms: {enc}; {subscribers}",
             t.name.verbatim()

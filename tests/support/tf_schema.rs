@@ -552,7 +552,7 @@ impl<'s> Checker<'s> {
             let min = block_type.get("min_items").and_then(Value::as_u64);
             let mode = block_type.get("nesting_mode").and_then(Value::as_str);
             let max = match mode {
-                Some("single") | Some("group") => Some(1),
+                Some("single" | "group") => Some(1),
                 _ => block_type.get("max_items").and_then(Value::as_u64),
             };
             let count = count as u64;
@@ -655,7 +655,7 @@ impl<'s> Checker<'s> {
                 }
             }
             Value::Array(parts) => match (parts.first().and_then(Value::as_str), parts.get(1)) {
-                (Some("list") | Some("set"), Some(element)) => match value {
+                (Some("list" | "set"), Some(element)) => match value {
                     Value::Array(items) => {
                         for (i, item) in items.iter().enumerate() {
                             self.check_type(address, &format!("{what}[{i}]"), item, element);
@@ -733,7 +733,7 @@ impl<'s> Checker<'s> {
         let mode = nested.get("nesting_mode").and_then(Value::as_str);
         let items: Vec<(String, &Value)> = match (mode, value) {
             (Some("single"), Value::Object(_)) => vec![(format!("{address}.{name}"), value)],
-            (Some("list") | Some("set"), Value::Array(items)) => items
+            (Some("list" | "set"), Value::Array(items)) => items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| (format!("{address}.{name}[{i}]"), item))

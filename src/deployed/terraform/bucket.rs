@@ -159,7 +159,7 @@ fn lifecycle_rule(r: &Value) -> LifecycleRule {
         .to_string();
     let mut other = Vec::new();
     let set = |v: Option<&Value>| match v {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        None | Some(Value::Null | Value::Bool(false)) => false,
         Some(Value::Array(a)) => !a.is_empty(),
         Some(Value::String(s)) => !s.is_empty(),
         Some(_) => true,

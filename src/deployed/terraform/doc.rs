@@ -379,8 +379,13 @@ impl Doc {
                         self.targets(&inner, e, depth + 1, out);
                     }
                 }
-                (Some("module" | "data" | "local" | "each" | "count" | "path" | "self"), ..)
-                | (Some("terraform"), ..) => {}
+                (
+                    Some(
+                        "module" | "data" | "local" | "each" | "count" | "path" | "self"
+                        | "terraform",
+                    ),
+                    ..,
+                ) => {}
                 (Some(kind), Some(name), _) => {
                     let target = (path.to_vec(), kind.to_string(), name.to_string());
                     if !out.contains(&target) {

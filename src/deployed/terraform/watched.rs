@@ -5,6 +5,7 @@
 //! ("aws_cloudwatch_metric_alarm"). It must not walk the JSON itself (`doc`).
 
 use super::Reader;
+use crate::deployed::whole_number;
 use crate::deployed::{Alarm, Deployed, LogGroup, MetricFilter, Trail};
 use serde_json::Value;
 
@@ -42,7 +43,7 @@ impl Reader<'_> {
             d.log_group = Some(LogGroup {
                 name: name.clone(),
                 // 0 or unset: events never expire ("aws_cloudwatch_log_group": retention_in_days).
-                retention_days: retention.map(|n| n as u32),
+                retention_days: retention.and_then(whole_number),
                 kms_key_id: self.key_named(g, "kms_key_id"),
             });
         }
@@ -150,7 +151,7 @@ impl Reader<'_> {
             }
         }
         let text = |attr: &str| r.text(attr).unwrap_or_default();
-        let whole = |attr: &str| r.number(attr).map_or(0, |n| n as u32);
+        let whole = |attr: &str| r.number(attr).and_then(whole_number).unwrap_or(0);
         Alarm {
             name: r.text("alarm_name").unwrap_or_else(|| r.address.clone()),
             description: r.text("alarm_description"),

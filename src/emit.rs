@@ -93,6 +93,10 @@ pub fn fields(pairs: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
 
 /// A JSON number, written without a fraction when it has none (`1`, not `1.0`), as people write
 /// thresholds.
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "only whole numbers below 2^53 are cast, which i64 holds exactly"
+)]
 pub fn number(x: f64) -> Value {
     // Whole numbers within 2^53 convert to i64 exactly.
     if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
