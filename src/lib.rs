@@ -7,6 +7,9 @@
 //! merges a spec onto the blueprint its `extends` names before checking it. Beside that flow,
 //! `deployed` holds what the AWS APIs (or a template or plan) say of a trail that exists:
 //! `import` writes a spec from it, `drift` holds a model against it.
+//!
+//! The modules, the direction each may import in and the invariants that hold them (with what
+//! enforces each) are in `src/ARCHITECTURE.md`.
 
 // The library returns text and diagnostics; `cli` alone prints them, and chooses the exit code.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
