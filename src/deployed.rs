@@ -13,7 +13,7 @@ pub mod terraform;
 use crate::diag::{Code, Diagnostic};
 use crate::expr::{Attr, Expr, Res};
 use crate::source::Pos;
-use crate::spec::{AdvancedSelector, FieldSelector, Operator};
+use crate::spec::{AdvancedSelectorSpec, FieldSelector, Operator};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A file's name (as the user gave it) and its text.
@@ -180,7 +180,7 @@ impl Trail {
 #[derive(Debug, Clone)]
 pub enum Selectors {
     Basic(Vec<BasicSelector>),
-    Advanced(Vec<AdvancedSelector>),
+    Advanced(Vec<AdvancedSelectorSpec>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -294,7 +294,7 @@ pub fn canonical(selectors: &Selectors, partition: &str) -> BTreeSet<Canon> {
     }
 }
 
-fn canon_advanced(a: &AdvancedSelector) -> Canon {
+fn canon_advanced(a: &AdvancedSelectorSpec) -> Canon {
     let mut canon = Canon::new();
     for f in &a.field_selectors {
         let entry = canon.entry(f.field.clone()).or_default();
@@ -342,7 +342,7 @@ pub fn is_all_resources(value: &str, partition: &str) -> bool {
 /// A basic selector as the advanced selectors that record the same events, as CloudTrail itself
 /// converts them ("Converting basic event selectors to advanced event selectors"): one for
 /// management events, one per data resource type.
-pub fn basic_as_advanced(b: &BasicSelector, partition: &str) -> Vec<AdvancedSelector> {
+pub fn basic_as_advanced(b: &BasicSelector, partition: &str) -> Vec<AdvancedSelectorSpec> {
     let read_only = match b.read_write.as_str() {
         "ReadOnly" => Some("true"),
         "WriteOnly" => Some("false"),
@@ -364,7 +364,7 @@ pub fn basic_as_advanced(b: &BasicSelector, partition: &str) -> Vec<AdvancedSele
                 b.exclude_management_sources.clone(),
             ));
         }
-        out.push(AdvancedSelector {
+        out.push(AdvancedSelectorSpec {
             name: None,
             field_selectors: fields,
         });
@@ -388,7 +388,7 @@ pub fn basic_as_advanced(b: &BasicSelector, partition: &str) -> Vec<AdvancedSele
             };
             fields.push(field("resources.ARN", op, values.clone()));
         }
-        out.push(AdvancedSelector {
+        out.push(AdvancedSelectorSpec {
             name: None,
             field_selectors: fields,
         });
@@ -517,7 +517,7 @@ impl Env {
                             }
                             fields.push(out);
                         }
-                        Some(AdvancedSelector {
+                        Some(AdvancedSelectorSpec {
                             name: Some(a.name.verbatim().to_string()),
                             field_selectors: fields,
                         })
@@ -552,7 +552,7 @@ mod tests {
             &[("AWS::S3::Object", &["arn:aws:s3:::logs-bucket/"])],
         )]);
         let a = Selectors::Advanced(vec![
-            AdvancedSelector {
+            AdvancedSelectorSpec {
                 name: Some("objects".into()),
                 field_selectors: vec![
                     field(
@@ -568,7 +568,7 @@ mod tests {
                     field("eventCategory", Operator::Equals, vec!["Data".into()]),
                 ],
             },
-            AdvancedSelector {
+            AdvancedSelectorSpec {
                 name: None,
                 field_selectors: vec![field(
                     "eventCategory",

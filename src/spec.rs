@@ -36,14 +36,14 @@ pub struct Spec {
     /// Spec language version; only 1 exists.
     #[schemars(range(min = 1, max = 1))]
     pub version: u32,
-    pub trail: Trail,
+    pub trail: TrailSpec,
     /// The organization layout: the accounts that own each part of the trail. Without it, every
     /// resource is made in the one account the output is deployed to.
     #[serde(default)]
     pub accounts: Option<Accounts>,
     /// The S3 bucket that receives log files. Created and hardened unless `existing: true`.
     #[serde(default)]
-    pub bucket: Bucket,
+    pub bucket: BucketSpec,
     /// Encryption of log files: a new customer managed key (the default), an existing key
     /// (`key_arn`), or `false` for SSE-S3.
     #[serde(default)]
@@ -96,7 +96,8 @@ pub enum ParamValue {
 /// The trail itself.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Trail {
+#[schemars(rename = "Trail")]
+pub struct TrailSpec {
     /// Trail name: 3-128 letters, digits, `.`, `_`, `-`; cannot be changed after creation.
     pub name: String,
     /// The region the trail is created in. Terraform pins the provider to it; CloudFormation
@@ -157,7 +158,8 @@ pub struct Organization {
 /// The log bucket.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Bucket {
+#[schemars(rename = "Bucket")]
+pub struct BucketSpec {
     /// Use a bucket that already exists (its policy is managed elsewhere); `name` is then required.
     #[serde(default)]
     pub existing: bool,
@@ -175,7 +177,7 @@ pub struct Bucket {
     pub lifecycle: Option<Lifecycle>,
     /// Server access logging of the log bucket into another bucket.
     #[serde(default)]
-    pub access_logging: Option<AccessLogging>,
+    pub access_logging: Option<AccessLoggingSpec>,
     /// Other AWS accounts (12-digit ids) whose trails may deliver into this bucket.
     #[serde(default)]
     pub writer_accounts: Vec<String>,
@@ -198,7 +200,8 @@ pub struct Lifecycle {
 /// Server access logging of the log bucket.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AccessLogging {
+#[schemars(rename = "AccessLogging")]
+pub struct AccessLoggingSpec {
     /// Bucket that receives the access logs.
     pub target_bucket: String,
     /// Key prefix of the access logs.

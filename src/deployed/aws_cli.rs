@@ -14,7 +14,7 @@ use super::{
 };
 use crate::diag::Code;
 use crate::source::Pos;
-use crate::spec::{AdvancedSelector, FieldSelector};
+use crate::spec::{AdvancedSelectorSpec, FieldSelector};
 use serde_json::{Map, Value};
 
 /// The command whose output a file is.
@@ -177,7 +177,7 @@ fn selectors(v: &Value) -> Selectors {
         return Selectors::Advanced(
             advanced
                 .iter()
-                .map(|a| AdvancedSelector {
+                .map(|a| AdvancedSelectorSpec {
                     name: text(a, "Name"),
                     field_selectors: list(a, "FieldSelectors")
                         .iter()

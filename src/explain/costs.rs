@@ -15,7 +15,7 @@ use crate::spec::Spec;
 pub const CLOUDWATCH_LOGS_DELIVERY_PRICE: &str = "$0.25 per GB";
 
 /// The category a raw advanced selector records, when it names exactly one.
-fn category(a: &crate::spec::AdvancedSelector) -> Option<&str> {
+fn category(a: &crate::spec::AdvancedSelectorSpec) -> Option<&str> {
     let f = a
         .field_selectors
         .iter()

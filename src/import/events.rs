@@ -6,7 +6,7 @@
 //! not write YAML (that is `yaml`).
 
 use crate::deployed::{self, canonical, Canon, Env, Selectors};
-use crate::spec::{AdvancedSelector, Events, Operator};
+use crate::spec::{AdvancedSelectorSpec, Events, Operator};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
@@ -180,7 +180,7 @@ fn network(c: &Canon) -> Option<Value> {
 }
 
 /// One selector as a spec `advanced` entry, exactly as written.
-fn raw(a: &AdvancedSelector) -> Value {
+fn raw(a: &AdvancedSelectorSpec) -> Value {
     let mut out = Map::new();
     if let Some(name) = &a.name {
         out.insert("name".into(), json!(name));
@@ -204,7 +204,7 @@ fn raw(a: &AdvancedSelector) -> Value {
 }
 
 /// The intents the selectors say, or `None` when one of them is not an intent.
-fn intents(advanced: &[AdvancedSelector], env: &Env) -> Option<Map<String, Value>> {
+fn intents(advanced: &[AdvancedSelectorSpec], env: &Env) -> Option<Map<String, Value>> {
     let mut out = Map::new();
     let mut management_seen = None;
     let mut data_list = Vec::new();
@@ -260,7 +260,7 @@ pub fn import(selectors: Option<&Selectors>, insights: Option<&[String]>, env: &
         ),
         Some(deployed_selectors) => {
             let wanted = canonical(deployed_selectors, &env.partition);
-            let advanced: Vec<AdvancedSelector> = match deployed_selectors {
+            let advanced: Vec<AdvancedSelectorSpec> = match deployed_selectors {
                 Selectors::Advanced(list) => list.clone(),
                 Selectors::Basic(list) => list
                     .iter()

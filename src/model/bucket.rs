@@ -138,7 +138,7 @@ pub struct AccessLogging {
 }
 
 /// The bucket of the spec, encrypted as `model` decided for the part that holds it.
-pub(super) fn lower(b: &spec::Bucket, encryption: Encryption, ctx: &Context) -> Bucket {
+pub(super) fn lower(b: &spec::BucketSpec, encryption: Encryption, ctx: &Context) -> Bucket {
     let versioning = b.versioning.unwrap_or(true);
     let archive_after_days = b.lifecycle.as_ref().and_then(|l| l.archive_after_days);
     let expire_after_days = b.lifecycle.as_ref().and_then(|l| l.expire_after_days);

@@ -172,7 +172,7 @@ pub struct Notify {
     pub email: Vec<String>,
     /// Other subscriptions of the new alerts topic.
     #[serde(default)]
-    pub subscriptions: Vec<Subscription>,
+    pub subscriptions: Vec<SubscriptionSpec>,
     /// Encrypt the new alerts topic with the trail's key (default: true when trailsmith creates
     /// the key; topics encrypted with the AWS managed key cannot receive alarms).
     #[serde(default)]
@@ -182,7 +182,8 @@ pub struct Notify {
 /// A subscription of the alerts topic.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Subscription {
+#[schemars(rename = "Subscription")]
+pub struct SubscriptionSpec {
     pub protocol: Protocol,
     /// An email address, an `https://` or `http://` URL, an SQS queue or Lambda function ARN, or
     /// a phone number in E.164 form (`+` and digits).

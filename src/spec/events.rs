@@ -26,7 +26,7 @@ pub struct Events {
     pub insights: Vec<Insight>,
     /// Raw advanced event selectors, recorded as written, for what the forms above cannot say.
     #[serde(default)]
-    pub advanced: Vec<AdvancedSelector>,
+    pub advanced: Vec<AdvancedSelectorSpec>,
     /// `auto` (default): basic event selectors when they can say it all, advanced otherwise.
     #[serde(default)]
     pub selector_style: SelectorStyle,
@@ -115,7 +115,8 @@ impl NetworkSource {
 /// An advanced event selector as the CloudTrail API takes it.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AdvancedSelector {
+#[schemars(rename = "AdvancedSelector")]
+pub struct AdvancedSelectorSpec {
     /// A name for people reading the trail.
     #[serde(default)]
     pub name: Option<String>,

@@ -10,7 +10,7 @@ use super::rules::{no_duplicates, rule};
 use crate::diag::{Code, Diagnostic};
 use crate::selectors::Recorded;
 use crate::spec::{
-    AdvancedSelector, DataEvents, Events, Insight, Management, NetworkSource, Operator,
+    AdvancedSelectorSpec, DataEvents, Events, Insight, Management, NetworkSource, Operator,
 };
 
 /// Management event sources a trail can leave out ("Logging management events": only these two).
@@ -359,7 +359,7 @@ fn data(d: &DataEvents, base: &str, out: &mut Vec<Diagnostic>) {
 /// "AdvancedEventSelector" (CloudTrail API reference): a name of at most 1,000 characters.
 const MAX_SELECTOR_NAME: usize = 1000;
 
-fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
+fn advanced(a: &AdvancedSelectorSpec, base: &str, out: &mut Vec<Diagnostic>) {
     if let Some(name) = &a.name {
         let length = name.chars().count();
         if length > MAX_SELECTOR_NAME {
@@ -488,7 +488,7 @@ fn advanced(a: &AdvancedSelector, base: &str, out: &mut Vec<Diagnostic>) {
 /// What each event category allows ("Filtering management events", "Logging network activity
 /// events", "Filtering data events by using advanced event selectors").
 fn category_rules(
-    a: &AdvancedSelector,
+    a: &AdvancedSelectorSpec,
     category: Option<&str>,
     types: usize,
     base: &str,

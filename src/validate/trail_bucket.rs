@@ -10,7 +10,7 @@
 //! recorded: a user may mean it (`include_trail_bucket: true`, or `silence` for a raw selector).
 
 use crate::diag::{Code, Diagnostic};
-use crate::spec::{AdvancedSelector, DataEvents, FieldSelector, Operator, ReadWrite, Spec};
+use crate::spec::{AdvancedSelectorSpec, DataEvents, FieldSelector, Operator, ReadWrite, Spec};
 
 /// The API call of every log file and digest delivery.
 const DELIVERY_CALL: &str = "PutObject";
@@ -158,7 +158,7 @@ fn data_entry(d: &DataEvents, at: &str, deliveries: &Deliveries, out: &mut Vec<D
 }
 
 /// A raw selector for S3 object data events whose conditions let the bucket's deliveries through.
-fn raw_selector(a: &AdvancedSelector, at: &str, deliveries: &Deliveries) -> Option<Diagnostic> {
+fn raw_selector(a: &AdvancedSelectorSpec, at: &str, deliveries: &Deliveries) -> Option<Diagnostic> {
     let fields = |name: &'static str| a.field_selectors.iter().filter(move |f| f.field == name);
     let equals =
         |name: &'static str, value: &str| fields(name).any(|f| f.equals.iter().any(|v| v == value));

@@ -6,7 +6,7 @@
 use super::resources::strings;
 use super::{boolean, default_selectors, Reader};
 use crate::deployed::{BasicSelector, Selectors};
-use crate::spec::{AdvancedSelector, FieldSelector};
+use crate::spec::{AdvancedSelectorSpec, FieldSelector};
 use serde_json::{Map, Value};
 
 impl Reader<'_> {
@@ -18,7 +18,7 @@ impl Reader<'_> {
             let list = v.as_array().cloned().unwrap_or_default();
             return Some(Selectors::Advanced(
                 list.iter()
-                    .map(|a| AdvancedSelector {
+                    .map(|a| AdvancedSelectorSpec {
                         name: a.get("Name").and_then(super::eval::text),
                         field_selectors: a
                             .get("FieldSelectors")

@@ -5,7 +5,7 @@
 
 use super::Reader;
 use crate::deployed::{BasicSelector, Selectors};
-use crate::spec::{AdvancedSelector, FieldSelector};
+use crate::spec::{AdvancedSelectorSpec, FieldSelector};
 use serde_json::Value;
 
 fn list(v: Option<&Value>) -> &[Value] {
@@ -44,7 +44,7 @@ impl Reader<'_> {
             return Some(Selectors::Advanced(
                 advanced
                     .iter()
-                    .map(|a| AdvancedSelector {
+                    .map(|a| AdvancedSelectorSpec {
                         name: text(a, "name"),
                         field_selectors: list(a.get("field_selector"))
                             .iter()
