@@ -1,5 +1,6 @@
 //! What a spec implies without saying it: the names trailsmith gives what it creates (topics,
-//! filters, alarms, metrics) and the defaults of the alarms, and the trail bucket's ARN.
+//! filters, alarms, metrics), the defaults of the alarms and of the log retention, and the trail
+//! bucket's ARN.
 //!
 //! Upstream of both `validate`, which checks these names and values against AWS's rules, and
 //! `model`, which writes them, so that the check and the output read the same function and
@@ -16,6 +17,10 @@ pub const DEFAULT_NAMESPACE: &str = "CloudTrailMetrics";
 pub const DEFAULT_PERIOD: u32 = 300;
 pub const DEFAULT_EVALUATION_PERIODS: u32 = 1;
 pub const DEFAULT_THRESHOLD: f64 = 1.0;
+/// Days a new log group keeps events when the spec is silent: a year, as CIS asks of the trail's
+/// logs. Here rather than in `model` because `validate` names it too (the hint of
+/// `retention-null`).
+pub const DEFAULT_RETENTION_DAYS: u32 = 365;
 
 /// Letters, digits, `_` and `-` only: trail names may hold `.`, which topic names and aliases
 /// cannot.

@@ -372,17 +372,19 @@ fn logs(found: &mut Found, model: &Model, spec: Option<&(Expr, Expr)>, d: &Deplo
         }
     }
     if let (Some(group), Some(deployed)) = (&model.log_group, &d.log_group) {
-        if deployed.retention_days != Some(group.retention_days) {
+        // `None` on both sides is a log group without a retention policy: events never expire.
+        let want = group.retention.days();
+        if deployed.retention_days != want {
+            let kept =
+                |days: Option<u32>| days.map_or("forever".to_string(), |n| format!("{n} days"));
             found.differ(
                 Code::DriftLogRetention,
                 "/cloudwatch_logs/retention_days",
                 format!(
-                    "the log group {} keeps events {}; the spec keeps them {} days",
+                    "the log group {} keeps events {}; the spec keeps them {}",
                     deployed.name,
-                    deployed
-                        .retention_days
-                        .map_or("forever".to_string(), |n| format!("{n} days")),
-                    group.retention_days
+                    kept(deployed.retention_days),
+                    kept(want)
                 ),
                 REDEPLOY,
             );

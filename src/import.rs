@@ -330,17 +330,11 @@ fn cloudwatch_logs(d: &Deployed, w: &mut Writer) -> Value {
     let mut out = Map::new();
     out.insert("log_group".into(), json!(name));
     match &d.log_group {
-        Some(g) => match g.retention_days {
-            Some(days) => {
-                out.insert("retention_days".into(), json!(days));
-            }
-            None => w.note(
-                "/cloudwatch_logs/log_group",
-                "the deployed log group never expires events, which the spec cannot say; \
-                 trailsmith's default of 365 days applies"
-                    .into(),
-            ),
-        },
+        Some(g) => {
+            // No retention policy: the group keeps events forever, which the spec says `never`.
+            let retention = g.retention_days.map_or(json!("never"), |days| json!(days));
+            out.insert("retention_days".into(), retention);
+        }
         None => w.comment(
             "/cloudwatch_logs/log_group",
             "retention not given (aws logs describe-log-groups); 365 days applies".into(),

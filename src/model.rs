@@ -15,7 +15,7 @@ use crate::expr::{Attr, Expr, Input, Res, Text};
 use crate::layout::{self, Part};
 use crate::policy::{self, KeyUsers, Policy};
 use crate::selectors::Selectors;
-use crate::spec::{Insight, Spec};
+use crate::spec::{Insight, RetentionSpec, Spec};
 
 pub use alarms::{Alarm, AlertsTopic, MetricFilter, Subscription};
 pub use bucket::{
@@ -24,7 +24,7 @@ pub use bucket::{
 };
 
 /// Defaults where the spec is silent; chosen to satisfy CIS and Security Hub controls.
-pub const DEFAULT_RETENTION_DAYS: u32 = 365;
+pub use crate::derived::DEFAULT_RETENTION_DAYS;
 pub const DEFAULT_DELETION_WINDOW_DAYS: u32 = 30;
 
 #[derive(Debug, Clone)]
@@ -91,8 +91,37 @@ pub struct Topic {
 #[derive(Debug, Clone)]
 pub struct LogGroup {
     pub name: Text,
-    pub retention_days: u32,
+    pub retention: Retention,
     pub kms_key: Option<Expr>,
+}
+
+/// How long a log group keeps events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// One of the numbers of days CloudWatch Logs accepts.
+    Days(u32),
+    /// No retention policy: CloudWatch Logs keeps the events forever ("DeleteRetentionPolicy" API
+    /// reference), which is what a log group created without one has.
+    Never,
+}
+
+impl Retention {
+    /// The spec's retention, or the default when it gives none.
+    pub fn of(spec: Option<RetentionSpec>) -> Retention {
+        match spec {
+            None => Retention::Days(DEFAULT_RETENTION_DAYS),
+            Some(RetentionSpec::Days(days)) => Retention::Days(days),
+            Some(RetentionSpec::Never(_)) => Retention::Never,
+        }
+    }
+
+    /// The number of days, or `None` when events never expire.
+    pub fn days(self) -> Option<u32> {
+        match self {
+            Retention::Days(days) => Some(days),
+            Retention::Never => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -226,7 +255,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
                         .clone()
                         .unwrap_or_else(|| format!("CloudTrail/{name}")),
                 ),
-                retention_days: c.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
+                retention: Retention::of(c.retention_days),
                 kms_key: new_key.map(|_| Expr::Attr(Res::Key, Attr::Arn)),
             });
             let group_arn = match (&c.log_group_arn, &group) {

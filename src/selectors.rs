@@ -19,6 +19,7 @@ mod recorded;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use advanced::raw;
 pub(crate) use intent::excludes_trail_bucket;
 pub use intent::management;
 pub use limits::{

@@ -68,6 +68,13 @@ pub struct Spec {
     /// `silence: { no-tags: "tagged by the account's tag policy" }`. Errors cannot be silenced.
     #[serde(default)]
     pub silence: BTreeMap<String, String>,
+    /// Values the spec means although trailsmith's lists do not have them yet, each with the
+    /// reason a reviewer reads: a region or resource type newer than the lists, written exactly
+    /// as used. Without an entry, a value one edit from a listed one is an error ("did you
+    /// mean"), and another unknown value a warning:
+    /// `allow_new_values: { ap-southeast-8: "launched after trailsmith's list (What's New)" }`.
+    #[serde(default)]
+    pub allow_new_values: BTreeMap<String, String>,
 }
 
 /// `trail` is required unless the spec `extends` a blueprint, which then supplies it: editors
@@ -250,16 +257,38 @@ pub struct CloudwatchLogs {
     /// Name of the new log group (default `CloudTrail/<trail name>`).
     #[serde(default)]
     pub log_group: Option<String>,
-    /// Days to keep events (default 365); one of the values CloudWatch Logs accepts.
+    /// How long events are kept: one of the numbers of days CloudWatch Logs accepts (default
+    /// 365), or `never` to keep them forever. A word, as `management: none` and `cis: all` are,
+    /// because `false` or `0` would read as keeping nothing; `null` is refused (`retention-null`),
+    /// since it could mean the default as well as never.
     #[serde(default)]
-    #[schemars(range(min = 1, max = 3653))]
-    pub retention_days: Option<u32>,
+    #[schemars(with = "RetentionSpec")]
+    pub retention_days: Option<RetentionSpec>,
     /// Use an existing log group instead of creating one.
     #[serde(default)]
     pub log_group_arn: Option<String>,
     /// Use an existing delivery role instead of creating one.
     #[serde(default)]
     pub role_arn: Option<String>,
+}
+
+/// How long a new log group keeps events ("PutRetentionPolicy" and "DeleteRetentionPolicy" API
+/// references: a log group without a retention policy keeps its events forever).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Retention")]
+pub enum RetentionSpec {
+    /// Days to keep events; one of the values CloudWatch Logs accepts.
+    Days(#[schemars(range(min = 1, max = 3653))] u32),
+    /// `never`: events never expire.
+    Never(NeverKeyword),
+}
+
+/// The word `never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NeverKeyword {
+    Never,
 }
 
 /// `false` to turn a part off, `true` for its defaults, or a mapping of settings.

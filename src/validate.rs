@@ -1,4 +1,5 @@
-//! Text to a checked spec: syntax, then shape (JSON Schema), then AWS rules, all findings located.
+//! Text to a checked spec: syntax, then shape (JSON Schema), then AWS rules and AWS's lists of
+//! regions and resource types (`known`), all findings located.
 //!
 //! Owns the order of the checks and mapping each finding's JSON path to a line and column (of the
 //! spec, or of the blueprint its `extends` names when the value came from there: `extends`). It
@@ -10,6 +11,7 @@ pub mod alarms;
 pub mod dynamic;
 pub mod events;
 pub mod extends;
+pub mod known;
 pub mod layout;
 pub mod names;
 pub mod notify;
@@ -89,6 +91,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
         return finish(doc, base, shape, None);
     }
     let dynamic = dynamic::check(&value);
+    let known = known::check(&value);
     let silenced = silence::entries(&value);
     let spec: Spec = match serde_json::from_value(value) {
         Ok(spec) => spec,
@@ -105,6 +108,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     };
     let mut found = rules::check(&spec);
     found.extend(dynamic);
+    found.extend(known);
     // The one plan of the selectors: what the trail records is judged on it, and the model lowers
     // it as it is. It is made even when an entry broke a rule, so that findings on what is
     // recorded come with the others; its own findings (limits across entries, which depend on

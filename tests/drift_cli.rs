@@ -81,7 +81,7 @@ type Change = fn(&mut Value);
 
 #[test]
 fn each_change_by_hand_is_one_finding_at_the_key_that_sets_it() {
-    let cases: [(&str, Change, &str, &str, u64); 15] = [
+    let cases: [(&str, Change, &str, &str, u64); 16] = [
         (
             "describe-trails.json",
             |v| v["trailList"][0]["HomeRegion"] = json!("us-east-1"),
@@ -168,6 +168,18 @@ fn each_change_by_hand_is_one_finding_at_the_key_that_sets_it() {
             "drift-bucket-lifecycle",
             "/bucket/lifecycle",
             21,
+        ),
+        // Retention removed (`aws logs delete-retention-policy`): events kept forever.
+        (
+            "describe-log-groups.json",
+            |v| {
+                if let Some(group) = v["logGroups"][0].as_object_mut() {
+                    group.remove("retentionInDays");
+                }
+            },
+            "drift-log-retention",
+            "/cloudwatch_logs/retention_days",
+            37,
         ),
         (
             "describe-log-groups.json",
@@ -264,5 +276,51 @@ fn what_no_file_gives_is_not_compared_and_said() {
     assert!(
         stderr.contains("not compared, as no file gives them: logging (get-trail-status)"),
         "{stderr}"
+    );
+}
+
+/// A log group that keeps its events forever (no `retentionInDays`) imports as
+/// `retention_days: never`, and that spec is no drift from the same trail.
+#[test]
+fn a_group_kept_forever_imports_as_never_and_is_no_drift() {
+    let dir = in_step();
+    edit(dir.path(), "describe-log-groups.json", |v| {
+        if let Some(group) = v["logGroups"][0].as_object_mut() {
+            group.remove("retentionInDays");
+        }
+    });
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let spec = tempfile::tempdir().expect("temp dir");
+    let written = spec.path().join("spec.yaml");
+    let out = Command::new(env!("CARGO_BIN_EXE_trailsmith"))
+        .arg("import")
+        .args(&files)
+        .arg("-o")
+        .arg(&written)
+        .output()
+        .expect("trailsmith runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&written).expect("the imported spec");
+    assert!(text.contains("  retention_days: never\n"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_trailsmith"))
+        .arg("drift")
+        .arg(&written)
+        .args(&files)
+        .output()
+        .expect("trailsmith runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

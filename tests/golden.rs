@@ -772,3 +772,39 @@ fn the_selector_comparison_sees_a_change() {
         Value::from("All");
     assert_ne!(cfn_selectors(&template), tf_selectors(&config));
 }
+
+/// The log group's retention in both targets: the same days, or none at all for `never`
+/// (CloudFormation leaves `RetentionInDays` out; Terraform writes `retention_in_days = 0`, the
+/// provider's "never expire", explicitly so that the state it reads back matches).
+#[test]
+fn both_targets_keep_log_events_alike() {
+    let (mut compared, mut never) = (0, 0);
+    for (example, tf) in built(Target::Terraform) {
+        let template: Value =
+            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let config: Value = serde_json::from_str(&tf).expect("JSON");
+        let cfn = &template["Resources"]["TrailLogGroup"];
+        let tf = &config["resource"]["aws_cloudwatch_log_group"]["trail"];
+        assert_eq!(cfn.is_null(), tf.is_null(), "{}", example.display());
+        if cfn.is_null() {
+            continue;
+        }
+        let cfn_days = cfn["Properties"]
+            .get("RetentionInDays")
+            .map(|d| d.as_u64().expect("a number of days"));
+        assert_ne!(cfn_days, Some(0), "{}", example.display());
+        let tf_days = tf["retention_in_days"].as_u64().expect("always written");
+        assert_eq!(
+            cfn_days,
+            Some(tf_days).filter(|d| *d > 0),
+            "log retention differs between targets for {}",
+            example.display()
+        );
+        never += usize::from(cfn_days.is_none());
+        compared += 1;
+    }
+    assert!(
+        compared >= 10 && never >= 1,
+        "{compared} compared, {never} never"
+    );
+}

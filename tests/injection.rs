@@ -560,8 +560,17 @@ fn judge(text: &str, hostile: &str, target: Target, catalog: &Catalog) -> Judged
 /// Fields whose text is not meant to reach any output, each with the reason (read in the code
 /// and the README, not observed): hostile text there must still never become code, but it is
 /// not looked for.
-const NOT_IN_OUTPUT: [(&str, &str); 3] = [
+const NOT_IN_OUTPUT: [(&str, &str); 5] = [
     ("$schema", "ignored by trailsmith: for editors only"),
+    (
+        "allow_new_values.<key>",
+        "a value compared with the spec's regions and resource types; only the field it matches \
+         reaches an output, and that field is walked on its own",
+    ),
+    (
+        "allow_new_values.*",
+        "a reason for a reviewer, shown in diagnostics only",
+    ),
     (
         "silence.*",
         "a reason for a reviewer, shown in diagnostics only",

@@ -529,13 +529,10 @@ def round_trip(r, c, case, workdir, trailsmith):
 
 # Differences the spec language cannot avoid, accepted only when `import` said so in a note
 # (README: what the spec cannot say "is a comment in the spec and a note, never dropped
-# silently"): fact -> the note that must be among import's.
-NOTED = {
-    # A log group the original spec names by ARN keeps its own retention; the imported spec
-    # carries the group by name, and a group that never expires events is beyond the spec's
-    # retention_days.
-    "log retention": re.compile(r"^note: cloudwatch_logs.*never expires"),
-}
+# silently"): fact -> the note that must be among import's. None today: the last one, a log
+# group that never expires events (which a spec the original names by ARN leaves as it is, and
+# the imported spec creates by name), is `retention_days: never` since the spec can say it.
+NOTED = {}
 
 
 def _noted(difference, notes):

@@ -914,7 +914,8 @@ def _read_back(r, c, case, region, account):
             if not groups:
                 return None
             return groups[0]
-        r.run(f"{n} log group {e.log_group} retention {e.retention} days",
+        kept = "none (never expires)" if e.retention is None else f"{e.retention} days"
+        r.run(f"{n} log group {e.log_group} retention {kept}",
               lambda: _eq((group() or {}).get("retentionInDays"), e.retention))
         want_key = key_arn if e.kms == "new" else None
         r.run(f"{n} log group kmsKeyId", lambda: _eq((group() or {}).get("kmsKeyId"), want_key))

@@ -81,7 +81,7 @@ class Expect:
     topic_arn: str = None
     logs: str = "new"  # new | existing | none
     log_group: str = None
-    retention: int = 365
+    retention: int = 365  # None: `retention_days: never`, a log group with no retention policy
     role: str = "new"  # new | existing
     read_write: str = "All"
     include_management: bool = True
@@ -139,7 +139,10 @@ def expect(spec):
         e.log_group = c.get("log_group", "CloudTrail/" + name)
         if c.get("log_group_arn"):  # an existing group is the one its ARN names
             e.log_group = c["log_group_arn"].split(":log-group:")[1].removesuffix(":*")
-        e.retention = c.get("retention_days", 365)
+        # README: `never` keeps events forever, which CloudWatch Logs says by having no retention
+        # (describe-log-groups leaves `retentionInDays` out).
+        days = c.get("retention_days", 365)
+        e.retention = None if days == "never" else days
         e.role = "existing" if c.get("role_arn") else "new"
 
     m = (spec.get("events") or {}).get("management", "all")

@@ -470,7 +470,9 @@ pub fn emit(model: &Model) -> String {
     if let Some(g) = &model.log_group {
         let p = fields(vec![
             ("LogGroupName", Some(text(&g.name))),
-            ("RetentionInDays", Some(json!(g.retention_days))),
+            // "AWS::Logs::LogGroup" (CloudFormation resource reference): to keep the events
+            // forever, the property is left out.
+            ("RetentionInDays", g.retention.days().map(|d| json!(d))),
             ("KmsKeyId", g.kms_key.as_ref().map(expr)),
         ]);
         add(

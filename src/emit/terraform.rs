@@ -543,7 +543,15 @@ pub fn emit(model: &Model) -> String {
     if let Some(g) = &model.log_group {
         let body = fields(vec![
             ("name", Some(text(&g.name))),
-            ("retention_in_days", Some(json!(g.retention_days))),
+            // "aws_cloudwatch_log_group" (Terraform AWS provider): "Possible values are: 1, 3,
+            // ..., 3653, and 0. If you select 0, the events in the log group are always retained
+            // and never expire." An explicit 0 rather than leaving the argument out: the provider
+            // reads a group without a retention policy back as 0, so the configuration equals the
+            // state and a second `terraform plan` has nothing to change.
+            (
+                "retention_in_days",
+                Some(json!(g.retention.days().unwrap_or(0))),
+            ),
             ("kms_key_id", g.kms_key.as_ref().map(expr)),
         ]);
         resources.resource(address(Res::LogGroup), with_tags(body, model));

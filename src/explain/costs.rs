@@ -1,13 +1,13 @@
 //! What in a spec is billed, with the unit price where trailsmith's AWS facts give one.
 //!
 //! Owns the list of cost drivers and the one price `selectors` has no use for (CloudWatch Logs
-//! delivery). Event prices are `selectors`' constants, so `validate` and `explain` quote the same
+//! delivery), and the storage of a log group that keeps events forever. Event prices are `selectors`' constants, so `validate` and `explain` quote the same
 //! figure. In an organization layout each part lists what its own account pays for. It must not
 //! estimate volumes or totals, nor give a figure the facts file does not: a driver without one is
 //! named without a price.
 
 use super::prose::{and_list, count};
-use crate::model::Model;
+use crate::model::{Model, Retention};
 use crate::selectors::{DATA_EVENT_PRICE, INSIGHTS_PRICE, NETWORK_EVENT_PRICE};
 use crate::spec::Spec;
 
@@ -44,6 +44,19 @@ pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
         items.push(format!(
             "CloudWatch Logs delivery of the events: {CLOUDWATCH_LOGS_DELIVERY_PRICE}"
         ));
+    }
+    // Storage is billed with any retention, but a bounded one caps it; `never` is the one choice
+    // under which the bill only grows, so it is named (without a price: the facts give none).
+    // Not a warning: it is written on purpose, and 3653 days costs the same for ten years.
+    if model
+        .log_group
+        .as_ref()
+        .is_some_and(|g| g.retention == Retention::Never)
+    {
+        items.push(
+            "CloudWatch Logs storage of the events, kept forever (`retention_days: never`): it grows every month"
+                .to_string(),
+        );
     }
     if model.key.is_some() {
         items.push("the new KMS key: a monthly charge for the key and one per request".to_string());

@@ -13,7 +13,8 @@ use super::watched::Destination;
 use super::words::{Words, TARGET_NAMES};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{
-    Encryption, LifecycleRule, Model, ObjectOwnership, PublicAccessBlock, StorageClass, Trail,
+    Encryption, LifecycleRule, Model, ObjectOwnership, PublicAccessBlock, Retention, StorageClass,
+    Trail,
 };
 use crate::spec::Spec;
 
@@ -159,10 +160,13 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     }
     if let Some(g) = &model.log_group {
         let enc = encryption(g.kms_key.as_ref(), w, "without a KMS key");
+        let kept = match g.retention {
+            Retention::Days(days) => format!("{days} days"),
+            Retention::Never => "forever".to_string(),
+        };
         lines.push(format!(
-            "  CloudWatch Logs group {}: events kept {} days, {enc}",
-            g.name.verbatim(),
-            g.retention_days
+            "  CloudWatch Logs group {}: events kept {kept}, {enc}",
+            g.name.verbatim()
         ));
     }
     if model.logs_role.is_some() {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn model(text: &str) -> Model {
@@ -20,8 +19,8 @@ fn silence_means_secure_defaults() {
     );
     let group = m.log_group.expect("a log group by default");
     assert_eq!(
-        (group.name.verbatim(), group.retention_days),
-        ("CloudTrail/org.audit", 365)
+        (group.name.verbatim(), group.retention),
+        ("CloudTrail/org.audit", Retention::Days(365))
     );
     assert!(group.kms_key.is_some());
     let bucket = m.bucket.expect("a bucket by default");
@@ -240,4 +239,20 @@ fn an_existing_key_encrypts_only_the_bucket_of_its_own_account() {
     );
     assert_eq!(m.trail.expect("trail").kms_key, Some(Expr::lit(arn)));
     assert!(la.key.is_none() && m.key.is_none() && m.inputs.is_empty());
+}
+
+#[test]
+fn the_log_retention_is_the_spec_s_days_or_never() {
+    let retention = |logs: &str| {
+        model(&format!(
+            "version: 1\ntrail: {{name: team1}}\ncloudwatch_logs: {logs}\n"
+        ))
+        .log_group
+        .expect("a log group")
+        .retention
+    };
+    assert_eq!(retention("true"), Retention::Days(DEFAULT_RETENTION_DAYS));
+    assert_eq!(retention("{retention_days: 90}"), Retention::Days(90));
+    let never = retention("{retention_days: never}");
+    assert_eq!((never, never.days()), (Retention::Never, None));
 }

@@ -8,7 +8,7 @@
 use super::intent::{bucket_prefix, excludes_trail_bucket, management};
 use super::{AdvancedSelector, Field, Op};
 use crate::expr::{Expr, Text};
-use crate::spec::{Events, Operator, ReadWrite};
+use crate::spec::{AdvancedSelectorSpec, Events, Operator, ReadWrite};
 
 /// The spec's operator as the plan's.
 fn op(o: Operator) -> Op {
@@ -144,28 +144,30 @@ pub(super) fn selectors(
         ));
     }
     for (i, a) in events.advanced.iter().enumerate() {
-        let fields = a
-            .field_selectors
-            .iter()
-            .map(|f| Field {
-                field: Text::new(f.field.clone()),
-                conditions: f
-                    .operators()
-                    .into_iter()
-                    .filter(|(_, values)| !values.is_empty())
-                    .map(|(o, values)| (op(o), lits(values)))
-                    .collect(),
-            })
-            .collect();
-        let name = Text::new(
-            a.name
-                .clone()
-                .unwrap_or_else(|| format!("Advanced selector {}", i + 1)),
-        );
-        out.push((
-            AdvancedSelector { name, fields },
-            format!("/events/advanced/{i}"),
-        ));
+        out.push((raw(a, i), format!("/events/advanced/{i}")));
     }
     out
+}
+
+/// The user's raw selector number `i` (from 0), copied through with the plan's operators.
+pub(crate) fn raw(a: &AdvancedSelectorSpec, i: usize) -> AdvancedSelector {
+    let fields = a
+        .field_selectors
+        .iter()
+        .map(|f| Field {
+            field: Text::new(f.field.clone()),
+            conditions: f
+                .operators()
+                .into_iter()
+                .filter(|(_, values)| !values.is_empty())
+                .map(|(o, values)| (op(o), lits(values)))
+                .collect(),
+        })
+        .collect();
+    let name = Text::new(
+        a.name
+            .clone()
+            .unwrap_or_else(|| format!("Advanced selector {}", i + 1)),
+    );
+    AdvancedSelector { name, fields }
 }

@@ -7,11 +7,15 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+// Read through `EventsText`, where `management` may be left out (its `Deserialize` below).
 /// What the trail records.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Events {
-    /// Management events: `all` (default), `read_only`, `write_only`, `none`, or a detailed form.
+    /// Management events: `all`, `read_only`, `write_only`, `none`, or a detailed form. Left out,
+    /// it is `all`, unless raw `advanced` selectors record management events: then they alone
+    /// say which (`none` here), since advanced selectors add up and `all` beside them would
+    /// record what they leave out.
     #[serde(default)]
     pub management: Management,
     /// Data events: operations on resources, such as S3 object reads and writes or Lambda
@@ -30,6 +34,55 @@ pub struct Events {
     /// `auto` (default): basic event selectors when they can say it all, advanced otherwise.
     #[serde(default)]
     pub selector_style: SelectorStyle,
+}
+
+/// `events` as written: `management` may be absent, which `Events` cannot say.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventsText {
+    #[serde(default)]
+    management: Option<Management>,
+    #[serde(default)]
+    data: Vec<DataEvents>,
+    #[serde(default)]
+    network_activity: Vec<NetworkActivity>,
+    #[serde(default)]
+    insights: Vec<Insight>,
+    #[serde(default)]
+    advanced: Vec<AdvancedSelectorSpec>,
+    #[serde(default)]
+    selector_style: SelectorStyle,
+}
+
+/// The default of `management` is decided here, where a spec is read, so that every reader of a
+/// spec (validation, the plan, `explain`, `import` checking what it wrote) sees one answer. Left
+/// out beside raw selectors with `eventCategory` Management, it is `none`: a user who writes
+/// those selectors is saying which management events to record, and the secure default `all`
+/// would record the rest too, silently, because a trail records what any of its advanced
+/// selectors match ("Filtering management events" in the CloudTrail User Guide). What they
+/// record is still judged (`partial-management-events`, Insights) on the planned selectors.
+impl<'de> Deserialize<'de> for Events {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let t = EventsText::deserialize(d)?;
+        let management = t.management.unwrap_or_else(|| {
+            if t.advanced
+                .iter()
+                .any(AdvancedSelectorSpec::records_management)
+            {
+                Management::Preset(ManagementPreset::None)
+            } else {
+                Management::default()
+            }
+        });
+        Ok(Events {
+            management,
+            data: t.data,
+            network_activity: t.network_activity,
+            insights: t.insights,
+            advanced: t.advanced,
+            selector_style: t.selector_style,
+        })
+    }
 }
 
 /// Data events of one resource type.
@@ -122,6 +175,15 @@ pub struct AdvancedSelectorSpec {
     pub name: Option<String>,
     /// Conditions that must all hold.
     pub field_selectors: Vec<FieldSelector>,
+}
+
+impl AdvancedSelectorSpec {
+    /// Whether it selects management events (`eventCategory` equals `Management`).
+    pub fn records_management(&self) -> bool {
+        self.field_selectors
+            .iter()
+            .any(|f| f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management"))
+    }
 }
 
 /// One condition of an advanced event selector.

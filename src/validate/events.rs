@@ -2,15 +2,19 @@
 //! network activity and raw advanced selectors field by field ("Filtering data events by using
 //! advanced event selectors", AdvancedFieldSelector in the CloudTrail API reference).
 //!
-//! Owns what each entry may say on its own. Limits across entries and the choice of selector form
-//! belong to `selectors`, which runs after these rules pass.
+//! Owns what each entry may say on its own, and what the plan records against the `management`
+//! word (an explicit `management` that swallows a raw management selector is said). Whether a
+//! region or resource type is on AWS's lists is `known`'s; limits across entries and the choice
+//! of selector form belong to `selectors`, which runs after these rules pass.
 
 use super::names;
 use super::rules::{no_duplicates, rule};
+use super::suggest::near_miss;
 use crate::diag::{Code, Diagnostic};
-use crate::selectors::Recorded;
+use crate::selectors::{Recorded, Selectors};
 use crate::spec::{
-    AdvancedSelectorSpec, DataEvents, Events, Insight, Management, NetworkSource, Operator,
+    AdvancedSelectorSpec, DataEvents, Events, Insight, Management, ManagementPreset, NetworkSource,
+    Operator, ReadWrite,
 };
 
 /// Management event sources a trail can leave out ("Logging management events": only these two).
@@ -29,87 +33,6 @@ const FIELDS: [(&str, bool); 11] = [
     ("sessionCredentialFromConsole", false),
     ("userIdentity.arn", false),
     ("vpcEndpointId", false),
-];
-
-/// `resources.type` values of the CloudTrail API model (2024-09, plus S3 Tables). The list grows,
-/// so an unknown but well-formed type is a warning, not an error.
-const RESOURCE_TYPES: [&str; 76] = [
-    "AWS::DynamoDB::Table",
-    "AWS::Lambda::Function",
-    "AWS::S3::Object",
-    "AWS::AppConfig::Configuration",
-    "AWS::B2BI::Transformer",
-    "AWS::Bedrock::AgentAlias",
-    "AWS::Bedrock::FlowAlias",
-    "AWS::Bedrock::Guardrail",
-    "AWS::Bedrock::KnowledgeBase",
-    "AWS::Cassandra::Table",
-    "AWS::CloudFront::KeyValueStore",
-    "AWS::CloudTrail::Channel",
-    "AWS::CloudWatch::Metric",
-    "AWS::CodeWhisperer::Customization",
-    "AWS::CodeWhisperer::Profile",
-    "AWS::Cognito::IdentityPool",
-    "AWS::DynamoDB::Stream",
-    "AWS::EC2::Snapshot",
-    "AWS::EMRWAL::Workspace",
-    "AWS::FinSpace::Environment",
-    "AWS::Glue::Table",
-    "AWS::GreengrassV2::ComponentVersion",
-    "AWS::GreengrassV2::Deployment",
-    "AWS::GuardDuty::Detector",
-    "AWS::IoT::Certificate",
-    "AWS::IoT::Thing",
-    "AWS::IoTSiteWise::Asset",
-    "AWS::IoTSiteWise::TimeSeries",
-    "AWS::IoTTwinMaker::Entity",
-    "AWS::IoTTwinMaker::Workspace",
-    "AWS::KendraRanking::ExecutionPlan",
-    "AWS::Kinesis::Stream",
-    "AWS::Kinesis::StreamConsumer",
-    "AWS::KinesisVideo::Stream",
-    "AWS::MachineLearning::MlModel",
-    "AWS::ManagedBlockchain::Network",
-    "AWS::ManagedBlockchain::Node",
-    "AWS::MedicalImaging::Datastore",
-    "AWS::NeptuneGraph::Graph",
-    "AWS::One::UKey",
-    "AWS::One::User",
-    "AWS::PCAConnectorAD::Connector",
-    "AWS::PCAConnectorSCEP::Connector",
-    "AWS::PaymentCryptography::Alias",
-    "AWS::PaymentCryptography::Key",
-    "AWS::QBusiness::Application",
-    "AWS::QBusiness::DataSource",
-    "AWS::QBusiness::Index",
-    "AWS::QBusiness::WebExperience",
-    "AWS::RDS::DBCluster",
-    "AWS::RUM::AppMonitor",
-    "AWS::S3::AccessPoint",
-    "AWS::S3Express::Object",
-    "AWS::S3ObjectLambda::AccessPoint",
-    "AWS::S3Outposts::Object",
-    "AWS::SCN::Instance",
-    "AWS::SNS::PlatformEndpoint",
-    "AWS::SNS::Topic",
-    "AWS::SQS::Queue",
-    "AWS::SSM::ManagedNode",
-    "AWS::SSMMessages::ControlChannel",
-    "AWS::SWF::Domain",
-    "AWS::SageMaker::Endpoint",
-    "AWS::SageMaker::ExperimentTrialComponent",
-    "AWS::SageMaker::FeatureGroup",
-    "AWS::ServiceDiscovery::Namespace",
-    "AWS::ServiceDiscovery::Service",
-    "AWS::StepFunctions::StateMachine",
-    "AWS::ThinClient::Device",
-    "AWS::ThinClient::Environment",
-    "AWS::Timestream::Database",
-    "AWS::Timestream::Table",
-    "AWS::VerifiedPermissions::PolicyStore",
-    "AWS::XRay::Trace",
-    "AWS::S3Tables::Table",
-    "AWS::S3Tables::TableBucket",
 ];
 
 pub fn check(e: &Events, out: &mut Vec<Diagnostic>) {
@@ -152,6 +75,7 @@ pub fn check(e: &Events, out: &mut Vec<Diagnostic>) {
 /// Rules on what the trail records as a whole, judged on the planned selectors (`recorded`), not
 /// on the `management` word: raw advanced selectors may record management events too.
 pub fn recorded(e: &Events, recorded: Recorded, out: &mut Vec<Diagnostic>) {
+    overridden(e, out);
     if !e.insights.is_empty() && !recorded.management() {
         out.push(
             Diagnostic::error(
@@ -185,6 +109,72 @@ pub fn recorded(e: &Events, recorded: Recorded, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// An explicit `management` beside raw management selectors is the user's choice, and is kept.
+/// But a trail records what any of its advanced selectors match ("Filtering management events"
+/// in the CloudTrail User Guide), so a raw selector recording only part of what `management`
+/// already records narrows nothing: its conditions read as a restriction that is not there.
+/// Judged with `Recorded` on the selector as planned, and on the sources each leaves out.
+fn overridden(e: &Events, out: &mut Vec<Diagnostic>) {
+    let Some((rw, excluded)) = crate::selectors::management(&e.management) else {
+        return;
+    };
+    let (reads, writes) = (rw != ReadWrite::WriteOnly, rw != ReadWrite::ReadOnly);
+    let said = match &e.management {
+        Management::Preset(p) => format!(
+            "`management: {}`",
+            match p {
+                ManagementPreset::All => "all",
+                ManagementPreset::ReadOnly => "read_only",
+                ManagementPreset::WriteOnly => "write_only",
+                ManagementPreset::None => "none",
+            }
+        ),
+        Management::Detailed(_) => "`management`".to_string(),
+    };
+    let what = |reads: bool, writes: bool, excluded: &[&str]| {
+        let mut text = match (reads, writes) {
+            (true, true) => "read and write management events",
+            (true, false) => "read management events",
+            _ => "write management events",
+        }
+        .to_string();
+        if !excluded.is_empty() {
+            text.push_str(&format!(" except from {}", excluded.join(" and ")));
+        }
+        text
+    };
+    let excluded: Vec<&str> = excluded.iter().map(String::as_str).collect();
+    for (i, a) in e.advanced.iter().enumerate() {
+        let r = Selectors::Advanced(vec![crate::selectors::raw(a, i)]).recorded();
+        if !r.management() {
+            continue;
+        }
+        let raw_excluded: Vec<&str> = a
+            .field_selectors
+            .iter()
+            .filter(|f| f.field == "eventSource")
+            .flat_map(|f| f.not_equals.iter().map(String::as_str))
+            .collect();
+        let covered = (reads || !r.management_reads)
+            && (writes || !r.management_writes)
+            && excluded.iter().all(|s| raw_excluded.contains(s));
+        if covered {
+            out.push(
+                Diagnostic::warning(
+                    Code::RawManagementOverridden,
+                    format!("/events/advanced/{i}"),
+                    format!(
+                        "{said} records {}, which already holds every event this selector records ({}): selectors add up, so its conditions narrow nothing",
+                        what(reads, writes, &excluded),
+                        what(r.management_reads, r.management_writes, &raw_excluded)
+                    ),
+                )
+                .hint("to record only what the raw selectors say, remove `management` (or write `management: none`); or remove this selector"),
+            );
+        }
+    }
+}
+
 fn management(m: &Management, out: &mut Vec<Diagnostic>) {
     match m {
         Management::Preset(_) => {}
@@ -197,10 +187,15 @@ fn management(m: &Management, out: &mut Vec<Diagnostic>) {
                             format!("/events/management/exclude_sources/{i}"),
                             format!("a trail cannot leave out management events of `{source}`"),
                         )
-                        .hint(format!(
-                            "only {} can be left out",
-                            EXCLUDABLE_SOURCES.join(" and ")
-                        )),
+                        .hint(
+                            match near_miss(source, &EXCLUDABLE_SOURCES) {
+                                Some(guess) => format!("did you mean `{guess}`?"),
+                                None => format!(
+                                    "only {} can be left out",
+                                    EXCLUDABLE_SOURCES.join(" and ")
+                                ),
+                            },
+                        ),
                     );
                 }
             }
@@ -213,15 +208,10 @@ fn management(m: &Management, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `AWS::Service::Type`, and whether AWS's list has it.
+/// `AWS::Service::Type`. Whether AWS's list has it is `known`'s question, asked of the whole
+/// document once its shape is checked.
 fn resource_type(value: &str, path: &str, out: &mut Vec<Diagnostic>) {
-    let parts: Vec<&str> = value.split("::").collect();
-    let well_formed = parts.len() == 3
-        && parts[0] == "AWS"
-        && parts[1..]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if !well_formed {
+    if !super::known::well_formed_type(value) {
         out.push(
             Diagnostic::error(
                 Code::ResourceType,
@@ -229,14 +219,6 @@ fn resource_type(value: &str, path: &str, out: &mut Vec<Diagnostic>) {
                 format!("`{value}` is not a resource type"),
             )
             .hint("resource types look like `AWS::S3::Object` or `AWS::Lambda::Function`"),
-        );
-    } else if !RESOURCE_TYPES.contains(&value) {
-        out.push(
-            Diagnostic::warning(Code::UnknownResourceType, path, format!("`{value}` is not among the resource types trailsmith knows"))
-                .hint(match super::suggest::did_you_mean(value, RESOURCE_TYPES) {
-                    Some(guess) => format!("{guess} New types are accepted."),
-                    None => "check the spelling against \"AdvancedFieldSelector\" in the CloudTrail API reference; new types are accepted".to_string(),
-                }),
         );
     }
 }
@@ -568,9 +550,17 @@ fn category_rules(
             let ok = sources.len() == 1 && known.iter().any(|k| k.as_str() == sources[0]);
             if !ok {
                 let names: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
+                // A one-edit slip of a supported service is named, as for regions and types.
+                let guess = match sources.as_slice() {
+                    [one] => near_miss(one, &names),
+                    _ => None,
+                };
                 out.push(
                     Diagnostic::error(Code::NetworkSource, fields, "a network activity selector needs `eventSource` equal to exactly one supported service")
-                        .hint(format!("one of {}", names.join(", "))),
+                        .hint(match guess {
+                            Some(guess) => format!("did you mean `{guess}`? (one of {})", names.join(", ")),
+                            None => format!("one of {}", names.join(", ")),
+                        }),
                 );
             }
         }

@@ -142,7 +142,12 @@ pub const RETENTION_DAYS: [u32; 22] = [
     3288, 3653,
 ];
 
-pub fn retention_days(days: u32) -> Check {
+/// A retention of `never` always passes: deleting a log group's retention policy is how CloudWatch
+/// Logs keeps events forever ("DeleteRetentionPolicy" API reference).
+pub fn retention_days(retention: crate::spec::RetentionSpec) -> Check {
+    let crate::spec::RetentionSpec::Days(days) = retention else {
+        return Ok(());
+    };
     if RETENTION_DAYS.contains(&days) {
         return Ok(());
     }

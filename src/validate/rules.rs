@@ -407,7 +407,7 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
         );
     }
     if let Some(days) = c.retention_days {
-        rule(out, Code::RetentionDays, "/cloudwatch_logs/retention_days", names::retention_days(days), Some("allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"));
+        rule(out, Code::RetentionDays, "/cloudwatch_logs/retention_days", names::retention_days(days), Some("allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, or `never`"));
     }
     if let Some(arn) = &c.log_group_arn {
         rule(

@@ -4,6 +4,7 @@
 //! the schema is generated from `spec`, so the shape is defined in one place only.
 
 use super::suggest::did_you_mean;
+use crate::derived::DEFAULT_RETENTION_DAYS;
 use crate::diag::{Code, Diagnostic};
 use crate::source::escape_segment;
 use jsonschema::error::ValidationErrorKind;
@@ -34,6 +35,7 @@ pub fn check(value: &Value) -> Vec<Diagnostic> {
     for error in Shape::iter_errors(value) {
         describe(&error, value, schema(), &mut out);
     }
+    null_retention(value, &mut out);
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     out.dedup();
     // A value of the wrong type also breaks its range or pattern; the type is the one to fix.
@@ -44,6 +46,29 @@ pub fn check(value: &Value) -> Vec<Diagnostic> {
         .collect();
     out.retain(|d| d.code == Code::WrongType || !mistyped.contains(&d.path));
     out
+}
+
+/// `retention_days: null` has no accepted form, like any other wrong value, but it is a choice
+/// half made: a null reads as "no retention", which is how both targets spell events that never
+/// expire (a log group without `RetentionInDays`), while leaving the key out means the default.
+/// The generic "not an accepted form" is replaced by one that names both, at the key.
+fn null_retention(value: &Value, out: &mut Vec<Diagnostic>) {
+    const PATH: &str = "/cloudwatch_logs/retention_days";
+    if value.pointer(PATH) != Some(&Value::Null) {
+        return;
+    }
+    out.retain(|d| d.path != PATH);
+    out.push(
+        Diagnostic::error(
+            Code::RetentionNull,
+            PATH,
+            "`retention_days` is null, which could mean the default retention or events that never expire",
+        )
+        .at_key()
+        .hint(format!(
+            "write `retention_days: never` to keep events forever, or leave the key out for the default of {DEFAULT_RETENTION_DAYS} days"
+        )),
+    );
 }
 
 fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut Vec<Diagnostic>) {
@@ -346,6 +371,36 @@ mod tests {
         assert!(
             found.contains(&("/kms".into(), Code::WrongForm)),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_null_retention_asks_for_never_or_the_default() {
+        let logs = json!({"retention_days": null});
+        let diags = check(&json!({"version": 1, "trail": {"name": "a"}, "cloudwatch_logs": logs}));
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(
+            (diags[0].code, diags[0].path.as_str(), diags[0].at_key),
+            (Code::RetentionNull, "/cloudwatch_logs/retention_days", true)
+        );
+        let hint = diags[0].hint.clone().unwrap_or_default();
+        assert!(
+            hint.contains("`retention_days: never`") && hint.contains("365 days"),
+            "{hint}"
+        );
+        let logs = json!({"retention_days": "never"});
+        assert!(
+            check(&json!({"version": 1, "trail": {"name": "a"}, "cloudwatch_logs": logs}))
+                .is_empty()
+        );
+        let logs = json!({"retention_days": "forever"});
+        let found = codes(json!({"version": 1, "trail": {"name": "a"}, "cloudwatch_logs": logs}));
+        assert_eq!(
+            found,
+            vec![(
+                "/cloudwatch_logs/retention_days".to_string(),
+                Code::WrongForm
+            )]
         );
     }
 

@@ -2,7 +2,8 @@
 //!
 //! Owns the distance and the threshold; callers give the candidates. `-` and `_` count as the same
 //! character and case is ignored, since `multi-region` for `multi_region` or `ReadOnly` for
-//! `read_only` are the slips users make.
+//! `read_only` are the slips users make. `near_miss` is the stricter question `known` asks of
+//! values AWS lists (regions, resource types): one edit from a listed value, and not that value.
 
 /// The candidate nearest to `word`, if it is near enough to be what was meant: at most one edit
 /// for short words, one per three characters for longer ones. Ties go to the earlier candidate.
@@ -30,6 +31,28 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The listed value `word` is one edit away from (an insertion, a deletion, a substitution, or a
+/// swap of two neighbouring characters; case and `-`/`_` count as above), when `word` is not
+/// itself listed: `AWS::Lamda::Function` for `AWS::Lambda::Function`, `eu-wset-1` for
+/// `eu-west-1`. The nearest wins, ties go to the earlier candidate.
+pub fn near_miss<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if candidates.contains(&word) {
+        return None;
+    }
+    let folded = fold(word);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        if candidate.chars().count().abs_diff(folded.len()) > 1 {
+            continue;
+        }
+        let distance = edit_distance(&folded, &fold(candidate));
+        if distance <= 1 && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 fn fold(word: &str) -> Vec<char> {
@@ -102,6 +125,40 @@ mod tests {
     fn the_nearest_wins_and_ties_keep_candidate_order() {
         assert_eq!(closest("logs", ["logging", "logs_"]), Some("logs_"));
         assert_eq!(closest("ab", ["ac", "ad"]), Some("ac"));
+    }
+
+    const TYPES: [&str; 3] = [
+        "AWS::Lambda::Function",
+        "AWS::S3::Object",
+        "AWS::DynamoDB::Table",
+    ];
+
+    #[test]
+    fn a_near_miss_is_one_edit_from_a_listed_value() {
+        let miss = |w: &str| near_miss(w, &TYPES);
+        // A deletion, an insertion, a substitution and a swap of neighbours.
+        assert_eq!(miss("AWS::Lamda::Function"), Some("AWS::Lambda::Function"));
+        assert_eq!(miss("AWS::S3::Objects"), Some("AWS::S3::Object"));
+        assert_eq!(miss("AWS::S4::Object"), Some("AWS::S3::Object"));
+        assert_eq!(miss("AWS::Lmabda::Function"), Some("AWS::Lambda::Function"));
+        // Case alone is a slip too: CloudTrail compares types exactly.
+        assert_eq!(miss("AWS::DynamoDb::Table"), Some("AWS::DynamoDB::Table"));
+        let regions = ["eu-west-1", "eu-west-2", "us-east-1"];
+        assert_eq!(near_miss("eu-wset-1", &regions), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn a_listed_value_or_one_two_edits_away_is_no_near_miss() {
+        assert_eq!(near_miss("AWS::Lambda::Function", &TYPES), None);
+        // Two edits (a swap and a deletion): a new value, left to the unknown-value warning.
+        assert_eq!(near_miss("AWS::Lmabda::Functon", &TYPES), None);
+        assert_eq!(near_miss("AWS::Lamb::Function", &TYPES), None);
+        assert_eq!(near_miss("AWS::Bedrock::Agent", &TYPES), None);
+        // The nearest wins: distance 0 after folding beats a one-edit neighbour.
+        assert_eq!(
+            near_miss("EU-WEST-2", &["eu-west-1", "eu-west-2"]),
+            Some("eu-west-2")
+        );
     }
 
     #[test]

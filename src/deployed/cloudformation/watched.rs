@@ -59,16 +59,19 @@ impl Reader<'_> {
         if let Some(gid) = &gid {
             self.uses(gid);
             let gp = self.props(gid);
-            d.log_group = Some(LogGroup {
-                name: name.clone(),
-                retention_days: self.number(
-                    gid,
-                    &gp,
-                    "RetentionInDays",
-                    "trailsmith's default applies",
-                ),
-                kms_key_id: self.string(gid, &gp, "KmsKeyId", "not carried"),
-            });
+            let noted = self.notes.len();
+            let retention_days =
+                self.number(gid, &gp, "RetentionInDays", "trailsmith's default applies");
+            // Left out, the property means events never expire ("AWS::Logs::LogGroup"); a value
+            // the template does not settle (noted) is unknown, not "never", so no log group is
+            // recorded: import keeps the default and drift does not compare the retention.
+            if self.notes.len() == noted {
+                d.log_group = Some(LogGroup {
+                    name: name.clone(),
+                    retention_days,
+                    kms_key_id: self.string(gid, &gp, "KmsKeyId", "not carried"),
+                });
+            }
         }
         self.watched(gid.as_deref(), &name, d);
     }

@@ -37,15 +37,21 @@ impl Reader<'_> {
             self.uses(g);
             let gr = &doc.resources[g];
             let retention = gr.number("retention_in_days").filter(|n| *n > 0.0);
-            if gr.is_unknown("retention_in_days") {
+            // 0 or unset: events never expire ("aws_cloudwatch_log_group": retention_in_days).
+            let retention_days = retention.and_then(whole_number);
+            let unknown = gr.is_unknown("retention_in_days");
+            if unknown {
                 self.unresolved(g, "retention_in_days", "trailsmith's default applies");
             }
-            d.log_group = Some(LogGroup {
-                name: name.clone(),
-                // 0 or unset: events never expire ("aws_cloudwatch_log_group": retention_in_days).
-                retention_days: retention.and_then(whole_number),
-                kms_key_id: self.key_named(g, "kms_key_id"),
-            });
+            // A retention the plan does not settle is unknown, not "never": no log group is
+            // recorded, so import keeps the default and drift does not compare the retention.
+            if !unknown && retention_days.is_some() == retention.is_some() {
+                d.log_group = Some(LogGroup {
+                    name: name.clone(),
+                    retention_days,
+                    kms_key_id: self.key_named(g, "kms_key_id"),
+                });
+            }
         }
         self.watched(group, &name, d);
     }

@@ -1,4 +1,3 @@
-
 use super::*;
 
 #[test]
@@ -64,8 +63,10 @@ fn aliases_topics_groups() {
 
 #[test]
 fn retention_suggests_the_nearest_value() {
-    assert!(retention_days(365).is_ok());
-    let err = retention_days(366).unwrap_err();
+    use crate::spec::{NeverKeyword, RetentionSpec};
+    assert!(retention_days(RetentionSpec::Days(365)).is_ok());
+    assert!(retention_days(RetentionSpec::Never(NeverKeyword::Never)).is_ok());
+    let err = retention_days(RetentionSpec::Days(366)).unwrap_err();
     assert!(err.contains("nearest allowed: 365"), "{err}");
 }
 
