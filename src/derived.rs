@@ -100,3 +100,38 @@ pub fn collision_key(name: &str) -> String {
 pub fn custom_metric(c: &CustomAlarm) -> String {
     c.metric.clone().unwrap_or_else(|| pascal(&c.name))
 }
+
+/// The filter, alarm and metric names of a CIS alarm: the user's (`cis_names`) or trailsmith's.
+pub struct CisAlarmNames {
+    pub filter: String,
+    pub alarm: String,
+    pub metric: String,
+}
+
+pub fn cis_alarm_names(trail: &str, a: &Alarms, id: CisId) -> CisAlarmNames {
+    let c = crate::cis::control(id);
+    let ours = resource_name(trail, &c.name.replace('_', "-"));
+    let chosen = a.cis_names.get(&id);
+    let pick = |field: Option<&Option<String>>, default: String| {
+        field.and_then(Clone::clone).unwrap_or(default)
+    };
+    CisAlarmNames {
+        filter: pick(chosen.map(|n| &n.filter_name), ours.clone()),
+        alarm: pick(chosen.map(|n| &n.alarm_name), ours),
+        metric: pick(chosen.map(|n| &n.metric), pascal(c.name)),
+    }
+}
+
+/// A custom alarm's filter name: `filter_name`, or `<trail>-<name>`.
+pub fn custom_filter_name(trail: &str, c: &CustomAlarm) -> String {
+    c.filter_name
+        .clone()
+        .unwrap_or_else(|| resource_name(trail, &c.name))
+}
+
+/// A custom alarm's alarm name: `alarm_name`, or `<trail>-<name>`.
+pub fn custom_alarm_name(trail: &str, c: &CustomAlarm) -> String {
+    c.alarm_name
+        .clone()
+        .unwrap_or_else(|| resource_name(trail, &c.name))
+}

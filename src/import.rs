@@ -3,8 +3,8 @@
 //!
 //! Owns the mapping from `Deployed` to the spec's words, and the choices it makes: resources the
 //! spec can name (bucket, topics, log group) are carried by name, so trailsmith manages them from
-//! then on; the key and the delivery role, which the spec cannot name, are kept as they are by
-//! ARN. It must not read files (`cli` does) nor check the result (the caller validates it).
+//! then on; the key and the delivery role are kept as they are by ARN (their policies are not
+//! read, so trailsmith does not take them over; a role's path and name stay in its ARN). It must not read files (`cli` does) nor check the result (the caller validates it).
 
 mod alarms;
 mod events;
@@ -345,7 +345,7 @@ fn cloudwatch_logs(d: &Deployed, w: &mut Writer) -> Value {
         out.insert("role_arn".into(), json!(role));
         w.comment(
             "/cloudwatch_logs/role_arn",
-            "the deployed delivery role, kept as it is (the spec cannot name a role it creates)"
+            "the deployed delivery role, kept as it is (its trust and policy are not read, so not taken over)"
                 .into(),
         );
     }

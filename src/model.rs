@@ -59,6 +59,35 @@ pub struct Model {
     pub retained: Vec<Res>,
 }
 
+/// What CloudFormation must be told to create the output's IAM resources: a role with a fixed
+/// name needs `CAPABILITY_NAMED_IAM` (AWS::IAM::Role, RoleName), any other role `CAPABILITY_IAM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IamCapability {
+    Iam,
+    NamedIam,
+}
+
+impl IamCapability {
+    /// The word `aws cloudformation deploy --capabilities` takes.
+    pub fn word(self) -> &'static str {
+        match self {
+            IamCapability::Iam => "CAPABILITY_IAM",
+            IamCapability::NamedIam => "CAPABILITY_NAMED_IAM",
+        }
+    }
+}
+
+impl Model {
+    /// The capability a CloudFormation deployment of this output needs, or `None` when it
+    /// creates no IAM resource.
+    pub fn iam_capability(&self) -> Option<IamCapability> {
+        self.logs_role.as_ref().map(|r| match r.name {
+            Some(_) => IamCapability::NamedIam,
+            None => IamCapability::Iam,
+        })
+    }
+}
+
 /// A value the deployer passes in, and what it must look like.
 #[derive(Debug, Clone)]
 pub struct InputSpec {
@@ -86,6 +115,8 @@ pub struct Topic {
     pub name: Text,
     pub kms_key: Option<Expr>,
     pub policy: Policy,
+    /// The delivery topic's own subscriptions, keyed as the alerts topic's are.
+    pub subscriptions: Vec<Subscription>,
 }
 
 #[derive(Debug, Clone)]
@@ -124,8 +155,15 @@ impl Retention {
     }
 }
 
+/// The CloudWatch Logs delivery role trailsmith creates.
 #[derive(Debug, Clone)]
 pub struct Role {
+    /// A fixed name, or `None` for one the target generates (as when the spec gives none).
+    pub name: Option<Text>,
+    /// The IAM path, written only when the spec gives one (IAM's default is `/`).
+    pub path: Option<Text>,
+    /// The ARN of the managed policy bounding the role's permissions.
+    pub permissions_boundary: Option<Text>,
     pub description: Text,
     pub trust: Policy,
     pub policy_name: &'static str,
@@ -237,6 +275,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
             // Only a key whose policy we write: it must let CloudTrail publish to the topic.
             kms_key: new_key.map(|_| Expr::Attr(Res::Key, Attr::Arn)),
             policy: policy::topic_policy(&ctx, watch.to_delivery_topic),
+            subscriptions: alarms::subscriptions(&s.email, &s.subscriptions),
         }
     });
     let sns_topic = sns.map(|s| match s.topic_arn {
@@ -272,7 +311,11 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
             };
             let role = c.role_arn.is_none().then(|| {
                 depends_on.push(Res::LogsRole);
+                let given = c.role.clone().unwrap_or_default();
                 Role {
+                    name: given.name.map(Text::new),
+                    path: given.path.map(Text::new),
+                    permissions_boundary: given.permissions_boundary.map(Text::new),
                     description: Text::new(format!(
                         "Lets CloudTrail trail {name} deliver to CloudWatch Logs"
                     )),

@@ -74,6 +74,7 @@ pub struct Context {
 
 const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
 const CLOUDWATCH: &str = "cloudwatch.amazonaws.com";
+const SNS: &str = "sns.amazonaws.com";
 
 fn cloudtrail() -> Principal {
     Principal::Service(Expr::lit(CLOUDTRAIL))
@@ -495,6 +496,45 @@ pub fn topic_policy(ctx: &Context, alarms: bool) -> Policy {
 pub fn alerts_topic_policy() -> Policy {
     Policy {
         statements: vec![alarms_publish(Expr::Attr(Res::AlertsTopic, Attr::Arn))],
+    }
+}
+
+/// "Subscribing an Amazon SQS queue to an Amazon SNS topic" and "Fanout to Amazon SQS queues"
+/// (Amazon SNS Developer Guide): the queue's policy lets SNS send it messages from this topic
+/// only. trailsmith never owns a subscribed queue: this is what a note tells its owner to allow,
+/// for the new topic `topic_name`.
+pub fn queue_policy(queue_arn: &str, topic_name: &str) -> Policy {
+    Policy {
+        statements: vec![allow(
+            "AllowSNSSendMessage",
+            Principal::Service(Expr::lit(SNS)),
+            &["sqs:SendMessage"],
+            vec![Expr::lit(queue_arn)],
+        )
+        .when(cond(
+            "ArnEquals",
+            "aws:SourceArn",
+            vec![topic_arn(topic_name)],
+        ))],
+    }
+}
+
+/// "Configure KMS permissions for AWS services" (Amazon SQS Developer Guide, key management): a
+/// customer managed key that encrypts a subscribed queue lets SNS use it, for this topic's
+/// messages only.
+pub fn queue_key_policy(topic_name: &str) -> Policy {
+    Policy {
+        statements: vec![allow(
+            "AllowSNSUseOfQueueKey",
+            Principal::Service(Expr::lit(SNS)),
+            &["kms:GenerateDataKey", "kms:Decrypt"],
+            vec![Expr::lit("*")],
+        )
+        .when(cond(
+            "ArnEquals",
+            "aws:SourceArn",
+            vec![topic_arn(topic_name)],
+        ))],
     }
 }
 

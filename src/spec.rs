@@ -248,6 +248,12 @@ pub struct Sns {
     /// Use an existing topic (its policy is managed elsewhere) instead of creating one.
     #[serde(default)]
     pub topic_arn: Option<String>,
+    /// Email addresses subscribed to the new topic (each must confirm by email).
+    #[serde(default)]
+    pub email: Vec<String>,
+    /// Other subscriptions of the new topic, as `alarms.notify` takes them.
+    #[serde(default)]
+    pub subscriptions: Vec<SubscriptionSpec>,
 }
 
 /// Delivery to CloudWatch Logs.
@@ -270,6 +276,30 @@ pub struct CloudwatchLogs {
     /// Use an existing delivery role instead of creating one.
     #[serde(default)]
     pub role_arn: Option<String>,
+    /// The delivery role trailsmith creates: its name, path and permissions boundary. Cannot be
+    /// combined with `role_arn` (`existing-role-setting`).
+    #[serde(default)]
+    pub role: Option<LogsRoleSpec>,
+}
+
+/// The CloudWatch Logs delivery role trailsmith creates.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "LogsRole")]
+pub struct LogsRoleSpec {
+    /// Name of the new role: 1 to 64 letters, digits and `+=,.@_-`, unique in the account
+    /// whatever the case (IAM is global: one name serves every region). Default: the target
+    /// generates one. A fixed name needs `CAPABILITY_NAMED_IAM` in CloudFormation.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// IAM path of the new role: `/` (the default) or `/segments/` (up to 512 characters).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// ARN of the managed policy that bounds the role's permissions
+    /// (`arn:aws:iam::111122223333:policy/Boundary`); it must allow `logs:CreateLogStream` and
+    /// `logs:PutLogEvents` on the log group, or delivery stops.
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
 }
 
 /// How long a new log group keeps events ("PutRetentionPolicy" and "DeleteRetentionPolicy" API

@@ -51,6 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import check_adopt
+from expect import alarm_expectations
 from harness import log, replay, short
 
 DUMMY_KEY = "testing"  # moto accepts any credentials; these never leave the loopback interface
@@ -426,6 +427,10 @@ def _placement(case):
     arns = {"topic": e.topic_arn if e.sns == "existing" else None,
             "log group": logs.get("log_group_arn"), "role": logs.get("role_arn"),
             "alarm topic": notify.get("topic_arn")}
+    # A customer managed permissions boundary is a policy of the role's own account (an AWS
+    # managed one, account `aws`, is everyone's).
+    if e.role_boundary and _account_of(e.role_boundary) != "aws":
+        arns["boundary"] = e.role_boundary
     arns = {k: v for k, v in arns.items() if v}
     accounts = sorted({_account_of(a) for a in arns.values()})
     regions = sorted({_arn_region(a) for a in arns.values()} - {""})
@@ -488,6 +493,21 @@ def _prepare_existing(c, case, region, account):
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                     "Principal": {"Service": "cloudtrail.amazonaws.com"}}]}))
         notes.append(f"existing role {arn} pre-created")
+    if e.logs != "none" and e.role == "new" and e.role_boundary and _account_of(e.role_boundary) != "aws":
+        # The boundary is the platform team's policy, made before the role it bounds (IAM refuses
+        # a boundary that does not exist; moto does not check). It allows what a delivery role
+        # needs, as the README's note (`role-boundary-must-allow`) asks.
+        arn = e.role_boundary
+        if _account_of(arn) != account:
+            return notes, f"permissions boundary {arn} is outside moto's account"
+        path_and_name = arn.split(":policy/", 1)[1]
+        path, _, name = path_and_name.rpartition("/")
+        got = c["iam"].create_policy(PolicyName=name, Path=f"/{path}/" if path else "/", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
+                                                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"]}]}))
+        if got["Policy"]["Arn"] != arn:
+            return notes, f"permissions boundary made as {got['Policy']['Arn']}, not {arn}"
+        notes.append(f"permissions boundary {arn} pre-created")
     if e.kms == "existing":
         notes.append("existing key ARN applied as written, unresolved by moto")
     return notes, None
@@ -823,6 +843,10 @@ def _read_back(r, c, case, region, account):
         r.run(f"{n} trail has no SNS topic", lambda: (
             not t.get("SnsTopicName") and not t.get("SnsTopicARN"),
             f"SnsTopicName {t.get('SnsTopicName')!r} SnsTopicARN {t.get('SnsTopicARN')!r}"))
+    if e.sns == "new" and e.topic_subscriptions:
+        subs = c["sns"].list_subscriptions_by_topic(TopicArn=topic_arn).get("Subscriptions") or []
+        r.run(f"{n} delivery topic subscriptions", lambda: _eq(
+            sorted((x["Protocol"], x["Endpoint"]) for x in subs), e.topic_subscriptions))
 
     group_arn = role_arn = None
     if e.logs != "none":
@@ -996,10 +1020,15 @@ def _check_alarms(r, c, case, n, region, account, trail):
         len(alarms) == len(want)
         and all((x["Namespace"], x["MetricName"]) in metrics and x.get("AlarmActions") == [topic] for x in alarms),
         f"{[(x['AlarmName'], x['Namespace'], x['MetricName'], x.get('AlarmActions')) for x in alarms]}"))
-    cis_metrics = {(namespace, x["MetricName"]) for x in alarms} - {
-        (x.get("namespace", namespace), x.get("metric")) for x in custom}
-    cis_alarms = [x for x in alarms if (x["Namespace"], x["MetricName"]) in cis_metrics
-                  and not any(x["AlarmName"].endswith("-" + y["name"]) for y in custom)]
+    wanted = alarm_expectations(case.spec, e.trail_name, ids)
+    by_metric = {(m["metricNamespace"], m["metricName"]): f["filterName"]
+                 for f in filters for m in f["metricTransformations"]}
+    r.run(f"{n} filter and alarm names, metrics and missing data as the spec names them", lambda: _eq(
+        sorted((by_metric.get((x["Namespace"], x["MetricName"])), x["AlarmName"], x["Namespace"], x["MetricName"],
+                x.get("TreatMissingData")) for x in alarms), wanted))
+    cis_names = {alarm for (_, alarm, _, _, _) in
+                 alarm_expectations({"alarms": {**a, "custom": []}}, e.trail_name, ids)}
+    cis_alarms = [x for x in alarms if x["AlarmName"] in cis_names]
     r.run(f"{n} CIS alarms: Sum over 300 s, 1 period, >= 1, missing data not breaching", lambda: (
         len(cis_alarms) == len(ids) and all(
             (x["Statistic"], x["Period"], x["EvaluationPeriods"], x["Threshold"], x["ComparisonOperator"],
@@ -1295,6 +1324,20 @@ def _check_role(r, c, case, n, role_arn, region, account, trail_arn, other_trail
                         f"arn:aws:logs:{region}:{account}:log-group:other:log-stream:{account}_CloudTrail_{region}", {})
         return bool(names) and all(got.values()) and not other, f"policies {names}: {got}; another log group: {other}"
     r.run(f"{n} delivery role policy allows CreateLogStream/PutLogEvents on {e.log_group} only (evaluated)", permissions)
+
+    # README: `role` gives the new role's name, path and permissions boundary; without a name the
+    # target generates one, without a path it is IAM's `/`, without a boundary there is none.
+    def shape():
+        got = iam.get_role(RoleName=name)["Role"]
+        boundary = (got.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+        want_arn = f"arn:aws:iam::{account}:role{e.role_path}{e.role_name or got['RoleName']}"
+        have = {"name": got["RoleName"] if e.role_name else "(generated)", "path": got["Path"],
+                "boundary": boundary, "arn": got["Arn"]}
+        want = {"name": e.role_name or "(generated)", "path": e.role_path,
+                "boundary": e.role_boundary, "arn": want_arn}
+        return _eq(have, want)
+    r.run(f"{n} delivery role name {e.role_name or '(generated)'}, path {e.role_path}, "
+          f"boundary {e.role_boundary or '(none)'}", shape)
 
 
 # --------------------------------------------------------------------------------------------

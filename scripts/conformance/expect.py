@@ -79,10 +79,15 @@ class Expect:
     sns: str = "new"  # new | existing | none
     topic_name: str = None
     topic_arn: str = None
+    # a new delivery topic's subscriptions, (protocol, endpoint): `email` then `subscriptions`
+    topic_subscriptions: list = field(default_factory=list)
     logs: str = "new"  # new | existing | none
     log_group: str = None
     retention: int = 365  # None: `retention_days: never`, a log group with no retention policy
     role: str = "new"  # new | existing
+    role_name: str = None  # a new role's fixed name; None: the target generates one
+    role_path: str = "/"  # IAM's default path
+    role_boundary: str = None  # a new role's permissions boundary (a managed policy ARN)
     read_write: str = "All"
     include_management: bool = True
     exclude_sources: list = field(default_factory=list)
@@ -130,6 +135,8 @@ def expect(spec):
     else:
         e.sns = "new"
         e.topic_name = s.get("topic_name", name.replace(".", "-") + "-delivery")
+        e.topic_subscriptions = sorted([("email", x) for x in s.get("email") or []]
+                                       + [(x["protocol"], x["endpoint"]) for x in s.get("subscriptions") or []])
 
     c = _toggle(spec.get("cloudwatch_logs"))
     if c is None:
@@ -144,6 +151,12 @@ def expect(spec):
         days = c.get("retention_days", 365)
         e.retention = None if days == "never" else days
         e.role = "existing" if c.get("role_arn") else "new"
+        # README: `role` (name, path, permissions_boundary) shapes the role trailsmith creates;
+        # left out, the name is generated and the path is IAM's `/`.
+        r = c.get("role") or {}
+        e.role_name = r.get("name")
+        e.role_path = r.get("path", "/")
+        e.role_boundary = r.get("permissions_boundary")
 
     m = (spec.get("events") or {}).get("management", "all")
     words = {"all": "All", "read_only": "ReadOnly", "write_only": "WriteOnly"}
@@ -191,3 +204,33 @@ def accounts(spec):
     if not a:
         return None
     return Accounts(str(a["log_archive"]), str(a["management"]), a.get("key", "log_archive"))
+
+
+def _pascal(name):
+    return "".join(w[:1].upper() + w[1:] for w in name.replace("-", "_").split("_"))
+
+
+def alarm_expectations(spec, trail_name, cis_ids):
+    """README "What a trail watches": a CIS alarm and its filter are named `<trail>-<id with ->`,
+    counting into `<Id in PascalCase>`, unless `alarms.cis_names` names them, and treat missing
+    data as not breaching whatever the spec says; a custom alarm and its filter are named
+    `<trail>-<name>` unless `alarm_name` / `filter_name` say otherwise, count into `metric` (default
+    the name in PascalCase), and treat missing data as `treat_missing_data` says, by default not
+    breaching, or breaching with a `LessThan...` comparison. One tuple per alarm:
+    (filter name, alarm name, namespace, metric, missing data)."""
+    a = spec.get("alarms") or {}
+    namespace = a.get("namespace", "CloudTrailMetrics")
+    chosen = a.get("cis_names") or {}
+    out = []
+    for i in cis_ids:
+        c = chosen.get(i) or {}
+        ours = f"{trail_name}-{i.replace('_', '-')}"
+        out.append((c.get("filter_name", ours), c.get("alarm_name", ours), namespace,
+                    c.get("metric", _pascal(i)), "notBreaching"))
+    for x in a.get("custom") or []:
+        ours = f"{trail_name}-{x['name']}"
+        below = x.get("comparison", "").startswith("LessThan")
+        out.append((x.get("filter_name", ours), x.get("alarm_name", ours), x.get("namespace", namespace),
+                    x.get("metric", _pascal(x["name"])),
+                    x.get("treat_missing_data", "breaching" if below else "notBreaching")))
+    return sorted(out)

@@ -482,8 +482,14 @@ pub fn emit(model: &Model) -> String {
     }
     if let Some(r) = &model.logs_role {
         let p = fields(vec![
+            ("RoleName", r.name.as_ref().map(text)),
+            ("Path", r.path.as_ref().map(text)),
             ("Description", Some(text(&r.description))),
             ("AssumeRolePolicyDocument", Some(policy(&r.trust))),
+            (
+                "PermissionsBoundary",
+                r.permissions_boundary.as_ref().map(text),
+            ),
             (
                 "Policies",
                 Some(Value::Array(vec![object([

@@ -539,6 +539,12 @@ pub fn emit(model: &Model) -> String {
                 "policy": policy
             }),
         );
+        alarms::add_subscriptions(
+            &mut resources,
+            "trail",
+            &expr(&Expr::Attr(Res::Topic, Attr::Arn)),
+            &t.subscriptions,
+        );
     }
     if let Some(g) = &model.log_group {
         let body = fields(vec![
@@ -560,8 +566,14 @@ pub fn emit(model: &Model) -> String {
         let trust = data.policy("logs_trust", &r.trust);
         let permissions = data.policy("logs", &r.policy);
         let body = fields(vec![
+            ("name", r.name.as_ref().map(text)),
+            ("path", r.path.as_ref().map(text)),
             ("description", Some(text(&r.description))),
             ("assume_role_policy", Some(trust)),
+            (
+                "permissions_boundary",
+                r.permissions_boundary.as_ref().map(text),
+            ),
         ]);
         resources.resource(address(Res::LogsRole), with_tags(body, model));
         resources.resource(

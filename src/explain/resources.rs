@@ -13,8 +13,8 @@ use super::watched::Destination;
 use super::words::{Words, TARGET_NAMES};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{
-    Encryption, LifecycleRule, Model, ObjectOwnership, PublicAccessBlock, Retention, StorageClass,
-    Trail,
+    Encryption, IamCapability, LifecycleRule, Model, ObjectOwnership, PublicAccessBlock, Retention,
+    StorageClass, Trail,
 };
 use crate::spec::Spec;
 
@@ -169,10 +169,31 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
             g.name.verbatim()
         ));
     }
-    if model.logs_role.is_some() {
+    if let Some(r) = &model.logs_role {
+        let named = r
+            .name
+            .as_ref()
+            .map_or_else(|| format!("({TARGET_NAMES})"), |n| n.verbatim().to_string());
+        let path = r
+            .path
+            .as_ref()
+            .map(|p| format!(" at path {}", p.verbatim()))
+            .unwrap_or_default();
         lines.push(format!(
-            "  IAM role ({TARGET_NAMES}) that CloudTrail assumes to write to the log group"
+            "  IAM role {named}{path} that CloudTrail assumes to write to the log group"
         ));
+        if let Some(b) = &r.permissions_boundary {
+            lines.push(format!(
+                "    permissions bounded by the managed policy {} (it must allow the role's logs:CreateLogStream and logs:PutLogEvents)",
+                b.verbatim()
+            ));
+        }
+        if let Some(cap @ IamCapability::NamedIam) = model.iam_capability() {
+            lines.push(format!(
+                "    a fixed name, one per account (IAM is global): CloudFormation deploys it only with {}",
+                cap.word()
+            ));
+        }
     }
     super::watched::lines(spec, model, w, &mut lines);
     let mut unused = Vec::new();

@@ -2,8 +2,8 @@
 //! their `cis` id, every other filter as a `custom` alarm.
 //!
 //! Owns recognizing a CIS filter (its pattern equal to the benchmark's but for spacing) and
-//! carrying each alarm's settings where they differ from the spec's defaults. It must not write
-//! YAML.
+//! carrying each alarm's settings and names (filter, alarm, metric) where they differ from the
+//! spec's defaults. It must not write YAML.
 
 use crate::cis::{squeezed, CONTROLS};
 use crate::deployed::{Alarm, Deployed, Env, MetricFilter};
@@ -11,6 +11,8 @@ use crate::derived::{
     pascal, resource_name, DEFAULT_EVALUATION_PERIODS, DEFAULT_NAMESPACE, DEFAULT_PERIOD,
     DEFAULT_THRESHOLD,
 };
+use crate::model::alarms::{treat_missing_data, TREAT_MISSING_DATA};
+use crate::spec::{Comparison, MissingData};
 use serde_json::{json, Map, Value};
 
 pub struct Imported {
@@ -74,8 +76,8 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
     let mut custom = Vec::new();
     let mut namespaces = Vec::new();
     let mut actions: Vec<&str> = Vec::new();
-    // Deployed filters (and their alarms) whose name is not the one trailsmith gives them.
-    let mut renamed: Vec<&str> = Vec::new();
+    // Names of CIS alarms carried where they are not trailsmith's, by id.
+    let mut cis_names = Map::new();
     for f in filters {
         let alarm = alarm_of(f, alarms);
         if d.alarms.is_some() && alarm.is_none() {
@@ -94,11 +96,21 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
             Some(c) if !cis.contains(&c.name) => {
                 cis.push(c.name);
                 let ours = resource_name(&d.trail.name, &c.name.replace('_', "-"));
-                if f.name != ours || alarm.is_some_and(|a| a.name != ours) {
-                    renamed.push(&f.name);
+                let mut names = Map::new();
+                if f.name != ours {
+                    names.insert("filter_name".into(), json!(f.name));
+                }
+                if let Some(a) = alarm.filter(|a| a.name != ours) {
+                    names.insert("alarm_name".into(), json!(a.name));
+                }
+                if f.metric != pascal(c.name) {
+                    names.insert("metric".into(), json!(f.metric));
+                }
+                if !names.is_empty() {
+                    cis_names.insert(c.name.into(), Value::Object(names));
                 }
                 namespaces.push(f.namespace.clone());
-                let changes = cis_changes(f, alarm, c.name);
+                let changes = cis_changes(alarm);
                 if !changes.is_empty() {
                     notes.push((
                         "/alarms/cis".into(),
@@ -106,13 +118,7 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
                     ));
                 }
             }
-            _ => {
-                let ours = resource_name(&d.trail.name, &custom_name(&f.name, &d.trail.name));
-                if f.name != ours || alarm.is_some_and(|a| a.name != ours) {
-                    renamed.push(&f.name);
-                }
-                custom.push(custom_alarm(f, alarm, &d.trail.name));
-            }
+            _ => custom.push(custom_alarm(f, alarm, &d.trail.name)),
         }
     }
     if filters.is_empty() {
@@ -120,17 +126,6 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
             alarms: None,
             notes,
         };
-    }
-    if !renamed.is_empty() {
-        notes.push((
-            "/alarms".into(),
-            format!(
-                "filters and alarms are named `{}-<name>` by trailsmith; the deployed ones named \
-                 otherwise ({}) are replaced by those",
-                d.trail.name,
-                renamed.join(", ")
-            ),
-        ));
     }
     let mut out = Map::new();
     if cis.len() == CONTROLS.len() {
@@ -143,6 +138,9 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
             .filter(|n| cis.contains(n))
             .collect();
         out.insert("cis".into(), json!(ordered));
+    }
+    if !cis_names.is_empty() {
+        out.insert("cis_names".into(), Value::Object(cis_names));
     }
     namespaces.sort();
     namespaces.dedup();
@@ -205,19 +203,17 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
     if let Some(n) = notify {
         out.insert("notify".into(), n);
     }
+
     Imported {
         alarms: Some(Value::Object(out)),
         notes,
     }
 }
 
-/// How trailsmith's alarm for a CIS control differs from the deployed one.
-fn cis_changes(f: &MetricFilter, alarm: Option<&Alarm>, name: &str) -> Vec<String> {
+/// How trailsmith's alarm for a CIS control differs from the deployed one, beyond its names
+/// (carried in `cis_names`).
+fn cis_changes(alarm: Option<&Alarm>) -> Vec<String> {
     let mut out = Vec::new();
-    let metric = pascal(name);
-    if f.metric != metric {
-        out.push(format!("metric {} becomes {metric}", f.metric));
-    }
     if let Some(a) = alarm {
         let settings = [
             (
@@ -237,6 +233,13 @@ fn cis_changes(f: &MetricFilter, alarm: Option<&Alarm>, name: &str) -> Vec<Strin
                 a.comparison.clone(),
                 "GreaterThanOrEqualToThreshold".into(),
             ),
+            (
+                "missing data treated as",
+                a.treat_missing_data
+                    .clone()
+                    .unwrap_or_else(|| TREAT_MISSING_DATA.into()),
+                TREAT_MISSING_DATA.into(),
+            ),
         ];
         for (what, deployed, ours) in settings {
             if deployed != ours {
@@ -251,8 +254,15 @@ fn cis_changes(f: &MetricFilter, alarm: Option<&Alarm>, name: &str) -> Vec<Strin
 
 fn custom_alarm(f: &MetricFilter, alarm: Option<&Alarm>, trail: &str) -> Value {
     let name = custom_name(&f.name, trail);
+    let ours = resource_name(trail, &name);
     let mut out = Map::new();
     out.insert("name".into(), json!(name));
+    if f.name != ours {
+        out.insert("filter_name".into(), json!(f.name));
+    }
+    if let Some(a) = alarm.filter(|a| a.name != ours) {
+        out.insert("alarm_name".into(), json!(a.name));
+    }
     out.insert("pattern".into(), json!(f.pattern));
     if f.metric != pascal(&name) {
         out.insert("metric".into(), json!(f.metric));
@@ -277,6 +287,16 @@ fn custom_alarm(f: &MetricFilter, alarm: Option<&Alarm>, trail: &str) -> Value {
         }
         if let Some(desc) = &a.description {
             out.insert("description".into(), json!(desc));
+        }
+        let comparison: Option<Comparison> = serde_json::from_value(json!(a.comparison)).ok();
+        let known = a
+            .treat_missing_data
+            .as_ref()
+            .and_then(|m| serde_json::from_value::<MissingData>(json!(m)).ok());
+        if let (Some(missing), Some(comparison)) = (known, comparison) {
+            if missing.as_str() != treat_missing_data(comparison, None) {
+                out.insert("treat_missing_data".into(), json!(missing.as_str()));
+            }
         }
     }
     Value::Object(out)

@@ -6,12 +6,13 @@
 //! write policy statements (that is `policy`) nor know target syntax.
 
 use crate::derived::{
-    alerts_topic_name, cis_ids, collision_key, custom_metric, delivery_topic_name, namespace,
-    pascal, resource_name, DEFAULT_EVALUATION_PERIODS, DEFAULT_PERIOD, DEFAULT_THRESHOLD,
+    alerts_topic_name, cis_alarm_names, cis_ids, collision_key, custom_alarm_name,
+    custom_filter_name, custom_metric, delivery_topic_name, namespace, DEFAULT_EVALUATION_PERIODS,
+    DEFAULT_PERIOD, DEFAULT_THRESHOLD,
 };
 use crate::expr::{Attr, Expr, Res, Text};
 use crate::policy::{self, Policy};
-use crate::spec::{Comparison, Notify, Protocol, Spec};
+use crate::spec::{Comparison, MissingData, Protocol, Spec, SubscriptionSpec};
 
 /// Each matching event counts one.
 pub const METRIC_VALUE: &str = "1";
@@ -21,6 +22,20 @@ pub const METRIC_VALUE: &str = "1";
 pub const TREAT_MISSING_DATA: &str = "notBreaching";
 /// For an alarm on too few events, a period without any is the very thing to alarm on.
 pub const TREAT_MISSING_DATA_BELOW: &str = "breaching";
+
+/// A custom alarm's treatment of missing data: the user's, else the rule above. CIS alarms always
+/// take `notBreaching`: they count events (`>= 1`), so `missing` would leave them in
+/// INSUFFICIENT_DATA, `breaching` would fire in every quiet period and `ignore` would keep one in
+/// ALARM after a single event; the benchmark says nothing that asks for another.
+pub fn treat_missing_data(comparison: Comparison, chosen: Option<MissingData>) -> &'static str {
+    match (chosen, comparison) {
+        (Some(m), _) => m.as_str(),
+        (None, Comparison::LessThanThreshold | Comparison::LessThanOrEqualToThreshold) => {
+            TREAT_MISSING_DATA_BELOW
+        }
+        (None, _) => TREAT_MISSING_DATA,
+    }
+}
 
 /// A CloudWatch Logs metric filter on the trail's log group.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,7 +149,7 @@ pub fn lower(spec: &Spec) -> Lowered {
         out.topic = Some(AlertsTopic {
             kms_key: encrypted.then_some(Expr::Attr(Res::Key, Attr::Arn)),
             policy: policy::alerts_topic_policy(),
-            subscriptions: subscriptions(n),
+            subscriptions: subscriptions(&n.email, &n.subscriptions),
             name: Text::new(name),
         });
         Expr::Attr(Res::AlertsTopic, Attr::Arn)
@@ -152,15 +167,19 @@ pub fn lower(spec: &Spec) -> Lowered {
     };
     for id in cis {
         let c = crate::cis::control(id);
-        let name = resource_name(trail, &c.name.replace('_', "-"));
-        let metric = pascal(c.name);
-        out.filters
-            .push(filter(c.name, &name, c.pattern, &metric, &namespace));
+        let names = cis_alarm_names(trail, a, id);
+        out.filters.push(filter(
+            c.name,
+            &names.filter,
+            c.pattern,
+            &names.metric,
+            &namespace,
+        ));
         out.alarms.push(Alarm {
             key: c.name.to_string(),
-            name: Text::new(name),
+            name: Text::new(names.alarm),
             description: Text::new(crate::cis::description(c)),
-            metric: Text::new(metric),
+            metric: Text::new(names.metric),
             namespace: Text::new(namespace.clone()),
             statistic: "Sum",
             period: DEFAULT_PERIOD,
@@ -173,17 +192,19 @@ pub fn lower(spec: &Spec) -> Lowered {
     }
     for c in &a.custom {
         let key = c.name.replace('-', "_");
-        let name = resource_name(trail, &c.name);
+        let filter_name = custom_filter_name(trail, c);
         let metric = custom_metric(c);
         let ns = c.namespace.clone().unwrap_or_else(|| namespace.clone());
         out.filters
-            .push(filter(&key, &name, &c.pattern, &metric, &ns));
+            .push(filter(&key, &filter_name, &c.pattern, &metric, &ns));
         out.alarms.push(Alarm {
             key,
             description: Text::new(c.description.clone().unwrap_or_else(|| {
-                format!("Custom alarm on the metric filter {name} of CloudTrail trail {trail}")
+                format!(
+                    "Custom alarm on the metric filter {filter_name} of CloudTrail trail {trail}"
+                )
             })),
-            name: Text::new(name),
+            name: Text::new(custom_alarm_name(trail, c)),
             metric: Text::new(metric),
             namespace: Text::new(ns),
             statistic: c.statistic.as_str(),
@@ -191,26 +212,21 @@ pub fn lower(spec: &Spec) -> Lowered {
             evaluation_periods: c.evaluation_periods.unwrap_or(DEFAULT_EVALUATION_PERIODS),
             threshold: c.threshold.unwrap_or(DEFAULT_THRESHOLD),
             comparison: c.comparison.as_str(),
-            treat_missing_data: match c.comparison {
-                Comparison::LessThanThreshold | Comparison::LessThanOrEqualToThreshold => {
-                    TREAT_MISSING_DATA_BELOW
-                }
-                _ => TREAT_MISSING_DATA,
-            },
+            treat_missing_data: treat_missing_data(c.comparison, c.treat_missing_data),
             actions: vec![action.clone()],
         });
     }
     out
 }
 
-/// `email` entries first, then `subscriptions`, each keyed by protocol and endpoint so that
-/// reordering the list does not replace resources.
-fn subscriptions(n: &Notify) -> Vec<Subscription> {
-    let entries = n.email.iter().map(|e| (Protocol::Email, e.as_str())).chain(
-        n.subscriptions
-            .iter()
-            .map(|s| (s.protocol, s.endpoint.as_str())),
-    );
+/// A new topic's subscriptions (the alerts topic's, the delivery topic's): `email` entries
+/// first, then `subscriptions`, each keyed by protocol and endpoint so that reordering the list
+/// does not replace resources.
+pub(super) fn subscriptions(email: &[String], others: &[SubscriptionSpec]) -> Vec<Subscription> {
+    let entries = email
+        .iter()
+        .map(|e| (Protocol::Email, e.as_str()))
+        .chain(others.iter().map(|s| (s.protocol, s.endpoint.as_str())));
     let mut out: Vec<Subscription> = Vec::new();
     for (protocol, endpoint) in entries {
         let base = subscription_key(protocol, endpoint);
@@ -358,12 +374,66 @@ mod tests {
     }
 
     #[test]
+    fn chosen_names_and_missing_data_keep_the_keys() {
+        let l = lowered(
+            "version: 1\ntrail: {name: audit}\nalarms:\n  cis: [root_account_usage]\n  cis_names: {root_account_usage: {alarm_name: Root, metric: RootCount}}\n  notify: {email: [a@example.com]}\n  custom:\n    - {name: quiet, pattern: x, comparison: LessThanThreshold, treat_missing_data: ignore, filter_name: QuietFilter}\n",
+        );
+        let got: Vec<(&str, &str, &str, &str)> = l
+            .alarms
+            .iter()
+            .map(|a| {
+                (
+                    a.key.as_str(),
+                    a.name.verbatim(),
+                    a.metric.verbatim(),
+                    a.treat_missing_data,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("root_account_usage", "Root", "RootCount", "notBreaching"),
+                ("quiet", "audit-quiet", "Quiet", "ignore"),
+            ]
+        );
+        let filters: Vec<(&str, &str)> = l
+            .filters
+            .iter()
+            .map(|f| (f.key.as_str(), f.name.verbatim()))
+            .collect();
+        assert_eq!(
+            filters,
+            [
+                ("root_account_usage", "audit-root-account-usage"),
+                ("quiet", "QuietFilter"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_delivery_topic_takes_subscriptions() {
+        let (spec, selectors) = crate::validate::valid(
+            "version: 1\ntrail: {name: audit}\nsns:\n  email: [a@example.com]\n  subscriptions: [{protocol: https, endpoint: 'https://x.example.com/a'}]\n",
+        );
+        let model = crate::model::lower(&spec, selectors);
+        let keys: Vec<String> = model
+            .topic
+            .expect("a delivery topic")
+            .subscriptions
+            .into_iter()
+            .map(|s| s.key)
+            .collect();
+        assert_eq!(keys, ["email_a_example_com", "https_x_example_com_a"]);
+    }
+
+    #[test]
     fn subscription_keys_stay_unique() {
-        let n = Notify {
-            email: vec!["a.b@x.io".into(), "a_b@x.io".into(), "ab@x.io".into()],
-            ..Notify::default()
-        };
-        let keys: Vec<String> = subscriptions(&n).into_iter().map(|s| s.key).collect();
+        let email = ["a.b@x.io".into(), "a_b@x.io".into(), "ab@x.io".into()];
+        let keys: Vec<String> = subscriptions(&email, &[])
+            .into_iter()
+            .map(|s| s.key)
+            .collect();
         assert_eq!(
             keys,
             ["email_a_b_x_io", "email_a_b_x_io_2", "email_ab_x_io_3"]

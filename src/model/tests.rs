@@ -256,3 +256,43 @@ fn the_log_retention_is_the_spec_s_days_or_never() {
     let never = retention("{retention_days: never}");
     assert_eq!((never, never.days()), (Retention::Never, None));
 }
+
+#[test]
+fn the_delivery_role_takes_its_name_path_and_boundary_from_the_spec() {
+    let m = model(
+        "version: 1\ntrail: {name: team1}\ncloudwatch_logs:\n  role:\n    name: Delivery\n    \
+         path: /service-role/\n    permissions_boundary: arn:aws:iam::111122223333:policy/B\n",
+    );
+    let r = m.logs_role.clone().expect("a role");
+    assert_eq!(r.name.expect("a name"), "Delivery");
+    assert_eq!(r.path.expect("a path"), "/service-role/");
+    assert_eq!(
+        r.permissions_boundary.expect("a boundary"),
+        "arn:aws:iam::111122223333:policy/B"
+    );
+    assert_eq!(m.iam_capability(), Some(IamCapability::NamedIam));
+    // The trail still names the role it creates, whatever its name.
+    let t = m.trail.expect("a trail");
+    assert_eq!(
+        t.cloudwatch_logs.map(|c| c.1),
+        Some(Expr::Attr(Res::LogsRole, Attr::Arn))
+    );
+}
+
+#[test]
+fn the_delivery_role_is_named_by_the_target_unless_the_spec_names_it() {
+    for text in [
+        "version: 1\ntrail: {name: team1}\n",
+        "version: 1\ntrail: {name: team1}\ncloudwatch_logs: {role: {path: /x/}}\n",
+    ] {
+        let m = model(text);
+        let r = m.logs_role.clone().expect("a role");
+        assert!(
+            r.name.is_none() && r.permissions_boundary.is_none(),
+            "{text}"
+        );
+        assert_eq!(m.iam_capability(), Some(IamCapability::Iam), "{text}");
+    }
+    let m = model("version: 1\ntrail: {name: team1}\ncloudwatch_logs: false\n");
+    assert_eq!(m.iam_capability(), None);
+}

@@ -6,6 +6,7 @@
 
 use schemars::JsonSchema;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Metric filters on the trail's CloudWatch Logs group, each with an alarm.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -24,6 +25,27 @@ pub struct Alarms {
     /// Where alarms are sent (default: a new topic `<trail name>-alarms`).
     #[serde(default)]
     pub notify: Notify,
+    /// Names of CIS alarms, by id, where they are not trailsmith's (`<trail name>-<id with ->`
+    /// for the filter and the alarm, the id in PascalCase for the metric): to keep the names of
+    /// alarms deployed before.
+    #[serde(default)]
+    pub cis_names: BTreeMap<CisId, CisNames>,
+}
+
+/// The names of one CIS alarm, its filter and its metric; the benchmark's pattern and settings
+/// stay.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CisNames {
+    /// CloudWatch alarm name: 1 to 255 characters, no control characters.
+    #[serde(default)]
+    pub alarm_name: Option<String>,
+    /// Metric filter name: 1 to 512 characters, without `:` or `*`.
+    #[serde(default)]
+    pub filter_name: Option<String>,
+    /// Metric name, at most 255 characters, without `:`, `*` or `$`.
+    #[serde(default)]
+    pub metric: Option<String>,
 }
 
 /// Which CIS monitoring alarms to create.
@@ -74,9 +96,18 @@ pub enum CisId {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomAlarm {
-    /// Up to 64 lowercase letters, digits, `-` and `_`, starting with a letter; the alarm and its
-    /// filter are named `<trail name>-<name>`.
+    /// Up to 64 lowercase letters, digits, `-` and `_`, starting with a letter: names the
+    /// resources in both targets, and the alarm and its filter `<trail name>-<name>` unless
+    /// `alarm_name` or `filter_name` say otherwise.
     pub name: String,
+    /// CloudWatch alarm name (default `<trail name>-<name>`): 1 to 255 characters, no control
+    /// characters.
+    #[serde(default)]
+    pub alarm_name: Option<String>,
+    /// Metric filter name (default `<trail name>-<name>`): 1 to 512 characters, without `:` or
+    /// `*`.
+    #[serde(default)]
+    pub filter_name: Option<String>,
     /// CloudWatch Logs filter pattern, at most 1024 characters, such as
     /// `{ $.eventName = DeleteBucket }`.
     pub pattern: String,
@@ -107,6 +138,33 @@ pub struct CustomAlarm {
     /// Alarm description, up to 1024 characters (default: names the trail and the filter).
     #[serde(default)]
     pub description: Option<String>,
+    /// How a period without data counts: `missing`, `notBreaching`, `breaching` or `ignore`
+    /// (default `notBreaching`, or `breaching` with a `LessThan...` comparison, since a filter
+    /// publishes nothing in a period without a matching event).
+    #[serde(default)]
+    pub treat_missing_data: Option<MissingData>,
+}
+
+/// How an alarm treats periods without data ("Configuring how CloudWatch alarms treat missing
+/// data"), as PutMetricAlarm spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum MissingData {
+    Missing,
+    NotBreaching,
+    Breaching,
+    Ignore,
+}
+
+impl MissingData {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingData::Missing => "missing",
+            MissingData::NotBreaching => "notBreaching",
+            MissingData::Breaching => "breaching",
+            MissingData::Ignore => "ignore",
+        }
+    }
 }
 
 /// A CloudWatch statistic, as PutMetricAlarm spells it.
@@ -179,7 +237,7 @@ pub struct Notify {
     pub encrypted: Option<bool>,
 }
 
-/// A subscription of the alerts topic.
+/// A subscription of the alerts topic or of the delivery topic.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Subscription")]
@@ -270,6 +328,15 @@ mod tests {
         ] {
             let parsed: Comparison = serde_json::from_value(json!(c.as_str())).expect("comparison");
             assert_eq!(parsed, c);
+        }
+        for m in [
+            MissingData::Missing,
+            MissingData::NotBreaching,
+            MissingData::Breaching,
+            MissingData::Ignore,
+        ] {
+            let parsed: MissingData = serde_json::from_value(json!(m.as_str())).expect("missing");
+            assert_eq!(parsed, m);
         }
     }
 }

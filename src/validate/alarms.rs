@@ -17,6 +17,11 @@ const MAX_WINDOW_SHORT_PERIODS: u64 = 86_400;
 const MAX_WINDOW: u64 = 604_800;
 /// "PutMetricAlarm": AlarmDescription is at most 1024 characters.
 const MAX_DESCRIPTION: usize = 1024;
+/// "PutMetricAlarm": AlarmName is 1 to 255 characters; CloudFormation's AWS::CloudWatch::Alarm
+/// adds that it cannot contain ASCII control characters.
+const MAX_ALARM_NAME: usize = 255;
+/// "PutMetricFilter": filterName is 1 to 512 characters matching `[^:*]*`.
+const MAX_FILTER_NAME: usize = 512;
 
 pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     let Some(a) = &spec.alarms else { return };
@@ -55,25 +60,171 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
         );
     }
     custom_alarms(a, &cis, out);
+    chosen_names(&spec.trail.name, a, &cis, out);
     super::notify::check(spec, &a.notify, any, out);
+}
+
+/// Names chosen for alarms and filters (`cis_names`, `alarm_name`, `filter_name`) keep to
+/// CloudWatch's rules and stay unique among the spec's alarms and among its filters (one log
+/// group, one account and region). Resource keys stay derived from the ids and `name`, so a
+/// chosen name never changes a logical id.
+fn chosen_names(trail: &str, a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
+    // (name, where, chosen): default names only meet when the ids or `name`s do, which the
+    // duplicate-alarm rule of `custom_alarms` reports already.
+    let mut alarms: Vec<(String, String, bool)> = Vec::new();
+    let mut filters: Vec<(String, String, bool)> = Vec::new();
+    let unique = |list: &mut Vec<(String, String, bool)>,
+                  (name, path, chosen): (String, String, bool),
+                  what: &str,
+                  out: &mut Vec<Diagnostic>| {
+        if let Some((_, first, _)) = list.iter().find(|(n, _, c)| *n == name && (chosen || *c)) {
+            out.push(
+                Diagnostic::error(
+                    Code::DuplicateAlarm,
+                    path.clone(),
+                    format!("the {what} name `{name}` is also the one of {first}"),
+                )
+                .hint(format!("choose another `{what}_name`")),
+            );
+        }
+        list.push((name, path, chosen));
+    };
+    for (id, chosen) in &a.cis_names {
+        let key = crate::cis::control(*id).name;
+        let base = format!("/alarms/cis_names/{key}");
+        if !cis.contains(id) {
+            out.push(
+                Diagnostic::error(
+                    Code::CisNamesUnused,
+                    base.clone(),
+                    format!("`{key}` names a CIS alarm that `cis` does not ask for"),
+                )
+                .hint(format!("add `{key}` to `cis`, or remove this entry")),
+            );
+        }
+        names_rules(
+            chosen.alarm_name.as_deref(),
+            chosen.filter_name.as_deref(),
+            &base,
+            out,
+        );
+        if let Some(m) = &chosen.metric {
+            rule(
+                out,
+                Code::MetricName,
+                &format!("{base}/metric"),
+                names::metric_name(m),
+                Some("for example `RootAccountUsage`"),
+            );
+        }
+    }
+    for id in cis {
+        let key = crate::cis::control(*id).name;
+        let n = derived::cis_alarm_names(trail, a, *id);
+        let chosen = a.cis_names.get(id);
+        let at = |field: &str, set: bool| match set {
+            true => (format!("/alarms/cis_names/{key}/{field}"), true),
+            false => (format!("the CIS alarm `{key}`"), false),
+        };
+        let (alarm_at, a_set) = at("alarm_name", chosen.is_some_and(|c| c.alarm_name.is_some()));
+        let (filter_at, f_set) = at(
+            "filter_name",
+            chosen.is_some_and(|c| c.filter_name.is_some()),
+        );
+        unique(&mut alarms, (n.alarm, alarm_at, a_set), "alarm", out);
+        unique(&mut filters, (n.filter, filter_at, f_set), "filter", out);
+    }
+    for (i, c) in a.custom.iter().enumerate() {
+        let base = format!("/alarms/custom/{i}");
+        names_rules(
+            c.alarm_name.as_deref(),
+            c.filter_name.as_deref(),
+            &base,
+            out,
+        );
+        let at = |field: &str, set: bool| match set {
+            true => (format!("{base}/{field}"), true),
+            false => (format!("{base}/name"), false),
+        };
+        let (alarm_at, a_set) = at("alarm_name", c.alarm_name.is_some());
+        let (filter_at, f_set) = at("filter_name", c.filter_name.is_some());
+        let alarm = derived::custom_alarm_name(trail, c);
+        let filter = derived::custom_filter_name(trail, c);
+        unique(&mut alarms, (alarm, alarm_at, a_set), "alarm", out);
+        unique(&mut filters, (filter, filter_at, f_set), "filter", out);
+    }
+}
+
+fn names_rules(alarm: Option<&str>, filter: Option<&str>, base: &str, out: &mut Vec<Diagnostic>) {
+    if let Some(name) = alarm {
+        let n = name.chars().count();
+        let problem = if n == 0 || n > MAX_ALARM_NAME {
+            Some(format!(
+                "an alarm name must be 1 to {MAX_ALARM_NAME} characters long, this one has {n}"
+            ))
+        } else if name.chars().any(|c| c.is_ascii_control()) {
+            Some("an alarm name cannot contain control characters".to_string())
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            out.push(
+                Diagnostic::error(
+                    Code::CloudwatchAlarmName,
+                    format!("{base}/alarm_name"),
+                    message,
+                )
+                .hint("for example `RootAccountUsage` or `org-audit/bucket-deleted`"),
+            );
+        }
+    }
+    if let Some(name) = filter {
+        let n = name.chars().count();
+        let problem = if n == 0 || n > MAX_FILTER_NAME {
+            Some(format!("a metric filter name must be 1 to {MAX_FILTER_NAME} characters long, this one has {n}"))
+        } else if name.contains([':', '*']) {
+            Some("a metric filter name cannot contain `:` or `*`".to_string())
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            out.push(
+                Diagnostic::error(
+                    Code::MetricFilterName,
+                    format!("{base}/filter_name"),
+                    message,
+                )
+                .hint("for example `RootAccountUsage`"),
+            );
+        }
+    }
 }
 
 fn custom_alarms(a: &Alarms, cis: &[CisId], out: &mut Vec<Diagnostic>) {
     let namespace = derived::namespace(a);
     // (namespace, metric, where) of every filter so far, CIS first: two filters feeding one
     // metric would count matching events into it together.
-    let mut metrics: Vec<(String, String, String)> = cis
-        .iter()
-        .map(|id| {
-            let c = crate::cis::control(*id);
-            let name = derived::pascal(c.name);
-            (
-                namespace.clone(),
-                name,
-                format!("the CIS alarm `{}`", c.name),
-            )
-        })
-        .collect();
+    let mut metrics: Vec<(String, String, String)> = Vec::new();
+    for id in cis {
+        let c = crate::cis::control(*id);
+        // The trail's name only shapes filter and alarm names, not metrics.
+        let metric = derived::cis_alarm_names("", a, *id).metric;
+        if let Some((_, _, other)) = metrics.iter().find(|(_, m, _)| *m == metric) {
+            out.push(
+                Diagnostic::error(
+                    Code::SharedMetric,
+                    format!("/alarms/cis_names/{}/metric", c.name),
+                    format!("this alarm's filter and {other} would both publish to the metric {namespace}/{metric}, counting events into it together"),
+                )
+                .hint("give this alarm its own `metric`"),
+            );
+        }
+        metrics.push((
+            namespace.clone(),
+            metric,
+            format!("the CIS alarm `{}`", c.name),
+        ));
+    }
     let mut taken: Vec<(String, String)> = cis
         .iter()
         .map(|id| {

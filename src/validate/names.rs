@@ -246,6 +246,85 @@ fn iam_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | ',' | '.' | '@' | '_' | '-')
 }
 
+/// "CreateRole" API reference, RoleName: 1 to 64 characters of `[\w+=,.@-]`.
+pub fn role_name(name: &str) -> Check {
+    length(name, "a role name", 1, 64)?;
+    charset(
+        name,
+        "a role name",
+        "ASCII letters, digits and `+=,.@_-`",
+        iam_char,
+    )
+}
+
+/// "CreateRole" API reference, Path: `/` alone, or `/` then printable ASCII (U+0021 to U+007E)
+/// then `/`, at most 512 characters. `&{` is refused as it is in a role ARN's path: the
+/// provider's aws_iam_policy_document turns it into the `${...}` of an IAM policy variable.
+pub fn iam_path(path: &str) -> Check {
+    length(path, "an IAM path", 1, 512)?;
+    charset(
+        path,
+        "an IAM path",
+        "printable ASCII characters other than spaces",
+        |c| ('!'..='~').contains(&c),
+    )?;
+    if !path.starts_with('/') || !path.ends_with('/') {
+        return Err(format!(
+            "an IAM path must start and end with `/`, such as `/` or `/service-role/`; `{path}` does not"
+        ));
+    }
+    if path.contains("&{") {
+        return Err(
+            "an IAM path with `&{` would read as a policy variable in Terraform's policy documents"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// "CreateRole" API reference, PermissionsBoundary (20 to 2048 characters), and "CreatePolicy",
+/// PolicyName (1 to 128 characters of `[\w+=,.@-]`) and Path: the ARN of a managed policy, of an
+/// account or of AWS (`arn:aws:iam::aws:policy/...`).
+pub fn managed_policy_arn(value: &str) -> Check {
+    let what = format!(
+        "`{value}` is not the ARN of an IAM managed policy (arn:PARTITION:iam::ACCOUNT:policy/NAME, or `aws` for the account of an AWS managed policy)"
+    );
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = parts[..] else {
+        return Err(what);
+    };
+    let account_ok = account == "aws" || account_id(account).is_ok();
+    if arn != "arn"
+        || !partition.starts_with("aws")
+        || service != "iam"
+        || !region.is_empty()
+        || !account_ok
+    {
+        return Err(what);
+    }
+    let Some(path_and_name) = resource.strip_prefix("policy/") else {
+        return Err(what);
+    };
+    let (path, name) = path_and_name
+        .rsplit_once('/')
+        .map_or(("", path_and_name), |(p, n)| (p, n));
+    length(name, "a managed policy name", 1, 128)
+        .and_then(|()| {
+            charset(
+                name,
+                "a managed policy name",
+                "ASCII letters, digits and `+=,.@_-`",
+                iam_char,
+            )
+        })
+        .and_then(|()| match path {
+            "" => Ok(()),
+            p => iam_path(&format!("/{p}/")),
+        })
+        .map_err(|why| format!("`{value}`: {why}"))?;
+    length(value, "a permissions boundary ARN", 20, 2048)
+}
+
 /// The name inside an ARN's resource part, by the rules of the API that creates it: an ARN with a
 /// name AWS would refuse names nothing, and its text lands in policies and in the output.
 fn resource_name(service: &str, resource: &str) -> Check {

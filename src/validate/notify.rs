@@ -12,7 +12,7 @@ use crate::derived;
 use crate::diag::{Code, Diagnostic};
 use crate::expr::{Attr, Res};
 use crate::policy::{self, KeyUsers};
-use crate::spec::{Notify, Protocol, Spec};
+use crate::spec::{Notify, Protocol, Spec, SubscriptionSpec};
 
 /// `any`: the section asks for at least one alarm (else no topic is created).
 pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
@@ -190,13 +190,39 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
             .hint("add `email: [secops@example.com]` or `subscriptions:` under `alarms.notify`"),
         );
     }
+    let alerts = NewTopic {
+        what: "alerts topic",
+        name: &name,
+        output: "alerts_topic_arn",
+    };
+    subscriptions(base, &n.email, &n.subscriptions, &alerts, out);
+}
+
+/// A new topic that subscriptions are given for.
+pub(super) struct NewTopic<'a> {
+    /// `alerts topic`, `delivery topic`.
+    pub what: &'a str,
+    pub name: &'a str,
+    /// The output that holds its ARN.
+    pub output: &'a str,
+}
+
+/// A new topic's `email` and `subscriptions` (the alerts topic's under `base` `/alarms/notify`,
+/// the delivery topic's under `/sns`): endpoints that fit their protocol, no repeats, and a note
+/// for each subscriber whose own policy must let the topic deliver, the queue's from `policy`.
+pub(super) fn subscriptions(
+    base: &str,
+    email: &[String],
+    others: &[SubscriptionSpec],
+    topic: &NewTopic,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut seen: Vec<(Protocol, &str, String)> = Vec::new();
-    let entries = n
-        .email
+    let entries = email
         .iter()
         .enumerate()
         .map(|(i, e)| (Protocol::Email, e.as_str(), format!("{base}/email/{i}")))
-        .chain(n.subscriptions.iter().enumerate().map(|(i, s)| {
+        .chain(others.iter().enumerate().map(|(i, s)| {
             (
                 s.protocol,
                 s.endpoint.as_str(),
@@ -204,6 +230,7 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
             )
         }));
     for (protocol, endpoint, path) in entries {
+        let valid = endpoint_rule(protocol, endpoint).is_ok();
         rule(
             out,
             Code::SubscriptionEndpoint,
@@ -224,19 +251,34 @@ fn new_topic(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
                 .hint("remove this entry"),
             );
         }
-        let who = match protocol {
-            Protocol::Sqs => Some("the queue's policy must let sns.amazonaws.com send messages (sqs:SendMessage) from the alerts topic"),
-            Protocol::Lambda => Some("the function's resource policy must let sns.amazonaws.com invoke it (lambda:InvokeFunction) for the alerts topic"),
-            _ => None,
-        };
-        if let Some(message) = who {
-            out.push(
-                Diagnostic::note(Code::SubscriberPermission, path.clone(), message)
-                    .hint("scope it with aws:SourceArn set to the alerts topic ARN (output `alerts_topic_arn`)"),
-            );
+        match protocol {
+            Protocol::Sqs if valid => out.push(queue_note(endpoint, topic, &path)),
+            Protocol::Lambda => out.push(
+                Diagnostic::note(
+                    Code::SubscriberPermission,
+                    path.clone(),
+                    format!("the function's resource policy must let sns.amazonaws.com invoke it (lambda:InvokeFunction) for the {}", topic.what),
+                )
+                .hint(format!("scope it with aws:SourceArn set to the {} ARN (output `{}`)", topic.what, topic.output)),
+            ),
+            _ => {}
         }
         seen.push((protocol, endpoint, path));
     }
+}
+
+/// What a subscribed queue's owner must allow, from `policy` itself: the queue policy statement,
+/// and the statement a customer managed key encrypting the queue needs.
+fn queue_note(queue: &str, topic: &NewTopic, path: &str) -> Diagnostic {
+    let none = |_, _| None;
+    let (sids, words) = required(&policy::queue_policy(queue, topic.name), &none);
+    let (key_sids, key_words) = required(&policy::queue_key_policy(topic.name), &none);
+    Diagnostic::note(
+        Code::SubscriberPermission,
+        path,
+        format!("the queue's policy must let the {} send it messages: {sids}; a customer managed key encrypting the queue needs {key_sids}", topic.what),
+    )
+    .hint(format!("{words}; {key_words} (\"Subscribing an Amazon SQS queue to an Amazon SNS topic\" in the Amazon SNS Developer Guide, \"Configure KMS permissions for AWS services\" in the Amazon SQS Developer Guide)"))
 }
 
 /// What SNS accepts as an endpoint of each protocol ("Subscribe" in the Amazon SNS API reference).

@@ -390,6 +390,31 @@ fn sns(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 .hint("keep one of the two"),
             );
         }
+        // An existing topic's subscriptions are its owner's: creating them here would put
+        // resources on a topic this output does not manage, and its policy may not allow it.
+        for (field, set) in [
+            ("email", !s.email.is_empty()),
+            ("subscriptions", !s.subscriptions.is_empty()),
+        ] {
+            if set {
+                out.push(
+                    Diagnostic::error(
+                        Code::ExistingTopicSubscriptions,
+                        format!("/sns/{field}"),
+                        format!("`{field}` subscribes to a new delivery topic; the subscriptions of the existing topic `topic_arn` are its owner's"),
+                    )
+                    .hint(format!("remove `{field}` and subscribe where the topic is managed, or remove `topic_arn` to let trailsmith create the topic")),
+                );
+            }
+        }
+    } else {
+        let name = crate::derived::delivery_topic_name(&spec.trail.name, &s);
+        let delivery = super::notify::NewTopic {
+            what: "delivery topic",
+            name: &name,
+            output: "sns_topic_arn",
+        };
+        super::notify::subscriptions("/sns", &s.email, &s.subscriptions, &delivery, out);
     }
 }
 
@@ -447,6 +472,9 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             out.push(existing_role_note(spec, c.log_group_arn.as_deref()));
         }
     }
+    if let Some(role) = &c.role {
+        logs_role(spec, role, &c, out);
+    }
     // CreateTrail: "You must use a log group that exists in your account", and a role too; two
     // accounts cannot both be the trail's.
     let account = |arn: &String| arn.split(':').nth(4).map(str::to_string);
@@ -465,6 +493,104 @@ fn logs(spec: &Spec, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// The name, path and permissions boundary of the delivery role trailsmith creates. A name the
+/// trail's other resources share is fine (each service has its own names); a fixed name is one
+/// per account, as IAM is global, which the README and `explain` say rather than a warning: a
+/// spec is one trail, deployed once per account, and a second deployment fails at once with
+/// `EntityAlreadyExists` rather than silently.
+fn logs_role(
+    spec: &Spec,
+    role: &crate::spec::LogsRoleSpec,
+    c: &crate::spec::CloudwatchLogs,
+    out: &mut Vec<Diagnostic>,
+) {
+    if c.role_arn.is_some() {
+        out.push(
+            Diagnostic::error(
+                Code::ExistingLogsRoleSetting,
+                "/cloudwatch_logs/role",
+                "`role` configures a delivery role trailsmith creates; it cannot be combined with `role_arn`, an existing role",
+            )
+            .hint("remove `role` to deliver with the existing role, or remove `role_arn` to have trailsmith create one"),
+        );
+    }
+    if let Some(name) = &role.name {
+        rule(
+            out,
+            Code::RoleName,
+            "/cloudwatch_logs/role/name",
+            names::role_name(name),
+            Some("for example `CloudTrailLogsDelivery`; IAM names are unique in the account whatever the case or region"),
+        );
+    }
+    if let Some(path) = &role.path {
+        rule(
+            out,
+            Code::RolePath,
+            "/cloudwatch_logs/role/path",
+            names::iam_path(path),
+            Some("`/` (the default), or segments between slashes such as `/service-role/`"),
+        );
+    }
+    if let Some(arn) = &role.permissions_boundary {
+        let checked = names::managed_policy_arn(arn);
+        let valid = checked.is_ok();
+        rule(
+            out,
+            Code::RolePermissionsBoundary,
+            "/cloudwatch_logs/role/permissions_boundary",
+            checked,
+            Some("for example arn:aws:iam::111122223333:policy/PlatformBoundary"),
+        );
+        // A customer managed policy belongs to one account, and a boundary must be one of the
+        // role's own account; the trail's account is known from a layout or an existing group.
+        let account = |arn: &str| arn.split(':').nth(4).map(str::to_string);
+        let home = spec
+            .accounts
+            .as_ref()
+            .map(|a| a.management.clone())
+            .or_else(|| c.log_group_arn.as_deref().and_then(account));
+        let theirs = account(arn).filter(|a| valid && a != "aws");
+        let mut usable = valid;
+        if let (Some(home), Some(theirs)) = (home, theirs) {
+            if home != theirs {
+                usable = false;
+                out.push(
+                    Diagnostic::error(
+                        Code::RolePermissionsBoundary,
+                        "/cloudwatch_logs/role/permissions_boundary",
+                        format!("this policy is in account {theirs}, and the delivery role is created in account {home}; a permissions boundary is a managed policy of the role's own account or of AWS"),
+                    )
+                    .hint(format!("use a policy of account {home}, or an AWS managed policy (`arn:aws:iam::aws:policy/...`)")),
+                );
+            }
+        }
+        if usable && c.role_arn.is_none() {
+            out.push(boundary_note(spec, c.log_group_arn.as_deref()));
+        }
+    }
+}
+
+/// What a permissions boundary must allow: the role's effective permissions are those both its
+/// policy and its boundary allow ("Permissions boundaries for IAM entities").
+fn boundary_note(spec: &Spec, group_arn: Option<&str>) -> Diagnostic {
+    let ctx = policy_context(spec);
+    let group = match group_arn {
+        Some(arn) => Expr::lit(arn.trim_end_matches(":*")),
+        None => Expr::Attr(Res::LogGroup, Attr::Arn),
+    };
+    let known = |r, a| {
+        (r == Res::LogGroup && a == Attr::Arn).then(|| "<the new log group's ARN>".to_string())
+    };
+    let (_, words) = required(&policy::logs_role_policy(&ctx, &group), &known);
+    Diagnostic::note(
+        Code::RoleBoundaryMustAllow,
+        "/cloudwatch_logs/role/permissions_boundary",
+        "the permissions boundary must allow what the delivery role's policy allows, or CloudTrail's delivery to CloudWatch Logs stops",
+    )
+    .hint(format!("{words} (\"Permissions boundaries for IAM entities\" in the IAM User Guide)"))
 }
 
 /// The trust and permissions an existing delivery role needs, from `policy` itself, for the log

@@ -1,6 +1,7 @@
 //! Part of `tests/golden.rs`: both targets carry the same metric filters and alarms (names,
-//! patterns, log group, metrics, statistic, period, evaluations, threshold, comparison, missing
-//! data, actions), every alarm watches a metric a filter publishes, and `cis: all` gives the
+//! chosen or derived, patterns, log group, metrics, statistic, period, evaluations, threshold,
+//! comparison, missing data, actions) and the same subscriptions of the alerts and delivery
+//! topics (topic, protocol, endpoint), every alarm watches a metric a filter publishes, and `cis: all` gives the
 //! fifteen CIS filters and alarms, each with an action, in both targets.
 //!
 //! It uses the neutral spelling of deploy-time values defined in `golden.rs` (`cfn_value`,
@@ -15,6 +16,7 @@ use trailsmith::Target;
 struct Watches {
     filters: Vec<String>,
     alarms: Vec<String>,
+    subscriptions: Vec<String>,
 }
 
 fn number(v: &Value) -> String {
@@ -75,9 +77,25 @@ fn cfn_watches(template: &Value) -> Watches {
             )
         })
         .collect();
+    let mut subscriptions: Vec<String> = of_type("AWS::SNS::Subscription")
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                cfn_value(&p["TopicArn"]),
+                cfn_value(&p["Protocol"]),
+                cfn_value(&p["Endpoint"]),
+            )
+        })
+        .collect();
     filters.sort();
     alarms.sort();
-    Watches { filters, alarms }
+    subscriptions.sort();
+    Watches {
+        filters,
+        alarms,
+        subscriptions,
+    }
 }
 
 fn tf_watches(config: &Value) -> Watches {
@@ -125,9 +143,25 @@ fn tf_watches(config: &Value) -> Watches {
             )
         })
         .collect();
+    let mut subscriptions: Vec<String> = bodies("aws_sns_topic_subscription")
+        .iter()
+        .map(|b| {
+            format!(
+                "{} {} {}",
+                tf_str(&b["topic_arn"]),
+                tf_str(&b["protocol"]),
+                tf_str(&b["endpoint"]),
+            )
+        })
+        .collect();
     filters.sort();
     alarms.sort();
-    Watches { filters, alarms }
+    subscriptions.sort();
+    Watches {
+        filters,
+        alarms,
+        subscriptions,
+    }
 }
 
 #[test]
@@ -178,6 +212,64 @@ fn the_alarm_comparison_sees_a_change() {
     config["resource"]["aws_cloudwatch_metric_alarm"]["bucket_deleted"]["threshold"] =
         Value::from(2);
     assert_ne!(cfn_watches(&template), tf_watches(&config));
+}
+
+/// The delivery topic's subscriptions, chosen names and `treat_missing_data` reach both targets
+/// alike, and the comparison sees each of them change.
+#[test]
+fn chosen_names_missing_data_and_delivery_subscriptions_match() {
+    let example = Case::whole("tests/cases/notify-subscriptions-names.yaml");
+    let template: Value =
+        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+    let config: Value = serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    let cfn = cfn_watches(&template);
+    assert_eq!(cfn, tf_watches(&config));
+    assert!(cfn
+        .alarms
+        .iter()
+        .any(|a| a.starts_with("BucketDeleted [") && a.contains(" missing=missing ")));
+    assert!(cfn
+        .filters
+        .iter()
+        .any(|f| f.starts_with("RootAccountUsageFilter group=")));
+    let delivery = cfn
+        .subscriptions
+        .iter()
+        .filter(|s| !s.contains("alerts"))
+        .count();
+    assert_eq!((cfn.subscriptions.len(), delivery), (4, 3), "{cfn:?}");
+    let r = &config["resource"];
+    for (kind, name, field, value) in [
+        (
+            "aws_cloudwatch_metric_alarm",
+            "bucket_deleted",
+            "treat_missing_data",
+            "ignore",
+        ),
+        (
+            "aws_cloudwatch_metric_alarm",
+            "bucket_deleted",
+            "alarm_name",
+            "Other",
+        ),
+        (
+            "aws_cloudwatch_log_metric_filter",
+            "bucket_deleted",
+            "name",
+            "Other",
+        ),
+        (
+            "aws_sns_topic_subscription",
+            "trail_sqs_log_deliveries",
+            "endpoint",
+            "arn:aws:sqs:eu-west-1:111122223333:other",
+        ),
+    ] {
+        let mut changed = config.clone();
+        changed["resource"][kind][name][field] = Value::from(value);
+        assert!(r[kind][name].get(field).is_some(), "{kind}.{name}.{field}");
+        assert_ne!(cfn, tf_watches(&changed), "{kind}.{name}.{field}");
+    }
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! The model's metric filters, alarms and alerts topic as CloudFormation resources.
 //!
 //! Owns their logical ids (`MetricFilter<Key>`, `Alarm<Key>`, `AlertsTopic`, `AlertsTopicPolicy`,
-//! `AlertsSubscription<Key>`) and property names. Like its parent, it makes no decisions.
+//! `AlertsSubscription<Key>`, and the delivery topic's `TrailSubscription<Key>`) and property names. Like its parent, it makes no decisions.
 
 use super::{expr, logical_id, policy, resource, tagged, text};
 use crate::emit::{fields, number, object, pascal_case};
 use crate::expr::{Attr, Expr, Res};
-use crate::model::Model;
+use crate::model::{Model, Subscription};
 use serde_json::{json, Map, Value};
 
 /// Stable logical ids, from the keys the model gives (renaming one replaces the resource).
@@ -22,7 +22,38 @@ pub fn subscription_id(key: &str) -> String {
     format!("AlertsSubscription{}", pascal_case(key))
 }
 
+pub fn trail_subscription_id(key: &str) -> String {
+    format!("TrailSubscription{}", pascal_case(key))
+}
+
+/// A new topic's subscriptions, each under the logical id `id` gives its key.
+fn add_subscriptions(
+    resources: &mut Map<String, Value>,
+    id: fn(&str) -> String,
+    topic: &Value,
+    subscriptions: &[Subscription],
+) {
+    for s in subscriptions {
+        resources.insert(
+            id(&s.key),
+            resource(
+                "AWS::SNS::Subscription",
+                &[],
+                object([
+                    ("TopicArn", topic.clone()),
+                    ("Protocol", json!(s.protocol)),
+                    ("Endpoint", text(&s.endpoint)),
+                ]),
+            ),
+        );
+    }
+}
+
 pub(super) fn add(model: &Model, resources: &mut Map<String, Value>) {
+    if let Some(t) = &model.topic {
+        let topic = expr(&Expr::Attr(Res::Topic, Attr::Arn));
+        add_subscriptions(resources, trail_subscription_id, &topic, &t.subscriptions);
+    }
     if let Some(t) = &model.alerts_topic {
         let topic = expr(&Expr::Attr(Res::AlertsTopic, Attr::Arn));
         let p = fields(vec![
@@ -41,20 +72,7 @@ pub(super) fn add(model: &Model, resources: &mut Map<String, Value>) {
                 json!({"Topics": [topic], "PolicyDocument": policy(&t.policy)}),
             ),
         );
-        for s in &t.subscriptions {
-            resources.insert(
-                subscription_id(&s.key),
-                resource(
-                    "AWS::SNS::Subscription",
-                    &[],
-                    object([
-                        ("TopicArn", topic.clone()),
-                        ("Protocol", json!(s.protocol)),
-                        ("Endpoint", text(&s.endpoint)),
-                    ]),
-                ),
-            );
-        }
+        add_subscriptions(resources, subscription_id, &topic, &t.subscriptions);
     }
     for f in &model.metric_filters {
         let p = object([

@@ -2,14 +2,36 @@
 //!
 //! Owns their addresses (`aws_cloudwatch_log_metric_filter.<key>`,
 //! `aws_cloudwatch_metric_alarm.<key>`, `aws_sns_topic.alerts`, `aws_sns_topic_policy.alerts`,
-//! `aws_sns_topic_subscription.alerts_<key>`) and argument names, checked against the provider
+//! `aws_sns_topic_subscription.alerts_<key>`, and the delivery topic's
+//! `aws_sns_topic_subscription.trail_<key>`) and argument names, checked against the provider
 //! schema by the golden test. Like its parent, it makes no decisions.
 
 use super::{address, expr, text, with_tags, Blocks};
 use crate::emit::{fields, number, object};
 use crate::expr::{Attr, Expr, Res};
-use crate::model::Model;
+use crate::model::{Model, Subscription};
 use serde_json::{json, Value};
+
+/// A new topic's subscriptions, as `aws_sns_topic_subscription.<prefix>_<key>` (`alerts`,
+/// `trail`).
+pub(super) fn add_subscriptions(
+    resources: &mut Blocks,
+    prefix: &str,
+    topic: &Value,
+    subscriptions: &[Subscription],
+) {
+    for s in subscriptions {
+        resources.add(
+            "aws_sns_topic_subscription",
+            &format!("{prefix}_{}", s.key),
+            object([
+                ("topic_arn", topic.clone()),
+                ("protocol", json!(s.protocol)),
+                ("endpoint", text(&s.endpoint)),
+            ]),
+        );
+    }
+}
 
 pub(super) fn add(model: &Model, resources: &mut Blocks, data: &mut Blocks) {
     if let Some(t) = &model.alerts_topic {
@@ -24,17 +46,7 @@ pub(super) fn add(model: &Model, resources: &mut Blocks, data: &mut Blocks) {
             address(Res::AlertsTopicPolicy),
             json!({"arn": topic, "policy": policy}),
         );
-        for s in &t.subscriptions {
-            resources.add(
-                "aws_sns_topic_subscription",
-                &format!("alerts_{}", s.key),
-                object([
-                    ("topic_arn", topic.clone()),
-                    ("protocol", json!(s.protocol)),
-                    ("endpoint", text(&s.endpoint)),
-                ]),
-            );
-        }
+        add_subscriptions(resources, "alerts", &topic, &t.subscriptions);
     }
     for f in &model.metric_filters {
         resources.add(

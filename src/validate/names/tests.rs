@@ -277,3 +277,62 @@ fn tags() {
     assert!(tag_value("a;b").is_err());
     assert!(tag_value(&"v".repeat(257)).is_err());
 }
+
+#[test]
+fn role_names() {
+    for good in ["r", "CloudTrail_Logs+=,.@-1", &"a".repeat(64)] {
+        assert!(role_name(good).is_ok(), "{good}");
+    }
+    for bad in ["", &"a".repeat(65), "a b", "a/b", "a:b", "ünï", "a\nb"] {
+        assert!(role_name(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn iam_paths() {
+    for good in [
+        "/",
+        "/service-role/",
+        "/a/b/c/",
+        "/!~#/",
+        &format!("/{}/", "a".repeat(510)),
+    ] {
+        assert!(iam_path(good).is_ok(), "{good}");
+    }
+    for bad in [
+        "",
+        "service-role/",
+        "/service-role",
+        "/a b/",
+        "/ünï/",
+        "/a&{aws:username}/",
+        &format!("/{}/", "a".repeat(511)),
+    ] {
+        assert!(iam_path(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn managed_policy_arns() {
+    for good in [
+        "arn:aws:iam::111122223333:policy/Boundary",
+        "arn:aws:iam::111122223333:policy/platform/boundaries/Boundary",
+        "arn:aws-us-gov:iam::111122223333:policy/B",
+        "arn:aws:iam::aws:policy/PowerUserAccess",
+    ] {
+        assert!(managed_policy_arn(good).is_ok(), "{good}");
+    }
+    for bad in [
+        "Boundary",
+        "arn:aws:iam::111122223333:role/Boundary",
+        "arn:aws:iam:eu-west-1:111122223333:policy/Boundary",
+        "arn:aws:iam::11112222333:policy/Boundary",
+        "arn:aws:s3::111122223333:policy/Boundary",
+        "arn:aws:iam::111122223333:policy/",
+        "arn:aws:iam::111122223333:policy/a b",
+        "arn:aws:iam::111122223333:policy/x&{y}/B",
+        &format!("arn:aws:iam::111122223333:policy/{}", "a".repeat(129)),
+    ] {
+        assert!(managed_policy_arn(bad).is_err(), "{bad}");
+    }
+}
