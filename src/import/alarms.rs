@@ -8,11 +8,11 @@
 use crate::cis::{squeezed, CONTROLS};
 use crate::deployed::{Alarm, Deployed, Env, MetricFilter};
 use crate::derived::{
-    pascal, resource_name, DEFAULT_EVALUATION_PERIODS, DEFAULT_NAMESPACE, DEFAULT_PERIOD,
-    DEFAULT_THRESHOLD,
+    cis_alarm_names, pascal, resource_name, DEFAULT_EVALUATION_PERIODS, DEFAULT_NAMESPACE,
+    DEFAULT_PERIOD, DEFAULT_THRESHOLD,
 };
 use crate::model::alarms::{treat_missing_data, TREAT_MISSING_DATA};
-use crate::spec::{Comparison, MissingData};
+use crate::spec::{Alarms, Comparison, MissingData};
 use serde_json::{json, Map, Value};
 
 pub struct Imported {
@@ -95,15 +95,16 @@ pub fn import(d: &Deployed, env: &Env) -> Imported {
         match control {
             Some(c) if !cis.contains(&c.name) => {
                 cis.push(c.name);
-                let ours = resource_name(&d.trail.name, &c.name.replace('_', "-"));
+                // trailsmith's own names for this control, as the model would give them.
+                let ours = cis_alarm_names(&d.trail.name, &Alarms::default(), c.id);
                 let mut names = Map::new();
-                if f.name != ours {
+                if f.name != ours.filter {
                     names.insert("filter_name".into(), json!(f.name));
                 }
-                if let Some(a) = alarm.filter(|a| a.name != ours) {
+                if let Some(a) = alarm.filter(|a| a.name != ours.alarm) {
                     names.insert("alarm_name".into(), json!(a.name));
                 }
-                if f.metric != pascal(c.name) {
+                if f.metric != ours.metric {
                     names.insert("metric".into(), json!(f.metric));
                 }
                 if !names.is_empty() {
