@@ -33,12 +33,18 @@ fn edit(dir: &Path, file: &str, change: impl FnOnce(&mut Value)) {
     std::fs::write(&path, v.to_string()).expect("write");
 }
 
-fn drift(dir: &Path, extra: &[&str]) -> Output {
+/// The AWS CLI outputs in `dir`, in name order.
+fn files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("list")
         .map(|e| e.expect("entry").path())
         .collect();
     files.sort();
+    files
+}
+
+fn drift(dir: &Path, extra: &[&str]) -> Output {
+    let files = files(dir);
     Command::new(env!("CARGO_BIN_EXE_trailsmith"))
         .arg("drift")
         .arg(root().join("tests/import/drift/management-events.yaml"))
@@ -289,11 +295,7 @@ fn a_group_kept_forever_imports_as_never_and_is_no_drift() {
             group.remove("retentionInDays");
         }
     });
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
-        .expect("list")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
+    let files = files(dir.path());
     let spec = tempfile::tempdir().expect("temp dir");
     let written = spec.path().join("spec.yaml");
     let out = Command::new(env!("CARGO_BIN_EXE_trailsmith"))
