@@ -436,6 +436,15 @@ impl Env {
         )
     }
 
+    /// A name of the spec at this deployment: as written, or with its deploy-time values
+    /// resolved; `None` when it takes a parameter, whose value the deployment does not say.
+    pub fn text(&self, t: &crate::expr::Text) -> Option<String> {
+        match t.deployed() {
+            None => Some(t.verbatim().to_string()),
+            Some(e) => self.resolve(e),
+        }
+    }
+
     /// The value of an expression at this deployment, or `None` when it depends on what the
     /// deployment does not say (a key ARN passed in, a role's ARN). ARNs are built as AWS prints
     /// them ("Amazon Resource Names (ARNs)": S3 without region and account).
@@ -457,7 +466,8 @@ impl Env {
             Expr::Attr(Res::LogGroup, Attr::Arn) => {
                 self.arn("logs", &format!("log-group:{}", self.log_group.as_ref()?))
             }
-            Expr::Attr(..) | Expr::Input(_) => return None,
+            // A parameter has no value here; drift takes its default where it has one.
+            Expr::Attr(..) | Expr::Input(_) | Expr::Param(_) => return None,
             Expr::Join(parts) => parts
                 .iter()
                 .map(|p| self.resolve(p))

@@ -12,6 +12,20 @@ use crate::expr::{Attr, Expr, Res};
 use crate::spec::{Alarms, CisAlarms, CisId, CustomAlarm, Notify, Sns, Spec};
 
 /// CIS AWS Foundations Benchmark section 4 and most anchors use this namespace.
+/// The snake_case beginnings of the CloudFormation logical ids and output names an output may
+/// use (in PascalCase: `Trail...`, `Alerts...`, `Alarm...`, `MetricFilter...`, and the outputs):
+/// a parameter, which CloudFormation names in the same space, takes none of them.
+pub const TEMPLATE_NAMES: [&str; 8] = [
+    "trail",
+    "alerts",
+    "alarm",
+    "metric_filter",
+    "bucket_name",
+    "log_group_name",
+    "monitoring_key_arn",
+    "sns_topic_arn",
+];
+
 pub const DEFAULT_NAMESPACE: &str = "CloudTrailMetrics";
 /// The CIS alarm settings ("aws-cloudtrail-facts" §4), also the defaults of custom alarms.
 pub const DEFAULT_PERIOD: u32 = 300;
@@ -48,7 +62,7 @@ pub fn trail_bucket_arn(spec: &Spec) -> Expr {
     let b = &spec.bucket;
     match &b.name {
         Some(name) if b.existing || spec.accounts.is_some() => {
-            Expr::arn("s3", None, None, Expr::lit(name))
+            Expr::arn("s3", None, None, Expr::deploy_time(name))
         }
         _ => Expr::Attr(Res::Bucket, Attr::Arn),
     }

@@ -108,23 +108,32 @@ pub fn not_given(d: &Deployed) -> Vec<&'static str> {
 /// The deployment as the spec names it: the region and names the spec gives win over the
 /// deployed ones, so that a renamed bucket or topic is one difference, not a cascade; what the
 /// output leaves to AWS (a generated bucket name) is the deployed value.
+///
+/// A name with a parameter (`${environment}`) keeps the deployed value: the deployment does not
+/// say what the deployer passed, so such a name is not compared.
 fn env_of(models: &[Model], d: &Deployed) -> Env {
     let mut env = Env::of(d);
+    let deployed = Env::of(d);
+    let named = |t: &crate::expr::Text, slot: &mut Option<String>| {
+        if let Some(v) = deployed.text(t) {
+            *slot = Some(v);
+        }
+    };
     for m in models {
         if let Some(region) = &m.home_region {
             env.region = region.verbatim().to_string();
         }
         if let Some(name) = m.bucket.as_ref().and_then(|b| b.name.as_ref()) {
-            env.bucket = Some(name.verbatim().to_string());
+            named(name, &mut env.bucket);
         }
         if let Some(t) = &m.topic {
-            env.topic = Some(t.name.verbatim().to_string());
+            named(&t.name, &mut env.topic);
         }
         if let Some(g) = &m.log_group {
-            env.log_group = Some(g.name.verbatim().to_string());
+            named(&g.name, &mut env.log_group);
         }
         if let Some(a) = &m.alerts_topic {
-            env.alerts_topic = Some(a.name.verbatim().to_string());
+            named(&a.name, &mut env.alerts_topic);
         }
     }
     env

@@ -58,6 +58,7 @@ fn sections(spec: &Spec, model: &Model, all: &[Model]) -> Vec<Vec<String>> {
         trail::section(spec, model, &w),
         resources::created(spec, model, &w),
         resources::referenced(spec, model, &w, all),
+        resources::given(model),
         recorded::section(spec, model),
         policies::section(model, &w),
         costs::section(spec, model),

@@ -13,11 +13,28 @@
 /// Terraform emitter's renderer escapes. Literals of expressions (`Expr::Lit`) are rendered the
 /// same way.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Text(String);
+pub struct Text(String, Option<Expr>);
 
 impl Text {
     pub fn new(text: impl Into<String>) -> Text {
-        Text(text.into())
+        Text(text.into(), None)
+    }
+
+    /// A name or ARN that may hold deploy-time values (`${account}`, `${region}`, `${partition}`,
+    /// `${PARAMETER}`): `validate` admitted only those references in the fields that make one.
+    /// Without a reference it is plain text.
+    pub fn deploy_time(text: impl Into<String>) -> Text {
+        let text = text.into();
+        let expr = Expr::deploy_time(&text);
+        match expr {
+            Expr::Lit(_) => Text(text, None),
+            e => Text(text, Some(e)),
+        }
+    }
+
+    /// The expression a name with deploy-time values stands for; `None` for plain text.
+    pub fn deployed(&self) -> Option<&Expr> {
+        self.1.as_ref()
     }
 
     /// The characters as written, for what reads text as data: CloudFormation outside `Fn::Sub`,
@@ -30,13 +47,13 @@ impl Text {
 
 impl From<String> for Text {
     fn from(text: String) -> Text {
-        Text(text)
+        Text::new(text)
     }
 }
 
 impl From<&str> for Text {
     fn from(text: &str) -> Text {
-        Text(text.to_string())
+        Text::new(text)
     }
 }
 
@@ -82,7 +99,7 @@ pub enum Res {
 }
 
 /// An attribute of a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Attr {
     /// The resource's name (bucket, topic, log group, role).
     Name,
@@ -109,7 +126,7 @@ impl Input {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Expr {
     Lit(String),
     Partition,
@@ -117,7 +134,28 @@ pub enum Expr {
     Region,
     Attr(Res, Attr),
     Input(Input),
+    /// A parameter the spec declares (`parameters:`), by its snake_case name.
+    Param(String),
     Join(Vec<Expr>),
+}
+
+/// The references a deploy-time value may hold, besides the spec's own parameters.
+pub const BUILTINS: [&str; 3] = ["account", "region", "partition"];
+
+/// The `${...}` references of a name, in order, with the byte range of each (`${` to `}`), or
+/// the byte offset of a `${` that is never closed.
+pub fn references(text: &str) -> Result<Vec<(std::ops::Range<usize>, &str)>, usize> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("${").map(|i| i + from) {
+        let Some(len) = text[at + 2..].find('}') else {
+            return Err(at);
+        };
+        let end = at + 2 + len + 1;
+        out.push((at..end, &text[at + 2..end - 1]));
+        from = end;
+    }
+    Ok(out)
 }
 
 impl Expr {
@@ -125,9 +163,35 @@ impl Expr {
         Expr::Lit(text.into())
     }
 
-    /// A literal of text the user wrote.
+    /// A literal of text the user wrote, or the expression of a name with deploy-time values.
     pub fn text(text: &Text) -> Expr {
-        Expr::Lit(text.0.clone())
+        match &text.1 {
+            Some(e) => e.clone(),
+            None => Expr::Lit(text.0.clone()),
+        }
+    }
+
+    /// A name or ARN of the spec with its deploy-time references (`${account}` and the like)
+    /// turned into expressions. Only for the fields `validate` checks references in: it admits
+    /// no other `${` there, and any left would be taken as a parameter's name.
+    pub fn deploy_time(text: &str) -> Expr {
+        let Ok(refs) = references(text) else {
+            return Expr::lit(text);
+        };
+        let mut parts = Vec::new();
+        let mut last = 0;
+        for (range, name) in refs {
+            parts.push(Expr::lit(&text[last..range.start]));
+            parts.push(match name {
+                "account" => Expr::Account,
+                "region" => Expr::Region,
+                "partition" => Expr::Partition,
+                other => Expr::Param(other.to_string()),
+            });
+            last = range.end;
+        }
+        parts.push(Expr::lit(&text[last..]));
+        Expr::join(parts)
     }
 
     /// Concatenation, flattened, with adjacent literals merged and empty ones dropped.
@@ -199,6 +263,33 @@ mod tests {
             Expr::lit("xy")
         );
         assert_eq!(Expr::join([Expr::Region]), Expr::Region);
+    }
+
+    #[test]
+    fn deploy_time_values_become_expressions() {
+        assert_eq!(
+            Expr::deploy_time("logs-${account}-${region}"),
+            Expr::Join(vec![
+                Expr::lit("logs-"),
+                Expr::Account,
+                Expr::lit("-"),
+                Expr::Region
+            ])
+        );
+        assert_eq!(
+            Expr::deploy_time("arn:${partition}:kms:x:1:key/${key_id}"),
+            Expr::Join(vec![
+                Expr::lit("arn:"),
+                Expr::Partition,
+                Expr::lit(":kms:x:1:key/"),
+                Expr::Param("key_id".into())
+            ])
+        );
+        assert_eq!(Expr::deploy_time("plain"), Expr::lit("plain"));
+        assert_eq!(Text::deploy_time("plain"), Text::new("plain"));
+        assert!(Text::deploy_time("${bucket}").deployed().is_some());
+        assert_eq!(references("a${b"), Err(1));
+        assert_eq!(references("${a}x${b}").map(|r| r.len()), Ok(2));
     }
 
     #[test]

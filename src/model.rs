@@ -42,6 +42,9 @@ pub struct Model {
     pub tags: Vec<(Text, Text)>,
     /// What the deployer passes in (`Expr::Input`), with the pattern that admits it.
     pub inputs: Vec<InputSpec>,
+    /// The spec's `parameters`, each written where a name or ARN of this output uses it
+    /// (`Expr::Param`): the emitters declare only those.
+    pub params: Vec<Param>,
     pub bucket: Option<Bucket>,
     pub key: Option<Key>,
     pub topic: Option<Topic>,
@@ -86,6 +89,16 @@ impl Model {
             None => IamCapability::Iam,
         })
     }
+}
+
+/// A parameter of the spec: a CloudFormation parameter, a Terraform variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// snake_case as the spec writes it; CloudFormation takes it in PascalCase.
+    pub name: String,
+    pub description: Text,
+    pub default: Option<Text>,
+    pub allowed: Vec<Text>,
 }
 
 /// A value the deployer passes in, and what it must look like.
@@ -233,7 +246,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
     // account changes its key policy; its own key keeps each account's data under its own key.
     let monitoring_key = new_key.is_some() && !key_here && part == Some(Part::Management);
     let key_arn = kms.as_ref().and_then(|k| match &k.key_arn {
-        Some(arn) => Some(Expr::lit(arn)),
+        Some(arn) => Some(Expr::deploy_time(arn)),
         None if key_here => Some(Expr::Attr(Res::Key, Attr::Arn)),
         // The key's id is random: the management part learns its ARN from the log archive's
         // output, since a trail named by an alias ARN reads back another value on every plan.
@@ -258,7 +271,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         bucket::lower(&spec.bucket, encryption, &ctx)
     });
     let bucket_name = match &spec.bucket.name {
-        Some(n) if !holds_bucket => Expr::lit(n),
+        Some(n) if !holds_bucket => Expr::deploy_time(n),
         _ => Expr::Attr(Res::Bucket, Attr::Name),
     };
 
@@ -271,7 +284,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
     let topic = sns.as_ref().filter(|s| s.topic_arn.is_none()).map(|s| {
         depends_on.push(Res::TopicPolicy);
         Topic {
-            name: Text::new(delivery_topic_name(&name, s)),
+            name: Text::deploy_time(delivery_topic_name(&name, s)),
             // Only a key whose policy we write: it must let CloudTrail publish to the topic.
             kms_key: new_key.map(|_| Expr::Attr(Res::Key, Attr::Arn)),
             policy: policy::topic_policy(&ctx, watch.to_delivery_topic),
@@ -279,7 +292,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         }
     });
     let sns_topic = sns.map(|s| match s.topic_arn {
-        Some(arn) => Expr::lit(arn),
+        Some(arn) => Expr::deploy_time(&arn),
         // CloudTrail takes a name or an ARN; the name keeps the trail readable in the console.
         None => Expr::Attr(Res::Topic, Attr::Name),
     });
@@ -289,7 +302,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         None => (None, None, None),
         Some(c) => {
             let group = c.log_group_arn.is_none().then(|| LogGroup {
-                name: Text::new(
+                name: Text::deploy_time(
                     c.log_group
                         .clone()
                         .unwrap_or_else(|| format!("CloudTrail/{name}")),
@@ -298,7 +311,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
                 kms_key: new_key.map(|_| Expr::Attr(Res::Key, Attr::Arn)),
             });
             let group_arn = match (&c.log_group_arn, &group) {
-                (Some(arn), _) => Expr::lit(arn.trim_end_matches(":*")),
+                (Some(arn), _) => Expr::deploy_time(arn.trim_end_matches(":*")),
                 (None, _) => Expr::arn(
                     "logs",
                     Some(Expr::Region),
@@ -313,9 +326,9 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
                 depends_on.push(Res::LogsRole);
                 let given = c.role.clone().unwrap_or_default();
                 Role {
-                    name: given.name.map(Text::new),
+                    name: given.name.map(Text::deploy_time),
                     path: given.path.map(Text::new),
-                    permissions_boundary: given.permissions_boundary.map(Text::new),
+                    permissions_boundary: given.permissions_boundary.map(Text::deploy_time),
                     description: Text::new(format!(
                         "Lets CloudTrail trail {name} deliver to CloudWatch Logs"
                     )),
@@ -325,7 +338,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
                 }
             });
             let role_arn = match &c.role_arn {
-                Some(arn) => Expr::lit(arn),
+                Some(arn) => Expr::deploy_time(arn),
                 None => Expr::Attr(Res::LogsRole, Attr::Arn),
             };
             let trail_group_arn = Expr::join([group_arn, Expr::lit(":*")]);
@@ -378,7 +391,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         };
         Key {
             description: Text::new(description),
-            alias: Text::new(alias),
+            alias: Text::deploy_time(alias),
             // CIS 3.6 ("Rotating AWS KMS keys"); the spec has no switch to turn it off.
             rotation: true,
             deletion_window_days: k
@@ -448,6 +461,20 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
             .map(|(k, v)| (Text::new(k.clone()), Text::new(v.clone())))
             .collect(),
         inputs,
+        params: spec
+            .parameters
+            .iter()
+            .map(|(name, p)| Param {
+                name: name.clone(),
+                description: Text::new(
+                    p.description.clone().unwrap_or_else(|| {
+                        format!("`${{{name}}}` of trail spec {}", spec.trail.name)
+                    }),
+                ),
+                default: p.default.clone().map(Text::new),
+                allowed: p.allowed.iter().cloned().map(Text::new).collect(),
+            })
+            .collect(),
         bucket,
         key,
         topic,

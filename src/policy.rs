@@ -91,7 +91,7 @@ fn topic_arn(name: &str) -> Expr {
         "sns",
         Some(Expr::Region),
         Some(Expr::Account),
-        Expr::lit(name),
+        Expr::deploy_time(name),
     )
 }
 
@@ -291,7 +291,7 @@ pub struct KeyUsers {
 /// topic made elsewhere, taken as it is.
 fn publish_to_encrypted_topic(sid: &'static str, publisher: Principal, topic: &str) -> Statement {
     let arn = if topic.starts_with("arn:") {
-        Expr::lit(topic)
+        Expr::deploy_time(topic)
     } else {
         topic_arn(topic)
     };
@@ -341,7 +341,7 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
     if !users.admins.is_empty() {
         statements.push(allow(
             "KeyAdministrators",
-            Principal::Aws(users.admins.iter().map(Expr::lit).collect()),
+            Principal::Aws(users.admins.iter().map(|a| Expr::deploy_time(a)).collect()),
             &KEY_ADMIN_ACTIONS,
             any(),
         ));
@@ -361,7 +361,7 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
             "logs",
             Some(Expr::Region),
             Some(Expr::Account),
-            Expr::lit(format!("log-group:{group}")),
+            Expr::deploy_time(&format!("log-group:{group}")),
         );
         statements.push(
             allow(
@@ -466,7 +466,13 @@ fn log_file_statements(ctx: &Context, users: &KeyUsers, statements: &mut Vec<Sta
         statements.push(
             allow(
                 "AllowLogFileDecryption",
-                Principal::Aws(users.decrypt_principals.iter().map(Expr::lit).collect()),
+                Principal::Aws(
+                    users
+                        .decrypt_principals
+                        .iter()
+                        .map(|a| Expr::deploy_time(a))
+                        .collect(),
+                ),
                 &["kms:Decrypt", "kms:ReEncryptFrom"],
                 any(),
             )
@@ -509,7 +515,7 @@ pub fn queue_policy(queue_arn: &str, topic_name: &str) -> Policy {
             "AllowSNSSendMessage",
             Principal::Service(Expr::lit(SNS)),
             &["sqs:SendMessage"],
-            vec![Expr::lit(queue_arn)],
+            vec![Expr::deploy_time(queue_arn)],
         )
         .when(cond(
             "ArnEquals",

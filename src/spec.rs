@@ -7,9 +7,11 @@
 
 mod alarms;
 mod events;
+mod parameters;
 
 pub use alarms::*;
 pub use events::*;
+pub use parameters::*;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
@@ -37,6 +39,12 @@ pub struct Spec {
     #[schemars(range(min = 1, max = 1))]
     pub version: u32,
     pub trail: TrailSpec,
+    /// Values given when the output is deployed (a CloudFormation parameter, a Terraform
+    /// variable), by snake_case name. Names and ARNs use them as `${name}`, beside
+    /// `${account}`, `${region}` and `${partition}` of the deployment:
+    /// `bucket: { name: "acme-trail-${account}-${region}" }`.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, ParameterSpec>,
     /// The organization layout: the accounts that own each part of the trail. Without it, every
     /// resource is made in the one account the output is deployed to.
     #[serde(default)]

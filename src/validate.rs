@@ -8,6 +8,7 @@
 //! handed on with the spec for lowering. It must not print or read files.
 
 pub mod alarms;
+pub mod deploy_time;
 pub mod dynamic;
 pub mod events;
 pub mod extends;
@@ -90,14 +91,18 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     if has_errors(&shape) {
         return finish(doc, base, shape, None);
     }
-    let dynamic = dynamic::check(&value);
-    let known = known::check(&value);
+    // The rules judge names and ARNs with a sample in place of each deploy-time value; the spec
+    // handed on keeps the references, which lowering turns into expressions.
+    let (sampled, deploy) = deploy_time::check(&value);
+    let dynamic = dynamic::check(&sampled);
+    let known = known::check(&sampled);
     let silenced = silence::entries(&value);
-    let spec: Spec = match serde_json::from_value(value) {
-        Ok(spec) => spec,
-        // The schema is generated from the same types, so this only happens on values the schema
-        // cannot express (such as integers beyond u32).
-        Err(e) => {
+    // The schema is generated from the same types, so a failure here only happens on values the
+    // schema cannot express (such as integers beyond u32).
+    let typed = |value: serde_json::Value| serde_json::from_value::<Spec>(value);
+    let (spec, checked) = match (typed(value), typed(sampled)) {
+        (Ok(spec), Ok(checked)) => (spec, checked),
+        (Err(e), _) | (_, Err(e)) => {
             return finish(
                 doc,
                 base,
@@ -106,7 +111,8 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
             )
         }
     };
-    let mut found = rules::check(&spec);
+    let mut found = rules::check(&checked);
+    found.extend(deploy);
     found.extend(dynamic);
     found.extend(known);
     // The one plan of the selectors: what the trail records is judged on it, and the model lowers
@@ -120,12 +126,12 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     if !has_errors(&planned.diagnostics) {
         events::recorded(&spec.events, recorded, &mut found);
     }
-    trail_bucket::check(&spec, &mut found);
+    trail_bucket::check(&checked, &mut found);
     if !has_errors(&found) {
         found.extend(planned.diagnostics);
     }
     if !has_errors(&found) {
-        found.extend(practices::check(&spec, recorded));
+        found.extend(practices::check(&checked, recorded));
     }
     let complete = !has_errors(&found);
     silence::apply(&silenced, &mut found, complete, |code| {

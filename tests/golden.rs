@@ -336,10 +336,33 @@ fn neutral(text: &str, names: &[(&str, &str)], pieces: Pieces) -> String {
                     .iter()
                     .find(|(from, _)| *from == placeholder)
                     .map(|(_, to)| to.to_string())
+                    .or_else(|| parameter(&r))
                     .unwrap_or_else(|| panic!("unmapped placeholder {placeholder} in {text}"))
             }
         })
         .collect()
+}
+
+/// A deployer's value in neutral spelling: a Terraform variable `var.log_bucket` and the
+/// CloudFormation parameter `LogBucket` (its name in PascalCase, as the README says) are both
+/// `{param:log_bucket}`. A name with `::` or `.` is a pseudo parameter or an attribute, not this.
+fn parameter(reference: &str) -> Option<String> {
+    if let Some(var) = reference.strip_prefix("var.") {
+        return Some(format!("{{param:{var}}}"));
+    }
+    if !reference.starts_with(|c: char| c.is_ascii_uppercase())
+        || !reference.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let mut snake = String::new();
+    for (i, c) in reference.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    Some(format!("{{param:{snake}}}"))
 }
 
 type Pieces = fn(&str) -> Result<Vec<Piece>, String>;

@@ -27,6 +27,36 @@ def merge_extends(rendered, spec):
     return merged
 
 
+# Where check_moto applies a single-account spec whose existing resources name no other account
+# or region: moto's default account, and the home region or us-east-1.
+DEPLOY_ACCOUNT = "123456789012"
+DEPLOY_REGION = "us-east-1"
+
+
+def deploy_time(spec, account=DEPLOY_ACCOUNT):
+    """The spec as it is deployed, by the README (Deploy-time values): in names and ARNs,
+    `${account}`, `${region}` and `${partition}` are the deployment's, and `${NAME}` is parameter
+    NAME, whose `default` (else its first `allowed` value) is what a deploy that passes nothing
+    gets. The `parameters` section itself stays as written."""
+    params = {n: p.get("default", (p.get("allowed") or [None])[0])
+              for n, p in (spec.get("parameters") or {}).items()}
+    region = (spec.get("trail") or {}).get("home_region") or DEPLOY_REGION
+    values = {"account": account, "region": region, "partition": "aws", **params}
+
+    def resolve(v, top=False):
+        if isinstance(v, dict):
+            return {k: (x if top and k == "parameters" else resolve(x)) for k, x in v.items()}
+        if isinstance(v, list):
+            return [resolve(x) for x in v]
+        if isinstance(v, str) and "${" in v:
+            for name, value in values.items():
+                if value is not None:
+                    v = v.replace("${" + name + "}", value)
+        return v
+
+    return resolve(spec, top=True)
+
+
 def selector_fields(spec):
     """Every advanced selector field the spec's `events` can make a trail test, by the README's
     language: management events (category, read/write, excluded sources), data entries (category,

@@ -68,11 +68,18 @@ pub(super) fn compare(found: &mut Found, model: &Model, d: &Deployed, env: &Env)
         }
     }
     if let Some(logging) = &db.logging {
+        let have = logging.as_ref().map(|(t, p)| (t.as_str(), p.as_str()));
+        // A target named with a parameter is taken as deployed (see `env_of`).
+        let target = |a: &crate::model::AccessLogging| {
+            env.text(&a.target_bucket)
+                .or_else(|| have.map(|(t, _)| t.to_string()))
+                .unwrap_or_default()
+        };
         let want = b
             .access_logging
             .as_ref()
-            .map(|a| (a.target_bucket.verbatim(), a.prefix.verbatim()));
-        let have = logging.as_ref().map(|(t, p)| (t.as_str(), p.as_str()));
+            .map(|a| (target(a), a.prefix.verbatim()));
+        let want = want.as_ref().map(|(t, p)| (t.as_str(), *p));
         if want != have {
             let say = |v: Option<(&str, &str)>| match v {
                 None => "off".to_string(),

@@ -67,6 +67,11 @@ fn sub_text(e: &Expr, out: &mut String) {
             out.push_str(&pascal_case(i.name()));
             out.push('}');
         }
+        Expr::Param(p) => {
+            out.push_str("${");
+            out.push_str(&pascal_case(p));
+            out.push('}');
+        }
         Expr::Join(parts) => parts.iter().for_each(|p| sub_text(p, out)),
     }
 }
@@ -74,7 +79,10 @@ fn sub_text(e: &Expr, out: &mut String) {
 /// Text a user wrote, as a plain template string: outside `Fn::Sub`, CloudFormation reads no
 /// placeholder in it. Text that must sit inside one goes through `expr` as a literal instead.
 pub fn text(t: &Text) -> Value {
-    Value::String(t.verbatim().to_string())
+    match t.deployed() {
+        Some(e) => expr(e),
+        None => Value::String(t.verbatim().to_string()),
+    }
 }
 
 fn texts(list: &[Text]) -> Value {
@@ -349,9 +357,10 @@ fn references(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// What the deployer passes in, each held to its pattern before anything is made.
-fn parameters(model: &Model) -> Value {
-    let params: Map<String, Value> = model
+/// What the deployer passes in, each held to its pattern before anything is made: the inputs a
+/// layout's part takes, and the spec's parameters that `used` (the template's references) names.
+fn parameters(model: &Model, used: &[String]) -> Map<String, Value> {
+    let mut params: Map<String, Value> = model
         .inputs
         .iter()
         .map(|i| {
@@ -366,7 +375,23 @@ fn parameters(model: &Model) -> Value {
             )
         })
         .collect();
-    Value::Object(params)
+    for p in &model.params {
+        let name = pascal_case(&p.name);
+        if !used.contains(&name) {
+            continue;
+        }
+        let mut param = Map::new();
+        param.insert("Type".into(), json!("String"));
+        param.insert("Description".into(), text(&p.description));
+        if let Some(d) = &p.default {
+            param.insert("Default".into(), text(d));
+        }
+        if !p.allowed.is_empty() {
+            param.insert("AllowedValues".into(), texts(&p.allowed));
+        }
+        params.insert(name, Value::Object(param));
+    }
+    params
 }
 
 /// Where the stack may be deployed: the trail's home region and, in an organization layout, the
@@ -518,14 +543,6 @@ pub fn emit(model: &Model) -> String {
     let mut template = Map::new();
     template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
     template.insert("Description".into(), text(&model.description));
-    if !model.inputs.is_empty() {
-        template.insert("Parameters".into(), parameters(model));
-    }
-    let rules = rules(model);
-    if !rules.is_empty() {
-        template.insert("Rules".into(), Value::Object(rules));
-    }
-    template.insert("Resources".into(), Value::Object(resources));
     let outputs: Map<String, Value> = model
         .outputs
         .iter()
@@ -536,6 +553,20 @@ pub fn emit(model: &Model) -> String {
             )
         })
         .collect();
+    let mut used = Vec::new();
+    resources
+        .values()
+        .chain(outputs.values())
+        .for_each(|r| references(r, &mut used));
+    let parameters = parameters(model, &used);
+    if !parameters.is_empty() {
+        template.insert("Parameters".into(), Value::Object(parameters));
+    }
+    let rules = rules(model);
+    if !rules.is_empty() {
+        template.insert("Rules".into(), Value::Object(rules));
+    }
+    template.insert("Resources".into(), Value::Object(resources));
     template.insert("Outputs".into(), Value::Object(outputs));
     super::pretty(&Value::Object(template))
 }
@@ -543,6 +574,56 @@ pub fn emit(model: &Model) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_logical_id_is_a_name_parameters_cannot_take() {
+        let ids = [
+            Res::Bucket,
+            Res::BucketPolicy,
+            Res::Key,
+            Res::KeyAlias,
+            Res::Topic,
+            Res::TopicPolicy,
+            Res::AlertsTopic,
+            Res::AlertsTopicPolicy,
+            Res::LogGroup,
+            Res::LogsRole,
+            Res::Trail,
+        ]
+        .map(|r| logical_id(r).to_string())
+        .into_iter()
+        .chain(
+            [
+                "MetricFilterX",
+                "AlarmX",
+                "AlertsSubscriptionX",
+                "TrailSubscriptionX",
+            ]
+            .map(String::from),
+        )
+        .chain(
+            [
+                "BucketName",
+                "LogGroupName",
+                "MonitoringKeyArn",
+                "SnsTopicArn",
+                "KmsKeyArn",
+                "TrailArn",
+                "AlertsTopicArn",
+            ]
+            .map(String::from),
+        );
+        for id in ids {
+            let lower = id.to_ascii_lowercase();
+            assert!(
+                crate::derived::TEMPLATE_NAMES
+                    .iter()
+                    .any(|t| lower.starts_with(&t.replace('_', "")))
+                    || id == "KmsKeyArn",
+                "{id} could be a parameter's name"
+            );
+        }
+    }
 
     #[test]
     fn expressions_become_ref_getatt_or_sub() {

@@ -90,7 +90,10 @@ fn spelled(t: &Text) -> String {
 
 /// Text a user wrote, as a Terraform string.
 pub fn text(t: &Text) -> Value {
-    Value::String(spelled(t))
+    match t.deployed() {
+        Some(e) => expr(e),
+        None => Value::String(spelled(t)),
+    }
 }
 
 fn texts(list: &[Text]) -> Value {
@@ -111,6 +114,11 @@ fn template(e: &Expr, out: &mut String) {
         Expr::Input(i) => {
             out.push_str("${var.");
             out.push_str(i.name());
+            out.push('}');
+        }
+        Expr::Param(p) => {
+            out.push_str("${var.");
+            out.push_str(p);
             out.push('}');
         }
         Expr::Join(parts) => {
@@ -467,9 +475,40 @@ fn trail(t: &Trail, model: &Model) -> Value {
     body
 }
 
-/// What the deployer passes in (`-var`), each held to its pattern before anything is planned.
-fn variables(model: &Model) -> Value {
-    let vars: Map<String, Value> = model
+/// Text as a quoted string inside an interpolation: escaped as any template (`spelled`), then
+/// `\` and `"` as HCL string literals need.
+fn quoted(t: &Text) -> String {
+    let spelled = spelled(t).replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{spelled}\"")
+}
+
+/// The variables a configuration interpolates (`${var.NAME}`), read off its strings. A `${` the
+/// user wrote is escaped (`$${`), and a `$` before an interpolation is quoted, so only
+/// interpolations match.
+fn variables_used(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => {
+            for (at, _) in s.match_indices("${var.") {
+                if at > 0 && s.as_bytes()[at - 1] == b'$' {
+                    continue;
+                }
+                let name: String = s[at + 6..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                out.push(name);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| variables_used(v, out)),
+        Value::Object(m) => m.values().for_each(|v| variables_used(v, out)),
+        _ => {}
+    }
+}
+
+/// What the deployer passes in (`-var`), each held to its pattern before anything is planned:
+/// the inputs a layout's part takes, and the spec's parameters that `used` names.
+fn variables(model: &Model, used: &[String]) -> Map<String, Value> {
+    let mut vars: Map<String, Value> = model
         .inputs
         .iter()
         .map(|i| {
@@ -491,7 +530,28 @@ fn variables(model: &Model) -> Value {
             )
         })
         .collect();
-    Value::Object(vars)
+    for p in model.params.iter().filter(|p| used.contains(&p.name)) {
+        let name = &p.name;
+        let mut var = Map::new();
+        var.insert("type".into(), json!("string"));
+        var.insert("description".into(), text(&p.description));
+        if let Some(d) = &p.default {
+            var.insert("default".into(), text(d));
+        }
+        if !p.allowed.is_empty() {
+            let list: Vec<String> = p.allowed.iter().map(quoted).collect();
+            let shown: Vec<String> = p.allowed.iter().map(spelled).collect();
+            var.insert(
+                "validation".into(),
+                json!([{
+                    "condition": format!("${{contains([{}], var.{name})}}", list.join(", ")),
+                    "error_message": format!("{name} must be one of: {}.", shown.join(", "))
+                }]),
+            );
+        }
+        vars.insert(name.clone(), Value::Object(var));
+    }
+    vars
 }
 
 /// The whole configuration, pretty-printed with a trailing newline.
@@ -612,11 +672,6 @@ pub fn emit(model: &Model) -> String {
     if !provider.is_empty() {
         config.insert("provider".into(), json!({ "aws": provider }));
     }
-    if !model.inputs.is_empty() {
-        config.insert("variable".into(), variables(model));
-    }
-    config.insert("data".into(), Value::Object(data.0));
-    config.insert("resource".into(), Value::Object(resources.0));
     let outputs: Map<String, Value> = model
         .outputs
         .iter()
@@ -627,6 +682,19 @@ pub fn emit(model: &Model) -> String {
             )
         })
         .collect();
+    let mut used = Vec::new();
+    resources
+        .0
+        .values()
+        .for_each(|r| variables_used(r, &mut used));
+    data.0.values().for_each(|d| variables_used(d, &mut used));
+    outputs.values().for_each(|o| variables_used(o, &mut used));
+    let variables = variables(model, &used);
+    if !variables.is_empty() {
+        config.insert("variable".into(), Value::Object(variables));
+    }
+    config.insert("data".into(), Value::Object(data.0));
+    config.insert("resource".into(), Value::Object(resources.0));
     config.insert("output".into(), Value::Object(outputs));
     pretty(&Value::Object(config))
 }

@@ -267,6 +267,36 @@ pub fn referenced(spec: &Spec, model: &Model, w: &Words, all: &[Model]) -> Vec<S
     lines
 }
 
+/// The spec's parameters: what the deployer gives, each as the names above write it.
+pub fn given(model: &Model) -> Vec<String> {
+    if model.params.is_empty() {
+        return Vec::new();
+    }
+    let mut lines =
+        vec!["Given when deployed (CloudFormation parameters, Terraform variables)".to_string()];
+    for p in &model.params {
+        let mut line = format!(
+            "  ${{{}}} ({} in CloudFormation): {}",
+            p.name,
+            crate::derived::pascal(&p.name),
+            p.description.verbatim().trim_end_matches('.')
+        );
+        if let Some(d) = &p.default {
+            line.push_str(&format!("; default {}", d.verbatim()));
+        }
+        if !p.allowed.is_empty() {
+            let allowed: Vec<&str> = p.allowed.iter().map(|a| a.verbatim()).collect();
+            line.push_str(&format!("; one of {}", allowed.join(", ")));
+        }
+        lines.push(line);
+    }
+    lines.push(
+        "  ${account}, ${region} and ${partition} are the account, region and partition deployed to"
+            .to_string(),
+    );
+    lines
+}
+
 /// What the trail uses that the output does not create.
 fn trail_references(
     spec: &Spec,

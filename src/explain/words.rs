@@ -165,6 +165,8 @@ impl Words {
                 }
             }
             Expr::Input(i) => out.push_str(&format!("${{var.{}}}", i.name())),
+            // As the spec writes it: the reader finds it under `parameters`.
+            Expr::Param(p) => out.push_str(&format!("${{{p}}}")),
             Expr::Join(parts) => parts.iter().for_each(|p| self.write(p, out)),
         }
     }

@@ -109,7 +109,7 @@ fn log_group_name(spec: &Spec) -> Option<Expr> {
                 .strip_prefix("log-group")
                 .and_then(|r| r.get(1..))
                 .unwrap_or_default();
-            Expr::lit(name.split(':').next().unwrap_or_default())
+            Expr::deploy_time(name.split(':').next().unwrap_or_default())
         }
     })
 }
@@ -130,7 +130,7 @@ pub fn lower(spec: &Spec) -> Lowered {
     let action = if n.delivery_topic {
         let sns = spec.sns.settings().unwrap_or_default();
         match sns.topic_arn {
-            Some(arn) => Expr::lit(arn),
+            Some(arn) => Expr::deploy_time(&arn),
             None => {
                 out.to_delivery_topic = true;
                 // A new delivery topic is encrypted exactly when the key is new (see `lower`).
@@ -139,7 +139,7 @@ pub fn lower(spec: &Spec) -> Lowered {
             }
         }
     } else if let Some(arn) = &n.topic_arn {
-        Expr::lit(arn)
+        Expr::deploy_time(arn)
     } else {
         let name = alerts_topic_name(trail, n);
         // Only the trail's new key: its policy is ours to extend for CloudWatch, and a topic under
@@ -150,7 +150,7 @@ pub fn lower(spec: &Spec) -> Lowered {
             kms_key: encrypted.then_some(Expr::Attr(Res::Key, Attr::Arn)),
             policy: policy::alerts_topic_policy(),
             subscriptions: subscriptions(&n.email, &n.subscriptions),
-            name: Text::new(name),
+            name: Text::deploy_time(name),
         });
         Expr::Attr(Res::AlertsTopic, Attr::Arn)
     };
@@ -223,12 +223,18 @@ pub fn lower(spec: &Spec) -> Lowered {
 /// first, then `subscriptions`, each keyed by protocol and endpoint so that reordering the list
 /// does not replace resources.
 pub(super) fn subscriptions(email: &[String], others: &[SubscriptionSpec]) -> Vec<Subscription> {
+    // `validate` admits deploy-time values in `subscriptions` endpoints, never in the e-mail
+    // addresses of `email`, where `${` is text.
     let entries = email
         .iter()
-        .map(|e| (Protocol::Email, e.as_str()))
-        .chain(others.iter().map(|s| (s.protocol, s.endpoint.as_str())));
+        .map(|e| (Protocol::Email, e.as_str(), false))
+        .chain(
+            others
+                .iter()
+                .map(|s| (s.protocol, s.endpoint.as_str(), true)),
+        );
     let mut out: Vec<Subscription> = Vec::new();
-    for (protocol, endpoint) in entries {
+    for (protocol, endpoint, deploy_time) in entries {
         let base = subscription_key(protocol, endpoint);
         let mut key = base.clone();
         let mut n = 1;
@@ -242,7 +248,10 @@ pub(super) fn subscriptions(email: &[String], others: &[SubscriptionSpec]) -> Ve
         out.push(Subscription {
             key,
             protocol: protocol.as_str(),
-            endpoint: Text::from(endpoint),
+            endpoint: match deploy_time {
+                true => Text::deploy_time(endpoint),
+                false => Text::new(endpoint),
+            },
         });
     }
     out

@@ -143,7 +143,7 @@ pub(super) fn lower(b: &spec::BucketSpec, encryption: Encryption, ctx: &Context)
     let archive_after_days = b.lifecycle.as_ref().and_then(|l| l.archive_after_days);
     let expire_after_days = b.lifecycle.as_ref().and_then(|l| l.expire_after_days);
     Bucket {
-        name: b.name.clone().map(Text::from),
+        name: b.name.clone().map(Text::deploy_time),
         versioning,
         encryption,
         // CIS 2.1.4 and CloudTrail.6: "Blocking public access to your Amazon S3 storage".
@@ -154,7 +154,7 @@ pub(super) fn lower(b: &spec::BucketSpec, encryption: Encryption, ctx: &Context)
         object_ownership: ObjectOwnership::BucketOwnerEnforced,
         lifecycle: lifecycle(archive_after_days, expire_after_days, versioning),
         access_logging: b.access_logging.as_ref().map(|l| AccessLogging {
-            target_bucket: Text::new(l.target_bucket.clone()),
+            target_bucket: Text::deploy_time(l.target_bucket.clone()),
             prefix: Text::new(l.prefix.clone().unwrap_or_default()),
         }),
         policy: policy::bucket_policy(ctx),

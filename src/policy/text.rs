@@ -23,6 +23,7 @@ fn value(e: &Expr, names: Names, out: &mut String) {
             None => out.push_str(&format!("<{r:?} {a:?}>").to_lowercase()),
         },
         Expr::Input(i) => out.push_str(&format!("<{}>", i.name())),
+        Expr::Param(p) => out.push_str(&format!("<{p}>")),
         Expr::Join(parts) => parts.iter().for_each(|p| value(p, names, out)),
     }
 }

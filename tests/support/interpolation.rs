@@ -179,6 +179,23 @@ pub fn validation_call(inner: &str) -> Option<&str> {
     (plain && is_traversal(var)).then_some(var)
 }
 
+/// The last call: a parameter's allowed values, `contains(["A", "B"], var.NAME)`, on literals of
+/// the characters names and ARNs have and no `"`, `\\`, `$`, `%`, `{` or `}`. The variable, when
+/// `inner` is exactly that call.
+pub fn allowed_values_call(inner: &str) -> Option<&str> {
+    let rest = inner.strip_prefix("contains([")?.strip_suffix(")")?;
+    let (list, var) = rest.split_once("], var.")?;
+    let plain = list.split(", ").all(|item| {
+        item.len() >= 2
+            && item.starts_with('"')
+            && item.ends_with('"')
+            && item[1..item.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.:/@+=,*".contains(c))
+    });
+    (plain && is_traversal(var)).then_some(var)
+}
+
 /// The data sources `own_topic_call` refers to.
 const OWN_TOPIC_DATA: [&str; 3] = [
     "data.aws_partition.current.partition",
@@ -209,6 +226,7 @@ pub fn terraform_pieces(s: &str) -> Result<Vec<Piece>, String> {
                 if !is_traversal(inner)
                     && own_topic_call(inner).is_none()
                     && validation_call(inner).is_none()
+                    && allowed_values_call(inner).is_none()
                 {
                     return Err(format!(
                         "`${{{inner}}}` is not a plain reference (a call, operator, quote, \
@@ -261,7 +279,7 @@ fn declared(config: &Value, reference: &str) -> bool {
     if own_topic_call(reference).is_some() {
         return OWN_TOPIC_DATA.iter().all(|r| declared(config, r));
     }
-    if let Some(var) = validation_call(reference) {
+    if let Some(var) = validation_call(reference).or(allowed_values_call(reference)) {
         return config["variable"][var].is_object();
     }
     let segs: Vec<&str> = reference.split('.').collect();
