@@ -65,6 +65,7 @@ pub enum Res {
     BucketVersioning,
     BucketLifecycle,
     BucketLogging,
+    BucketObjectLock,
     Key,
     KeyAlias,
     Topic,

@@ -11,6 +11,7 @@ pub mod alarms;
 pub mod dynamic;
 pub mod events;
 pub mod extends;
+pub mod hardening;
 pub mod known;
 pub mod layout;
 pub mod names;

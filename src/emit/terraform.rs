@@ -10,7 +10,7 @@ mod alarms;
 
 use super::{fields, object, pretty};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{Bucket, LifecycleRule, Model, Trail};
+use crate::model::{Bucket, LifecycleRule, LockPeriod, Model, Trail};
 use crate::policy::{Policy, Principal};
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
@@ -31,6 +31,7 @@ pub fn address(res: Res) -> &'static str {
         Res::BucketVersioning => "aws_s3_bucket_versioning.trail",
         Res::BucketLifecycle => "aws_s3_bucket_lifecycle_configuration.trail",
         Res::BucketLogging => "aws_s3_bucket_logging.trail",
+        Res::BucketObjectLock => "aws_s3_bucket_object_lock_configuration.trail",
         Res::Key => "aws_kms_key.trail",
         Res::KeyAlias => "aws_kms_alias.trail",
         Res::Topic => "aws_sns_topic.trail",
@@ -271,7 +272,14 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
     let id = expr(&Expr::Attr(Res::Bucket, Attr::Name));
     resources.resource(
         address(Res::Bucket),
-        with_tags(fields(vec![("bucket", b.name.as_ref().map(text))]), model),
+        with_tags(
+            fields(vec![
+                ("bucket", b.name.as_ref().map(text)),
+                // Only at creation; the retention is a resource of its own (below).
+                ("object_lock_enabled", b.object_lock.map(|_| json!(true))),
+            ]),
+            model,
+        ),
     );
     let pab = &b.public_access_block;
     resources.resource(
@@ -292,10 +300,27 @@ fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) 
         ("sse_algorithm", Some(json!(b.encryption.algorithm()))),
         ("kms_master_key_id", b.encryption.key().map(expr)),
     ]);
+    let rule = fields(vec![
+        (
+            "apply_server_side_encryption_by_default",
+            Some(Value::Object(sse)),
+        ),
+        ("bucket_key_enabled", b.bucket_key.then(|| json!(true))),
+    ]);
     resources.resource(
         address(Res::BucketEncryption),
-        json!({"bucket": id, "rule": {"apply_server_side_encryption_by_default": sse}}),
+        json!({"bucket": id, "rule": rule}),
     );
+    if let Some(l) = b.object_lock {
+        let retention = match l.period {
+            LockPeriod::Days(d) => json!({"mode": l.mode.aws_name(), "days": d}),
+            LockPeriod::Years(y) => json!({"mode": l.mode.aws_name(), "years": y}),
+        };
+        resources.resource(
+            address(Res::BucketObjectLock),
+            json!({"bucket": id, "rule": {"default_retention": retention}}),
+        );
+    }
     if b.versioning {
         resources.resource(
             address(Res::BucketVersioning),
@@ -514,6 +539,7 @@ pub fn emit(model: &Model) -> String {
                 "deletion_window_in_days",
                 Some(json!(k.deletion_window_days)),
             ),
+            ("multi_region", k.multi_region.then(|| json!(true))),
             ("policy", Some(policy)),
         ]);
         resources.resource(address(Res::Key), with_tags(body, model));
