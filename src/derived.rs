@@ -35,6 +35,10 @@ pub const DEFAULT_THRESHOLD: f64 = 1.0;
 /// logs. Here rather than in `model` because `validate` names it too (the hint of
 /// `retention-null`).
 pub const DEFAULT_RETENTION_DAYS: u32 = 365;
+/// Log files are never overwritten, so a noncurrent version only arises when a file expires (or is
+/// deleted); keep it this long for recovery, then let it go so expiry really frees the space.
+/// Here because `validate` counts with it too (`lock-outlasts-expiry`).
+pub const NONCURRENT_VERSION_DAYS: u32 = 30;
 
 /// Letters, digits, `_` and `-` only: trail names may hold `.`, which topic names and aliases
 /// cannot.

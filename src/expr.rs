@@ -82,6 +82,7 @@ pub enum Res {
     BucketVersioning,
     BucketLifecycle,
     BucketLogging,
+    BucketObjectLock,
     Key,
     KeyAlias,
     Topic,

@@ -98,5 +98,6 @@ pub fn policy_context(spec: &Spec) -> Context {
             .as_ref()
             .zip(spec.trail.home_region.as_ref())
             .map(|(a, region)| (a.management.clone(), region.clone())),
+        min_tls_version: spec.bucket.min_tls_version.map(|v| v.number()),
     }
 }

@@ -19,8 +19,9 @@ use crate::spec::{Insight, RetentionSpec, Spec};
 
 pub use alarms::{Alarm, AlertsTopic, MetricFilter, Subscription};
 pub use bucket::{
-    AccessLogging, Bucket, Encryption, LifecycleRule, ObjectOwnership, PublicAccessBlock,
-    StorageClass, Transition, ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS,
+    AccessLogging, Bucket, Encryption, LifecycleRule, LockMode, LockPeriod, ObjectLock,
+    ObjectOwnership, PublicAccessBlock, StorageClass, Transition, ABORT_INCOMPLETE_UPLOAD_DAYS,
+    NONCURRENT_VERSION_DAYS,
 };
 
 /// Defaults where the spec is silent; chosen to satisfy CIS and Security Hub controls.
@@ -120,6 +121,8 @@ pub struct Key {
     /// Automatic yearly rotation of the key material.
     pub rotation: bool,
     pub deletion_window_days: u32,
+    /// A multi-Region primary key ("Multi-Region keys in AWS KMS"), fixed at creation.
+    pub multi_region: bool,
     pub policy: Policy,
 }
 
@@ -373,6 +376,8 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
                 .map(|t| t.name.verbatim().to_string()),
             alarm_topic: watch.encrypted_topic.clone(),
             monitoring_only: monitoring_key,
+            // CloudTrail writes log files with this key into a bucket with S3 Bucket Keys.
+            bucket_key: spec.bucket.bucket_key && !monitoring_key,
         };
         let alias = k
             .alias
@@ -397,6 +402,8 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
             deletion_window_days: k
                 .deletion_window_days
                 .unwrap_or(DEFAULT_DELETION_WINDOW_DAYS),
+            // The management account's own key of a layout only serves that account's region.
+            multi_region: k.multi_region && !monitoring_key,
             policy: policy::key_policy(&ctx, &users),
         }
     });

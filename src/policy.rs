@@ -70,6 +70,8 @@ pub struct Context {
     /// the trail in another account than some of these policies: then every ARN of the trail is
     /// literal. `None`: the account and region the output is deployed to.
     pub trail_home: Option<(String, String)>,
+    /// The oldest TLS version the bucket accepts (`s3:TlsVersion`), when the spec sets one.
+    pub min_tls_version: Option<&'static str>,
 }
 
 const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
@@ -187,86 +189,6 @@ pub(crate) fn log_files_prefix(prefix: Option<&str>, owner: Expr) -> Expr {
     ])
 }
 
-/// "Amazon S3 bucket policy for CloudTrail" and "Creating a trail for an organization"; the
-/// TLS-only deny is CIS 2.1.1. The management account path stays for organization trails, or
-/// creation fails with InsufficientS3BucketPolicyException.
-pub fn bucket_policy(ctx: &Context) -> Policy {
-    let bucket = Expr::Attr(Res::Bucket, Attr::Arn);
-    let full_control = cond(
-        "StringEquals",
-        "s3:x-amz-acl",
-        vec![Expr::lit("bucket-owner-full-control")],
-    );
-    let mut statements = vec![
-        allow(
-            "AWSCloudTrailAclCheck",
-            cloudtrail(),
-            &["s3:GetBucketAcl"],
-            vec![bucket.clone()],
-        )
-        .when(ctx.source_is_trail()),
-        allow(
-            "AWSCloudTrailWrite",
-            cloudtrail(),
-            &["s3:PutObject"],
-            vec![ctx.log_path(ctx.trail_account())],
-        )
-        .when(full_control.clone())
-        .when(ctx.source_is_trail()),
-    ];
-    if let Some(org) = &ctx.organization_id {
-        statements.push(
-            allow(
-                "AWSCloudTrailOrganizationWrite",
-                cloudtrail(),
-                &["s3:PutObject"],
-                vec![ctx.log_path(Expr::lit(org))],
-            )
-            .when(full_control.clone())
-            .when(ctx.source_is_trail()),
-        );
-    }
-    if !ctx.writer_accounts.is_empty() {
-        let paths = ctx
-            .writer_accounts
-            .iter()
-            .map(|a| ctx.log_path(Expr::lit(a)))
-            .collect();
-        statements.push(
-            allow(
-                "AWSCloudTrailAclCheckWriterAccounts",
-                cloudtrail(),
-                &["s3:GetBucketAcl"],
-                vec![bucket.clone()],
-            )
-            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
-        );
-        statements.push(
-            allow(
-                "AWSCloudTrailWriteWriterAccounts",
-                cloudtrail(),
-                &["s3:PutObject"],
-                paths,
-            )
-            .when(full_control)
-            .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
-        );
-    }
-    statements.push(Statement {
-        sid: "DenyInsecureTransport",
-        effect: Effect::Deny,
-        principal: Principal::Everyone,
-        actions: vec!["s3:*"],
-        resources: vec![bucket.clone(), Expr::join([bucket, Expr::lit("/*")])],
-        conditions: vec![cond(
-            "Bool",
-            "aws:SecureTransport",
-            vec![Expr::lit("false")],
-        )],
-    });
-    Policy { statements }
-}
-
 /// Who else the key serves, beyond CloudTrail writing log files.
 #[derive(Debug, Clone, Default)]
 pub struct KeyUsers {
@@ -284,6 +206,8 @@ pub struct KeyUsers {
     /// organization layout's management account keeps for its own log group and topics when the
     /// log files' key is in the log archive account.
     pub monitoring_only: bool,
+    /// The bucket uses S3 Bucket Keys with this key, so CloudTrail must be able to decrypt.
+    pub bucket_key: bool,
 }
 
 /// What a publisher needs of the key of an encrypted topic: both actions, for that one topic
@@ -462,6 +386,33 @@ fn log_file_statements(ctx: &Context, users: &KeyUsers, statements: &mut Vec<Sta
             .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
         );
     }
+    if users.bucket_key {
+        // "Configure AWS KMS key policies for CloudTrail": with an S3 Bucket Key, creating or
+        // updating a trail with SSE-KMS needs kms:Decrypt for CloudTrail. The page gives no
+        // encryption context for it (S3 derives the bucket key's context from the bucket), so it
+        // is scoped as the page asks of every statement: aws:SourceArn, this trail's (and the
+        // writer accounts' trails').
+        statements.push(
+            allow(
+                "AllowCloudTrailDecryptBucketKey",
+                cloudtrail(),
+                &["kms:Decrypt"],
+                any(),
+            )
+            .when(ctx.source_is_trail()),
+        );
+        if !ctx.writer_accounts.is_empty() {
+            statements.push(
+                allow(
+                    "AllowCloudTrailDecryptBucketKeyWriterAccounts",
+                    cloudtrail(),
+                    &["kms:Decrypt"],
+                    any(),
+                )
+                .when(cond("ArnLike", "aws:SourceArn", ctx.writer_trails())),
+            );
+        }
+    }
     if !users.decrypt_principals.is_empty() {
         statements.push(
             allow(
@@ -600,7 +551,10 @@ pub fn logs_role_policy(ctx: &Context, group_arn: &Expr) -> Policy {
     }
 }
 
+mod bucket;
 pub mod text;
+
+pub use bucket::bucket_policy;
 
 #[cfg(test)]
 mod tests;

@@ -196,6 +196,90 @@ pub struct BucketSpec {
     /// Other AWS accounts (12-digit ids) whose trails may deliver into this bucket.
     #[serde(default)]
     pub writer_accounts: Vec<String>,
+    /// S3 Object Lock with a default retention for every log file: `{ mode: compliance, years: 7 }`.
+    /// Only on a new bucket (S3 turns it on at creation and never off), which needs versioning.
+    #[serde(default)]
+    pub object_lock: Option<ObjectLockSpec>,
+    /// Refuse requests made over a TLS version older than this one (`1.2` or `1.3`), as a Deny
+    /// statement on `s3:TlsVersion` in the bucket policy. Off unless given.
+    #[serde(default)]
+    #[schemars(with = "TlsVersion")]
+    pub min_tls_version: Option<TlsVersion>,
+    /// Turn on S3 Bucket Keys for the bucket's SSE-KMS encryption (fewer KMS requests); the key
+    /// policy then also lets CloudTrail decrypt with the key, as AWS requires. Needs a KMS key.
+    #[serde(default)]
+    pub bucket_key: bool,
+}
+
+/// S3 Object Lock's default retention of each new object version.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ObjectLock")]
+pub struct ObjectLockSpec {
+    /// `governance`: users with `s3:BypassGovernanceRetention` can still delete or shorten;
+    /// `compliance`: no one can, not even the account root, until the retention ends.
+    pub mode: LockMode,
+    /// Retention in days, 1 to 36500; give `days` or `years`, not both.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 36500))]
+    pub days: Option<u32>,
+    /// Retention in years of 365 days, 1 to 100; give `days` or `years`, not both.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
+    pub years: Option<u32>,
+}
+
+/// An S3 Object Lock retention mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LockMode {
+    Governance,
+    Compliance,
+}
+
+/// A TLS version the bucket accepts at least: the number `1.2` or `1.3`, as the `s3:TlsVersion`
+/// condition key compares it ("Enforcing a minimum version of TLS" writes it unquoted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Value")]
+pub enum TlsVersion {
+    V1_2,
+    V1_3,
+}
+
+impl TryFrom<Value> for TlsVersion {
+    type Error = String;
+
+    fn try_from(value: Value) -> Result<TlsVersion, String> {
+        match &value {
+            Value::Number(n) if n.to_string() == "1.2" => Ok(TlsVersion::V1_2),
+            Value::Number(n) if n.to_string() == "1.3" => Ok(TlsVersion::V1_3),
+            _ => Err(format!("expected 1.2 or 1.3, found {value}")),
+        }
+    }
+}
+
+impl TlsVersion {
+    /// The version as `s3:TlsVersion` compares it.
+    pub fn number(self) -> &'static str {
+        match self {
+            TlsVersion::V1_2 => "1.2",
+            TlsVersion::V1_3 => "1.3",
+        }
+    }
+}
+
+impl JsonSchema for TlsVersion {
+    fn schema_name() -> Cow<'static, str> {
+        "TlsVersion".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "A TLS version: 1.2 or 1.3.",
+            "type": "number",
+            "enum": [1.2, 1.3]
+        })
+    }
 }
 
 /// Lifecycle of log files.
@@ -210,6 +294,12 @@ pub struct Lifecycle {
     #[serde(default)]
     #[schemars(range(min = 1, max = 36500))]
     pub expire_after_days: Option<u32>,
+    /// Delete a noncurrent (deleted or replaced) version this many days after it stops being
+    /// current. Alone, it expires old versions only and keeps current log files; with
+    /// `expire_after_days` it replaces the 30 days old versions are kept by default. Needs versioning.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 36500))]
+    pub expire_noncurrent_after_days: Option<u32>,
 }
 
 /// Server access logging of the log bucket.
@@ -244,6 +334,10 @@ pub struct Kms {
     #[serde(default)]
     #[schemars(range(min = 7, max = 30))]
     pub deletion_window_days: Option<u32>,
+    /// Make the new key a multi-Region primary key, which can be replicated to other regions to
+    /// read the log files there. Fixed at creation: changing it replaces the key.
+    #[serde(default)]
+    pub multi_region: bool,
 }
 
 /// The SNS topic told of each log file delivery.

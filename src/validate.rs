@@ -12,6 +12,7 @@ pub mod deploy_time;
 pub mod dynamic;
 pub mod events;
 pub mod extends;
+pub mod hardening;
 pub mod known;
 pub mod layout;
 pub mod names;

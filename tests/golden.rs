@@ -12,6 +12,9 @@ mod tf_schema;
 /// Metric filters and alarms compared across targets (kept apart to keep this file short).
 #[path = "support/alarm_parity.rs"]
 mod alarm_parity;
+/// The bucket's hardening and the key's settings compared across targets.
+#[path = "support/bucket_parity.rs"]
+mod bucket_parity;
 #[path = "support/corpus.rs"]
 mod corpus;
 /// Template code in outputs: Terraform `${`/`%{`, CloudFormation `Fn::Sub` placeholders.

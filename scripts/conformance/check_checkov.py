@@ -8,6 +8,11 @@ absent where the resource is not created. Checks deliberately not asserted, with
   policy; `Resource: "*"` in a key policy means "this key" ("Key policies in AWS KMS").
 - CKV_AWS_144 (cross-region replication) and CKV2_AWS_62 (event notifications): a second bucket
   and a notification target are deployment choices a trail spec does not make.
+- CKV_AWS_143 (Object Lock): checkov 3.3 has it for Terraform only, and reads the legacy
+  `object_lock_configuration` block of `aws_s3_bucket`, not `object_lock_enabled` with an
+  `aws_s3_bucket_object_lock_configuration`; on `bucket.object_lock` it reports nothing either way
+  (tried on tests/cases/bucket-hardening). No checkov 3.3 check looks at S3 Bucket Keys or
+  multi-Region keys; moto reads those back (check_moto).
 
 Each part of an organization layout is scanned as a template or module of its own, against the
 same expectations cut to what the part holds (README, "Organization layout"; expected_part): the

@@ -178,6 +178,13 @@ def _condition_holds(cond, context):
                 hit = any(_glob(w, actual) for w in wanted)
             elif base == "Bool":
                 hit = actual.lower() in (w.lower() for w in wanted)
+            elif base.startswith("Numeric"):
+                compare = {"NumericEquals": float.__eq__, "NumericNotEquals": float.__eq__,
+                           "NumericLessThan": float.__lt__, "NumericLessThanEquals": float.__le__,
+                           "NumericGreaterThan": float.__gt__, "NumericGreaterThanEquals": float.__ge__}
+                if base not in compare:
+                    raise Unsupported(f"condition operator {op}")
+                hit = any(compare[base](float(actual), float(w)) for w in wanted)
             else:
                 raise Unsupported(f"condition operator {op}")
             if hit == negated:
@@ -1110,6 +1117,32 @@ def _check_bucket(r, c, case, n, bucket, region, account, trail_arn, other_trail
         return all(v == "deny" for v in verdicts.values()), f"verdicts without TLS: {verdicts}"
     r.run(f"{n} bucket policy denies requests without TLS on bucket and objects (evaluated)", tls)
 
+    if e.min_tls is not None:
+        def min_tls():
+            anyone = ("AWS", f"arn:aws:iam::{account}:root")
+            secure = {"aws:SecureTransport": "true"}
+            older, oldest = round(e.min_tls - 0.1, 1), 1.0
+            verdicts = {
+                f"GetObject over TLS {older}": evaluate(policy(), anyone, "s3:GetObject", log_object,
+                                                        dict(secure, **{"s3:TlsVersion": older})),
+                f"ListBucket over TLS {oldest}": evaluate(policy(), anyone, "s3:ListBucket", bucket_arn,
+                                                          dict(secure, **{"s3:TlsVersion": oldest})),
+                f"GetObject over TLS {e.min_tls}": evaluate(policy(), anyone, "s3:GetObject", log_object,
+                                                            dict(secure, **{"s3:TlsVersion": e.min_tls})),
+            }
+            want = ["deny", "deny", "implicit"]
+            return list(verdicts.values()) == want, f"verdicts {verdicts}, want {want} in order"
+        r.run(f"{n} bucket policy denies TLS older than {e.min_tls} on bucket and objects (evaluated)", min_tls)
+
+        def min_tls_statement():
+            found = [s for s in statements(policy()) if "s3:TlsVersion" in str(s.get("Condition"))]
+            want = {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                    "Condition": {"NumericLessThan": {"s3:TlsVersion": str(e.min_tls)}}}
+            got = [{k: s.get(k) for k in want} for s in found]
+            return got == [want] and sorted(_as_list(found[0].get("Resource"))) == sorted([bucket_arn, bucket_arn + "/*"]), \
+                f"TLS statements {found}"
+        r.run(f"{n} bucket policy holds exactly one TLS-version deny on the bucket and its objects", min_tls_statement)
+
     if e.org_id:
         def org():
             obj = f"{base}/{e.org_id}/{SAMPLE_MEMBER}/CloudTrail/{region}/x.json.gz"
@@ -1147,10 +1180,27 @@ def _check_bucket(r, c, case, n, bucket, region, account, trail_arn, other_trail
     def encryption():
         rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
         d = rules[0].get("ApplyServerSideEncryptionByDefault", {}) if rules else {}
-        got = (d.get("SSEAlgorithm"), d.get("KMSMasterKeyID"))
-        want = ("aws:kms", key_arn) if e.kms != "none" else ("AES256", None)
-        return got == want, f"(algorithm, key) got {got}, want {want}"
-    r.run(f"{n} bucket default encryption", encryption)
+        got = (d.get("SSEAlgorithm"), d.get("KMSMasterKeyID"), bool(rules and rules[0].get("BucketKeyEnabled")))
+        want = ("aws:kms", key_arn, e.bucket_key) if e.kms != "none" else ("AES256", None, False)
+        return got == want, f"(algorithm, key, bucket key) got {got}, want {want}"
+    r.run(f"{n} bucket default encryption{' with S3 Bucket Keys' if e.bucket_key else ''}", encryption)
+
+    def object_lock():
+        try:
+            cfg = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+        except Exception as exc:  # S3 answers ObjectLockConfigurationNotFoundError without one
+            if e.object_lock is None and _error_code(exc) == "ObjectLockConfigurationNotFoundError":
+                return True, "no Object Lock"
+            raise
+        retention = (cfg.get("Rule") or {}).get("DefaultRetention") or {}
+        # moto 5.2 answers a retention in years with `Days: 0` beside `Years`; S3 never has both.
+        unit = "Days" if retention.get("Days") else "Years"
+        got = (cfg.get("ObjectLockEnabled"),)
+        if retention:
+            got += (retention.get("Mode"), unit, retention.get(unit))
+        want = ("Enabled",) + tuple(e.object_lock) if e.object_lock else (None,)
+        return got == want, f"got {got}, want {want}"
+    r.run(f"{n} bucket Object Lock {e.object_lock or 'off'}", object_lock)
 
     lc = (case.spec.get("bucket") or {}).get("lifecycle") or {}
 
@@ -1173,7 +1223,7 @@ def _check_bucket(r, c, case, n, bucket, region, account, trail_arn, other_trail
             "abort": 7,
             "archive": [lc["archive_after_days"]] if lc.get("archive_after_days") else [],
             "expire": expire,
-            "noncurrent": 30 if expire and e.versioning else None,
+            "noncurrent": e.noncurrent_days,
         }
         return got == want, f"got {got}, want {want}"
     r.run(f"{n} bucket lifecycle (abort uploads after 7 days{', archive/expire as specified' if lc else ''})", lifecycle)
@@ -1200,6 +1250,16 @@ def _check_key(r, c, case, n, key_arn, region, account, trail_arn, other_trail, 
     pol = parse_policy(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
 
     r.run(f"{n} key rotation enabled", lambda: _eq(kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"], True))
+    r.run(f"{n} key multi-Region {e.key_multi_region}",
+          lambda: _eq(bool(kms.describe_key(KeyId=key_arn)["KeyMetadata"].get("MultiRegion")), e.key_multi_region))
+
+    def bucket_key_decrypt():
+        # README: with `bucket_key`, CloudTrail may decrypt as this trail only.
+        own = allowed(pol, ct, "kms:Decrypt", key_arn, {"aws:SourceArn": trail_arn, "aws:SourceAccount": account})
+        other = allowed(pol, ct, "kms:Decrypt", key_arn, {"aws:SourceArn": other_trail, "aws:SourceAccount": account})
+        return own == e.bucket_key and not other, f"this trail {own} (want {e.bucket_key}), another trail {other}"
+    r.run(f"{n} key policy: CloudTrail decrypts {'as this trail only' if e.bucket_key else 'never'} (evaluated)",
+          bucket_key_decrypt)
 
     def root():
         want = f"arn:aws:iam::{account}:root"

@@ -8,7 +8,7 @@ mod alarms;
 
 use super::{document, fields, object, pascal_case};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{Bucket, LifecycleRule, Model, Trail};
+use crate::model::{Bucket, LifecycleRule, LockPeriod, Model, ObjectLock, Trail};
 use crate::policy::Policy;
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
@@ -23,7 +23,8 @@ pub fn logical_id(res: Res) -> &'static str {
         | Res::BucketEncryption
         | Res::BucketVersioning
         | Res::BucketLifecycle
-        | Res::BucketLogging => "TrailBucket",
+        | Res::BucketLogging
+        | Res::BucketObjectLock => "TrailBucket",
         Res::BucketPolicy => "TrailBucketPolicy",
         Res::Key => "TrailKey",
         Res::KeyAlias => "TrailKeyAlias",
@@ -177,14 +178,16 @@ fn bucket(b: &Bucket, model: &Model) -> Value {
         ("SSEAlgorithm", Some(json!(b.encryption.algorithm()))),
         ("KMSMasterKeyID", b.encryption.key().map(expr)),
     ]);
+    let rule = fields(vec![
+        ("ServerSideEncryptionByDefault", Some(Value::Object(sse))),
+        ("BucketKeyEnabled", b.bucket_key.then(|| json!(true))),
+    ]);
     let pab = &b.public_access_block;
     let p = fields(vec![
         ("BucketName", b.name.as_ref().map(text)),
         (
             "BucketEncryption",
-            Some(
-                json!({"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": sse}]}),
-            ),
+            Some(json!({"ServerSideEncryptionConfiguration": [rule]})),
         ),
         (
             "PublicAccessBlockConfiguration",
@@ -216,8 +219,24 @@ fn bucket(b: &Bucket, model: &Model) -> Value {
                 ])
             }),
         ),
+        // "AWS::S3::Bucket": ObjectLockEnabled turns the lock on at creation, and the
+        // configuration's own ObjectLockEnabled must say "Enabled" as well.
+        ("ObjectLockEnabled", b.object_lock.map(|_| json!(true))),
+        (
+            "ObjectLockConfiguration",
+            b.object_lock.map(|l| {
+                json!({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": retention(l)}})
+            }),
+        ),
     ]);
     resource("AWS::S3::Bucket", &[], tagged(p, model))
+}
+
+fn retention(l: ObjectLock) -> Value {
+    match l.period {
+        LockPeriod::Days(d) => json!({"Mode": l.mode.aws_name(), "Days": d}),
+        LockPeriod::Years(y) => json!({"Mode": l.mode.aws_name(), "Years": y}),
+    }
 }
 
 /// The trail's selectors as `EventSelectors` or `AdvancedEventSelectors`.
@@ -453,6 +472,7 @@ pub fn emit(model: &Model) -> String {
             ("Description", Some(text(&k.description))),
             ("EnableKeyRotation", Some(json!(k.rotation))),
             ("PendingWindowInDays", Some(json!(k.deletion_window_days))),
+            ("MultiRegion", k.multi_region.then(|| json!(true))),
             ("KeyPolicy", Some(policy(&k.policy))),
         ]);
         add(Res::Key, resource("AWS::KMS::Key", &[], tagged(p, model)));

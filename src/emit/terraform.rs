@@ -4,13 +4,14 @@
 //! account, partition and region, the split S3 resources of provider v4+, `depends_on`, policies as
 //! `aws_iam_policy_document` data sources (readable in review and by checkov, unlike
 //! `jsonencode`). It makes no decisions and cannot fail; every setting comes from `model`. The
-//! alarms and their topic are written by `alarms`.
+//! alarms and their topic are written by `alarms`, the bucket and its settings by `bucket`.
 
 mod alarms;
+mod bucket;
 
 use super::{fields, object, pretty};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{Bucket, LifecycleRule, Model, Trail};
+use crate::model::{Model, Trail};
 use crate::policy::{Policy, Principal};
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
@@ -31,6 +32,7 @@ pub fn address(res: Res) -> &'static str {
         Res::BucketVersioning => "aws_s3_bucket_versioning.trail",
         Res::BucketLifecycle => "aws_s3_bucket_lifecycle_configuration.trail",
         Res::BucketLogging => "aws_s3_bucket_logging.trail",
+        Res::BucketObjectLock => "aws_s3_bucket_object_lock_configuration.trail",
         Res::Key => "aws_kms_key.trail",
         Res::KeyAlias => "aws_kms_alias.trail",
         Res::Topic => "aws_sns_topic.trail",
@@ -248,97 +250,6 @@ fn with_tags(mut body: Map<String, Value>, model: &Model) -> Value {
         body.insert("tags".into(), Value::Object(tags));
     }
     Value::Object(body)
-}
-
-fn lifecycle_rule(r: &LifecycleRule) -> Value {
-    Value::Object(fields(vec![
-        ("id", Some(json!(r.id))),
-        ("status", Some(json!("Enabled"))),
-        // The provider wants a filter; an empty prefix is every object.
-        ("filter", Some(json!({"prefix": ""}))),
-        (
-            "abort_incomplete_multipart_upload",
-            Some(json!({"days_after_initiation": r.abort_incomplete_upload_days})),
-        ),
-        (
-            "transition",
-            r.transition
-                .map(|t| json!({"days": t.days, "storage_class": t.storage_class.aws_name()})),
-        ),
-        ("expiration", r.expiration_days.map(|d| json!({"days": d}))),
-        (
-            "noncurrent_version_expiration",
-            r.noncurrent_expiration_days
-                .map(|d| json!({"noncurrent_days": d})),
-        ),
-    ]))
-}
-
-/// The bucket and the settings provider v4+ makes resources of their own.
-fn bucket(b: &Bucket, model: &Model, resources: &mut Blocks, data: &mut Blocks) {
-    let id = expr(&Expr::Attr(Res::Bucket, Attr::Name));
-    resources.resource(
-        address(Res::Bucket),
-        with_tags(fields(vec![("bucket", b.name.as_ref().map(text))]), model),
-    );
-    let pab = &b.public_access_block;
-    resources.resource(
-        address(Res::BucketPublicAccessBlock),
-        json!({
-            "bucket": id,
-            "block_public_acls": pab.block_public_acls,
-            "block_public_policy": pab.block_public_policy,
-            "ignore_public_acls": pab.ignore_public_acls,
-            "restrict_public_buckets": pab.restrict_public_buckets
-        }),
-    );
-    resources.resource(
-        address(Res::BucketOwnership),
-        json!({"bucket": id, "rule": {"object_ownership": b.object_ownership.aws_name()}}),
-    );
-    let sse = fields(vec![
-        ("sse_algorithm", Some(json!(b.encryption.algorithm()))),
-        ("kms_master_key_id", b.encryption.key().map(expr)),
-    ]);
-    resources.resource(
-        address(Res::BucketEncryption),
-        json!({"bucket": id, "rule": {"apply_server_side_encryption_by_default": sse}}),
-    );
-    if b.versioning {
-        resources.resource(
-            address(Res::BucketVersioning),
-            json!({"bucket": id, "versioning_configuration": {"status": "Enabled"}}),
-        );
-    }
-    let mut lifecycle = fields(vec![
-        ("bucket", Some(id.clone())),
-        ("rule", Some(lifecycle_rule(&b.lifecycle))),
-    ]);
-    if b.versioning {
-        // The provider asks to order lifecycle after versioning when both change.
-        lifecycle.insert("depends_on".into(), json!([address(Res::BucketVersioning)]));
-    }
-    resources.resource(address(Res::BucketLifecycle), Value::Object(lifecycle));
-    if let Some(l) = &b.access_logging {
-        resources.resource(
-            address(Res::BucketLogging),
-            object([
-                ("bucket", id.clone()),
-                ("target_bucket", text(&l.target_bucket)),
-                ("target_prefix", text(&l.prefix)),
-            ]),
-        );
-    }
-    let policy = data.policy("bucket", &b.policy);
-    resources.resource(
-        address(Res::BucketPolicy),
-        json!({
-            "bucket": id,
-            "policy": policy,
-            // S3 refuses a policy change while the public access block is being set.
-            "depends_on": [address(Res::BucketPublicAccessBlock)]
-        }),
-    );
 }
 
 /// The trail's selectors as `event_selector` or `advanced_event_selector`.
@@ -563,7 +474,7 @@ pub fn emit(model: &Model) -> String {
     data.add("aws_region", "current", json!({}));
 
     if let Some(b) = &model.bucket {
-        bucket(b, model, &mut resources, &mut data);
+        bucket::add(b, model, &mut resources, &mut data);
     }
     if let Some(k) = &model.key {
         let policy = data.policy("key", &k.policy);
@@ -574,6 +485,7 @@ pub fn emit(model: &Model) -> String {
                 "deletion_window_in_days",
                 Some(json!(k.deletion_window_days)),
             ),
+            ("multi_region", k.multi_region.then(|| json!(true))),
             ("policy", Some(policy)),
         ]);
         resources.resource(address(Res::Key), with_tags(body, model));

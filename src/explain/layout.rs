@@ -29,6 +29,10 @@ pub(super) fn creates(model: &Model, res: Res) -> bool {
             .bucket
             .as_ref()
             .is_some_and(|b| b.access_logging.is_some()),
+        Res::BucketObjectLock => model
+            .bucket
+            .as_ref()
+            .is_some_and(|b| b.object_lock.is_some()),
         Res::Key | Res::KeyAlias => model.key.is_some(),
         Res::Topic | Res::TopicPolicy => model.topic.is_some(),
         Res::AlertsTopic | Res::AlertsTopicPolicy => model.alerts_topic.is_some(),

@@ -13,8 +13,8 @@ use super::watched::Destination;
 use super::words::{Words, TARGET_NAMES};
 use crate::expr::{Attr, Expr, Res};
 use crate::model::{
-    Encryption, IamCapability, LifecycleRule, Model, ObjectOwnership, PublicAccessBlock, Retention,
-    StorageClass, Trail,
+    Encryption, IamCapability, LifecycleRule, LockMode, LockPeriod, Model, ObjectLock,
+    ObjectOwnership, PublicAccessBlock, Retention, StorageClass, Trail,
 };
 use crate::spec::Spec;
 
@@ -48,6 +48,10 @@ fn lifecycle(rule: &LifecycleRule) -> String {
             None => String::new(),
         };
         steps.push(format!("deleted after {d} days{versions}"));
+    } else if let Some(n) = rule.noncurrent_expiration_days {
+        steps.push(format!(
+            "kept while current, old versions deleted {n} days after they stop being current"
+        ));
     }
     if steps.is_empty() {
         steps.push("kept forever".to_string());
@@ -57,6 +61,25 @@ fn lifecycle(rule: &LifecycleRule) -> String {
         rule.abort_incomplete_upload_days
     ));
     format!("log files {}", steps.join(", "))
+}
+
+/// "How S3 Object Lock works": what each mode lets anyone do before the retention ends.
+fn object_lock(lock: ObjectLock) -> String {
+    let period = match lock.period {
+        LockPeriod::Days(1) => "1 day".to_string(),
+        LockPeriod::Days(d) => format!("{d} days"),
+        LockPeriod::Years(1) => "1 year".to_string(),
+        LockPeriod::Years(y) => format!("{y} years"),
+    };
+    let who = match lock.mode {
+        LockMode::Governance => {
+            "governance mode: only principals allowed s3:BypassGovernanceRetention can delete a version or shorten its retention"
+        }
+        LockMode::Compliance => {
+            "compliance mode: no one, not even the account root, can delete a version or shorten its retention"
+        }
+    };
+    format!("Object Lock: every log file version locked for {period} after it is written, {who}")
 }
 
 fn public_access(block: PublicAccessBlock) -> &'static str {
@@ -101,6 +124,11 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
             Encryption::AwsManagedKms => "SSE-KMS with this account's AWS managed key aws/s3 by default; CloudTrail encrypts each log file with the management account's key".to_string(),
             Encryption::S3 => "SSE-S3 (S3 managed keys, no KMS key)".to_string(),
         };
+        let sse = if b.bucket_key {
+            format!("{sse} and S3 Bucket Keys")
+        } else {
+            sse
+        };
         let versioning = if b.versioning { "on" } else { "off" };
         lines.push(format!(
             "    {sse}; versioning {versioning}; {}; {}",
@@ -108,6 +136,9 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
             ownership(b.object_ownership)
         ));
         lines.push(format!("    lifecycle: {}", lifecycle(&b.lifecycle)));
+        if let Some(lock) = b.object_lock {
+            lines.push(format!("    {}", object_lock(lock)));
+        }
         lines.push(match &b.access_logging {
             Some(l) if l.prefix.verbatim().is_empty() => {
                 format!(
@@ -141,10 +172,15 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
     }
     if let Some(k) = &model.key {
         lines.push(format!(
-            "  KMS key {}: automatic rotation {}, deletion waits {} days once scheduled",
+            "  KMS key {}: automatic rotation {}, deletion waits {} days once scheduled{}",
             k.alias.verbatim(),
             if k.rotation { "on" } else { "off" },
-            k.deletion_window_days
+            k.deletion_window_days,
+            if k.multi_region {
+                ", a multi-Region primary key (replicas in other regions can decrypt the log files)"
+            } else {
+                ""
+            }
         ));
         // A layout has a key in each account by default; its description says which is which.
         if model.part.is_some() {

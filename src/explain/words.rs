@@ -25,7 +25,8 @@ pub fn res_id(res: Res) -> &'static str {
         | Res::BucketEncryption
         | Res::BucketVersioning
         | Res::BucketLifecycle
-        | Res::BucketLogging => "bucket",
+        | Res::BucketLogging
+        | Res::BucketObjectLock => "bucket",
         Res::BucketPolicy => "bucket_policy",
         Res::Key => "key",
         Res::KeyAlias => "key_alias",
@@ -245,6 +246,7 @@ impl Words {
             ("aws:SourceAccount", _) => format!("for account {v}"),
             ("aws:SecureTransport", "Bool") if is("false") => "over plain HTTP".to_string(),
             ("aws:SecureTransport", "Bool") if is("true") => "over TLS only".to_string(),
+            ("s3:TlsVersion", "NumericLessThan") => format!("over a TLS version older than {v}"),
             ("s3:x-amz-acl", "StringEquals") => format!("with the ACL {v}"),
             ("kms:EncryptionContext:aws:cloudtrail:arn", "Null") if is("false") => {
                 "for CloudTrail log files only".to_string()

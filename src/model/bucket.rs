@@ -12,9 +12,7 @@ use crate::spec;
 
 /// Incomplete multipart uploads are never log files; clean them up (checkov CKV_AWS_300).
 pub const ABORT_INCOMPLETE_UPLOAD_DAYS: u32 = 7;
-/// Log files are never overwritten, so a noncurrent version only arises when a file expires (or is
-/// deleted); keep it this long for recovery, then let it go so expiry really frees the space.
-pub const NONCURRENT_VERSION_DAYS: u32 = 30;
+pub use crate::derived::NONCURRENT_VERSION_DAYS;
 
 /// A bucket trailsmith creates, hardened: public access blocked, ACLs disabled, encrypted. Every
 /// setting is decided by `lower`, so the targets write these fields and `explain` says them.
@@ -28,7 +26,41 @@ pub struct Bucket {
     /// The one rule over every object of the bucket.
     pub lifecycle: LifecycleRule,
     pub access_logging: Option<AccessLogging>,
+    /// Object Lock, turned on when the bucket is made, with a default retention.
+    pub object_lock: Option<ObjectLock>,
+    /// S3 Bucket Keys for the SSE-KMS default encryption (and CloudTrail's SSE-KMS writes).
+    pub bucket_key: bool,
     pub policy: Policy,
+}
+
+/// "Configuring S3 Object Lock": the default retention each new object version gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectLock {
+    pub mode: LockMode,
+    pub period: LockPeriod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    Governance,
+    Compliance,
+}
+
+impl LockMode {
+    /// The AWS value, the same in both targets.
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            LockMode::Governance => "GOVERNANCE",
+            LockMode::Compliance => "COMPLIANCE",
+        }
+    }
+}
+
+/// A retention period as the spec gives it: S3 keeps days and years apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockPeriod {
+    Days(u32),
+    Years(u32),
 }
 
 /// The four settings of an S3 public access block, in the order AWS lists them.
@@ -142,6 +174,25 @@ pub(super) fn lower(b: &spec::BucketSpec, encryption: Encryption, ctx: &Context)
     let versioning = b.versioning.unwrap_or(true);
     let archive_after_days = b.lifecycle.as_ref().and_then(|l| l.archive_after_days);
     let expire_after_days = b.lifecycle.as_ref().and_then(|l| l.expire_after_days);
+    let noncurrent_days = b
+        .lifecycle
+        .as_ref()
+        .and_then(|l| l.expire_noncurrent_after_days);
+    // `validate` refused a bucket key without a KMS key.
+    let bucket_key = b.bucket_key && encryption != Encryption::S3;
+    // `validate` refused a lock without exactly one period.
+    let object_lock = b.object_lock.as_ref().and_then(|l| {
+        let period = match (l.days, l.years) {
+            (Some(days), None) => LockPeriod::Days(days),
+            (None, Some(years)) => LockPeriod::Years(years),
+            _ => return None,
+        };
+        let mode = match l.mode {
+            spec::LockMode::Governance => LockMode::Governance,
+            spec::LockMode::Compliance => LockMode::Compliance,
+        };
+        Some(ObjectLock { mode, period })
+    });
     Bucket {
         name: b.name.clone().map(Text::deploy_time),
         versioning,
@@ -152,11 +203,18 @@ pub(super) fn lower(b: &spec::BucketSpec, encryption: Encryption, ctx: &Context)
         // writes with `bucket-owner-full-control`, which an enforced bucket accepts, and no ACL
         // can then open a log file to anyone.
         object_ownership: ObjectOwnership::BucketOwnerEnforced,
-        lifecycle: lifecycle(archive_after_days, expire_after_days, versioning),
+        lifecycle: lifecycle(
+            archive_after_days,
+            expire_after_days,
+            noncurrent_days,
+            versioning,
+        ),
         access_logging: b.access_logging.as_ref().map(|l| AccessLogging {
             target_bucket: Text::deploy_time(l.target_bucket.clone()),
             prefix: Text::new(l.prefix.clone().unwrap_or_default()),
         }),
+        object_lock,
+        bucket_key,
         policy: policy::bucket_policy(ctx),
     }
 }
@@ -165,6 +223,7 @@ pub(super) fn lower(b: &spec::BucketSpec, encryption: Encryption, ctx: &Context)
 fn lifecycle(
     archive: Option<u32>,
     expiration_days: Option<u32>,
+    noncurrent_days: Option<u32>,
     versioning: bool,
 ) -> LifecycleRule {
     LifecycleRule {
@@ -178,9 +237,11 @@ fn lifecycle(
         expiration_days,
         // Without versioning an expired file is gone; with it, expiry only makes it noncurrent
         // ("Lifecycle configuration elements": Expiration on a versioned bucket adds a delete
-        // marker), so the old version needs its own expiry to free the space.
-        noncurrent_expiration_days: expiration_days
-            .filter(|_| versioning)
-            .map(|_| NONCURRENT_VERSION_DAYS),
+        // marker), so the old version needs its own expiry to free the space. The spec's
+        // `expire_noncurrent_after_days` sets that expiry, or alone expires old versions only
+        // ("NoncurrentVersionExpiration": days after a version stops being current).
+        noncurrent_expiration_days: noncurrent_days
+            .or(expiration_days.map(|_| NONCURRENT_VERSION_DAYS))
+            .filter(|_| versioning),
     }
 }

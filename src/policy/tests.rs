@@ -9,6 +9,7 @@ fn ctx() -> Context {
         prefix: Some("logs".into()),
         writer_accounts: Vec::new(),
         trail_home: None,
+        min_tls_version: None,
     }
 }
 
@@ -25,8 +26,10 @@ fn every_service_statement_is_scoped_to_the_trail_an_alarm_or_an_encryption_cont
         log_group: Some("g".into()),
         topic: Some("t".into()),
         alarm_topic: Some("a".into()),
+        bucket_key: true,
         ..KeyUsers::default()
     };
+    c.min_tls_version = Some("1.2");
     let mut services = Vec::new();
     for policy in [
         bucket_policy(&c),
@@ -177,6 +180,7 @@ fn key_policy_grants_only_what_is_used() {
         topic: Some("audit-delivery".into()),
         alarm_topic: Some("audit-delivery".into()),
         monitoring_only: false,
+        bucket_key: false,
     };
     assert_eq!(
         sids(&key_policy(&ctx(), &users)),
@@ -231,4 +235,51 @@ fn organization_streams_are_allowed() {
         p.statements[0].resources[1],
         Expr::lit("arn:aws:logs:eu-west-1:111122223333:log-group:g:log-stream:o-a1b2c3d4e5_*")
     );
+}
+
+#[test]
+fn a_minimum_tls_version_denies_every_older_request_on_bucket_and_objects() {
+    let mut c = ctx();
+    assert!(!sids(&bucket_policy(&c)).contains(&"DenyOutdatedTls"));
+    c.min_tls_version = Some("1.2");
+    let p = bucket_policy(&c);
+    let deny = p
+        .statements
+        .iter()
+        .find(|s| s.sid == "DenyOutdatedTls")
+        .expect("the TLS deny");
+    assert_eq!(deny.effect, Effect::Deny);
+    assert_eq!(deny.principal, Principal::Everyone);
+    assert_eq!(deny.actions, ["s3:*"]);
+    assert_eq!(deny.resources.len(), 2, "the bucket and its objects");
+    assert_eq!(
+        deny.conditions,
+        [cond(
+            "NumericLessThan",
+            "s3:TlsVersion",
+            vec![Expr::lit("1.2")]
+        )]
+    );
+}
+
+#[test]
+fn a_bucket_key_lets_cloudtrail_decrypt_as_this_trail_and_the_writer_accounts_trails() {
+    let mut c = ctx();
+    c.writer_accounts = vec!["111122223333".into()];
+    let users = KeyUsers {
+        bucket_key: true,
+        ..KeyUsers::default()
+    };
+    let p = key_policy(&c, &users);
+    let own = p
+        .statements
+        .iter()
+        .find(|s| s.sid == "AllowCloudTrailDecryptBucketKey")
+        .expect("CloudTrail's decrypt");
+    assert_eq!(own.actions, ["kms:Decrypt"]);
+    assert_eq!(own.conditions, [c.source_is_trail()]);
+    assert!(sids(&p).contains(&"AllowCloudTrailDecryptBucketKeyWriterAccounts"));
+    assert!(!sids(&key_policy(&c, &KeyUsers::default()))
+        .iter()
+        .any(|s| s.starts_with("AllowCloudTrailDecrypt")));
 }

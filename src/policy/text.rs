@@ -76,6 +76,7 @@ mod tests {
             prefix: None,
             writer_accounts: Vec::new(),
             trail_home: None,
+            min_tls_version: None,
         };
         let names = |r, a| {
             (r == Res::Bucket && a == Attr::Arn)

@@ -3,6 +3,7 @@
 //! Owns which rule applies where, the JSON path it points at and the hint. It must not check shapes
 //! (the schema did) nor build resources.
 
+use super::hardening::AssumedRole;
 use super::names;
 use crate::diag::{Code, Diagnostic};
 use crate::expr::{Attr, Expr, Res};
@@ -15,6 +16,7 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
     trail(spec, &mut out);
     bucket(spec, &mut out);
     kms(spec, &mut out);
+    super::hardening::check(spec, &mut out);
     sns(spec, &mut out);
     logs(spec, &mut out);
     super::layout::check(spec, &mut out);
@@ -312,7 +314,12 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        let key = policy::key_policy(&policy_context(spec), &policy::KeyUsers::default());
+        // A bucket with S3 Bucket Keys needs CloudTrail to decrypt with the key too.
+        let users = policy::KeyUsers {
+            bucket_key: spec.bucket.bucket_key,
+            ..Default::default()
+        };
+        let key = policy::key_policy(&policy_context(spec), &users);
         let (sids, words) = required(&key, &|_, _| None);
         out.push(
             Diagnostic::note(
@@ -336,7 +343,9 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
         ("admins", &k.admins),
         ("decrypt_principals", &k.decrypt_principals),
     ] {
-        for (i, principal) in list.iter().enumerate() {
+        // An assumed-role session has its own finding (`hardening`).
+        let principals = list.iter().enumerate();
+        for (i, principal) in principals.filter(|(_, p)| AssumedRole::parse(p).is_none()) {
             rule(
                 out,
                 Code::PrincipalArn,
