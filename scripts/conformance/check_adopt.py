@@ -205,6 +205,12 @@ def _resolver(config, dep):
 
     def attr(ref):
         parts = ref.split(".")
+        if parts[0] == "var" and len(parts) == 2:
+            # The apply passed no -var: Terraform takes the variable's default ("Input Variables").
+            default = ((config.get("variable") or {}).get(parts[1]) or {}).get("default")
+            if default is None:
+                raise Unresolved(ref)
+            return value(default)
         if parts[0] == "data" and len(parts) >= 4:
             typ = parts[1]
             if typ == "aws_partition":
