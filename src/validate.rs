@@ -11,6 +11,7 @@ pub mod alarms;
 pub mod dynamic;
 pub mod events;
 pub mod extends;
+pub mod insights;
 pub mod known;
 pub mod layout;
 pub mod names;
@@ -26,7 +27,7 @@ use crate::blueprint::Catalog;
 use crate::diag::{has_errors, Code, Diagnostic};
 use crate::selectors::Selectors;
 use crate::source::{self, Document, Pos};
-use crate::spec::Spec;
+use crate::spec::{ProviderLine, Spec};
 
 /// The result of checking one spec text.
 #[derive(Debug)]
@@ -58,6 +59,13 @@ pub(crate) fn unreadable(e: &source::SyntaxError, not_yaml: &str) -> Diagnostic 
 
 /// Checks a spec text whose `extends` may name any blueprint of `catalog`.
 pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
+    check_for(text, catalog, None)
+}
+
+/// As `check_with`, for the hashicorp/aws line `provider` when it is given (`synth
+/// --aws-provider`), instead of the spec's `terraform.aws_provider`: the fields the provider
+/// refuses in an advanced selector depend on it.
+pub fn check_for(text: &str, catalog: &Catalog, provider: Option<ProviderLine>) -> Checked {
     let doc = match source::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -93,7 +101,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     let dynamic = dynamic::check(&value);
     let known = known::check(&value);
     let silenced = silence::entries(&value);
-    let spec: Spec = match serde_json::from_value(value) {
+    let mut spec: Spec = match serde_json::from_value(value) {
         Ok(spec) => spec,
         // The schema is generated from the same types, so this only happens on values the schema
         // cannot express (such as integers beyond u32).
@@ -106,6 +114,9 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
             )
         }
     };
+    if let Some(line) = provider {
+        spec.terraform.aws_provider = line;
+    }
     let mut found = rules::check(&spec);
     found.extend(dynamic);
     found.extend(known);
@@ -114,7 +125,13 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     // recorded come with the others; its own findings (limits across entries, which depend on
     // the selector form) only count on entries that passed.
     let bucket = crate::derived::trail_bucket_arn(&spec);
-    let planned = crate::selectors::plan(&spec.events, &bucket);
+    let mut planned = crate::selectors::plan(&spec.events, &bucket);
+    // hashicorp/aws 6.2 takes every field a trail's selectors can test (CHANGELOG 6.2.0, #43091).
+    if spec.terraform.aws_provider == ProviderLine::V6 {
+        planned
+            .diagnostics
+            .retain(|d| d.code != Code::TerraformUnsupportedField);
+    }
     let recorded = planned.selectors.recorded();
     // A plan that failed (a form that cannot say what is asked) records nothing to judge.
     if !has_errors(&planned.diagnostics) {

@@ -1,4 +1,5 @@
-//! The model as a Terraform JSON configuration (`.tf.json`) for the hashicorp/aws provider 5.100+.
+//! The model as a Terraform JSON configuration (`.tf.json`) for the hashicorp/aws provider 5.100+
+//! or 6.2+ (`Model::terraform_provider`).
 //!
 //! Owns resource addresses and Terraform syntax: `${...}` interpolation, data sources for
 //! account, partition and region, the split S3 resources of provider v4+, `depends_on`, policies as
@@ -10,7 +11,7 @@ mod alarms;
 
 use super::{fields, object, pretty};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{Bucket, LifecycleRule, Model, Trail};
+use crate::model::{Bucket, LifecycleRule, Model, TerraformProvider, Trail};
 use crate::policy::{Policy, Principal};
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
@@ -19,6 +20,40 @@ use serde_json::{json, Map, Value};
 /// schema the tests check against were read from (5.100), up to the next major version, whose
 /// breaking changes nobody has checked.
 pub const PROVIDER_VERSION: &str = "~> 5.100";
+
+/// The 6.x line from 6.2: the first release whose `aws_cloudtrail` takes `errorCode`,
+/// `eventType`, `sessionCredentialFromConsole` and `vpcEndpointId` in a field selector
+/// (hashicorp/terraform-provider-aws CHANGELOG, 6.2.0, #43091), up to 7.0.
+pub const PROVIDER_6_VERSION: &str = "~> 6.2";
+
+/// How outputs name the region: `name` on 5.x; on 6.x `name` is deprecated for `region`
+/// (hashicorp/terraform-provider-aws #42131, 6.0.0), and `terraform validate` warns of it.
+const REGION_5: &str = "${data.aws_region.current.name}";
+const REGION_6: &str = "${data.aws_region.current.region}";
+
+/// Every interpolation of the region in `v` spelled for provider 6. An interpolation `${` is
+/// never preceded by `$` in this emitter's output (`$${` is the escape of literal text, and a
+/// literal `$` before an interpolation is quoted apart), so only real references change.
+fn region_for_6(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            let mut out = String::with_capacity(s.len());
+            let mut rest = s.as_str();
+            while let Some(at) = rest.find(REGION_5) {
+                let before = if at == 0 { out.as_str() } else { &rest[..at] };
+                let escaped = before.ends_with('$');
+                out.push_str(&rest[..at]);
+                out.push_str(if escaped { REGION_5 } else { REGION_6 });
+                rest = &rest[at + REGION_5.len()..];
+            }
+            out.push_str(rest);
+            *s = out;
+        }
+        Value::Array(items) => items.iter_mut().for_each(region_for_6),
+        Value::Object(map) => map.values_mut().for_each(region_for_6),
+        _ => {}
+    }
+}
 
 /// The resource type and name of each model resource, as `type.name`.
 pub fn address(res: Res) -> &'static str {
@@ -416,6 +451,9 @@ fn sns_topic(e: &Expr) -> Value {
     }
 }
 
+/// `insight_categories` and `aggregations` are not written: no hashicorp/aws `aws_cloudtrail`
+/// has them, and `compile` refuses a Terraform output that needs them
+/// (`terraform-unsupported-setting`).
 fn trail(t: &Trail, model: &Model) -> Value {
     let (selector_key, selector_list) = selectors(&t.selectors);
     let insights: Vec<Value> = t
@@ -597,9 +635,13 @@ pub fn emit(model: &Model) -> String {
     }
 
     let mut config = Map::new();
+    let version = match model.terraform_provider {
+        TerraformProvider::V5 => PROVIDER_VERSION,
+        TerraformProvider::V6 => PROVIDER_6_VERSION,
+    };
     config.insert(
         "terraform".into(),
-        json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_VERSION}}}),
+        json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": version}}}),
     );
     let provider = fields(vec![
         ("region", model.home_region.as_ref().map(text)),
@@ -628,7 +670,11 @@ pub fn emit(model: &Model) -> String {
         })
         .collect();
     config.insert("output".into(), Value::Object(outputs));
-    pretty(&Value::Object(config))
+    let mut config = Value::Object(config);
+    if model.terraform_provider == TerraformProvider::V6 {
+        region_for_6(&mut config);
+    }
+    pretty(&config)
 }
 
 #[cfg(test)]
@@ -677,6 +723,27 @@ mod tests {
                 Expr::lit("b$")
             ])),
             json!("a${\"$$\"}${data.aws_caller_identity.current.account_id}b$")
+        );
+    }
+
+    #[test]
+    fn provider_6_names_the_region_by_its_new_attribute_and_leaves_text_alone() {
+        let mut v = json!({
+            "a": ["arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:x"],
+            "b": "${trimprefix(\"t\", \"arn:${data.aws_region.current.name}:\")}",
+            // A user's literal text, escaped: not a reference.
+            "c": "$${data.aws_region.current.name} and $$${data.aws_region.current.name}",
+            "d": "${\"$\"}${data.aws_region.current.name}${data.aws_region.current.name}"
+        });
+        region_for_6(&mut v);
+        assert_eq!(
+            v,
+            json!({
+                "a": ["arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.region}:x"],
+                "b": "${trimprefix(\"t\", \"arn:${data.aws_region.current.region}:\")}",
+                "c": "$${data.aws_region.current.name} and $$${data.aws_region.current.name}",
+                "d": "${\"$\"}${data.aws_region.current.region}${data.aws_region.current.region}"
+            })
         );
     }
 
