@@ -78,6 +78,10 @@ enum Command {
         /// Fail (exit 1, nothing written) on warnings too, unless the spec silences them.
         #[arg(long)]
         deny_warnings: bool,
+        /// The hashicorp/aws major version Terraform output is written for (5: 5.100+, 6:
+        /// 6.2+), instead of the spec's `terraform.aws_provider` (default 5).
+        #[arg(long, value_enum)]
+        aws_provider: Option<ProviderArg>,
     },
     /// Say in plain words what a spec creates, records, allows and costs, or draw it.
     Explain {
@@ -194,6 +198,24 @@ impl From<TargetArg> for Target {
     }
 }
 
+/// A hashicorp/aws major version, as `--aws-provider` names it.
+#[derive(Clone, Copy, ValueEnum)]
+enum ProviderArg {
+    #[value(name = "5")]
+    V5,
+    #[value(name = "6")]
+    V6,
+}
+
+impl From<ProviderArg> for crate::spec::ProviderLine {
+    fn from(p: ProviderArg) -> Self {
+        match p {
+            ProviderArg::V5 => crate::spec::ProviderLine::V5,
+            ProviderArg::V6 => crate::spec::ProviderLine::V6,
+        }
+    }
+}
+
 /// A part of an organization layout, as `--part` names it.
 #[derive(Clone, Copy, ValueEnum)]
 enum PartArg {
@@ -242,9 +264,11 @@ pub fn main() -> ExitCode {
             part,
             check,
             deny_warnings,
+            aws_provider,
         } => {
             let options = SynthOptions {
                 target: target.into(),
+                aws_provider: aws_provider.map(Into::into),
                 output,
                 out_dir,
                 part: part.map(Into::into),

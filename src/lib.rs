@@ -70,13 +70,28 @@ pub fn compile_with(
     target: Target,
     catalog: &blueprint::Catalog,
 ) -> (Option<Vec<Output>>, Vec<Diagnostic>) {
-    let mut checked = validate::check_with(text, catalog);
-    // A field the Terraform provider cannot write is a warning in `validate` and an error here.
+    compile_for(text, target, catalog, None)
+}
+
+/// As `compile_with`, for the hashicorp/aws line `provider` when it is given (`synth
+/// --aws-provider`) rather than the spec's `terraform.aws_provider`.
+pub fn compile_for(
+    text: &str,
+    target: Target,
+    catalog: &blueprint::Catalog,
+    provider: Option<spec::ProviderLine>,
+) -> (Option<Vec<Output>>, Vec<Diagnostic>) {
+    let mut checked = validate::check_for(text, catalog, provider);
+    // What the Terraform provider cannot write is a warning in `validate` and an error here.
     if target == Target::Terraform {
+        let unsupported = [
+            diag::Code::TerraformUnsupportedField,
+            diag::Code::TerraformUnsupportedSetting,
+        ];
         for d in checked
             .diagnostics
             .iter_mut()
-            .filter(|d| d.code == diag::Code::TerraformUnsupportedField)
+            .filter(|d| unsupported.contains(&d.code))
         {
             d.severity = diag::Severity::Error;
         }

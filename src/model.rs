@@ -9,13 +9,16 @@
 
 pub mod alarms;
 mod bucket;
+mod recording;
+
+pub use recording::TerraformProvider;
 
 use crate::derived::{dashed, delivery_topic_name};
 use crate::expr::{Attr, Expr, Input, Res, Text};
 use crate::layout::{self, Part};
 use crate::policy::{self, KeyUsers, Policy};
 use crate::selectors::Selectors;
-use crate::spec::{Insight, RetentionSpec, Spec};
+use crate::spec::{RetentionSpec, Spec};
 
 pub use alarms::{Alarm, AlertsTopic, MetricFilter, Subscription};
 pub use bucket::{
@@ -40,6 +43,8 @@ pub struct Model {
     pub trail_arn: Expr,
     pub description: Text,
     pub home_region: Option<Text>,
+    /// The hashicorp/aws major version the Terraform output is written for.
+    pub terraform_provider: TerraformProvider,
     pub tags: Vec<(Text, Text)>,
     /// What the deployer passes in (`Expr::Input`), with the pattern that admits it.
     pub inputs: Vec<InputSpec>,
@@ -203,6 +208,11 @@ pub struct Trail {
     pub selectors: Selectors,
     /// AWS names: `ApiCallRateInsight`, `ApiErrorRateInsight`.
     pub insights: Vec<&'static str>,
+    /// The categories Insights analyze (`Management`, `Data`), or `None` for AWS's default,
+    /// management events alone, which outputs leave unsaid.
+    pub insight_categories: Option<Vec<&'static str>>,
+    /// Aggregated events: (`EventCategory`, `Templates`) in AWS's words.
+    pub aggregations: Vec<(&'static str, Vec<&'static str>)>,
     /// Resources that must exist before the trail, or CreateTrail fails its checks.
     pub depends_on: Vec<Res>,
 }
@@ -423,7 +433,9 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         logging: t.logging,
         organization: t.organization.is_some(),
         selectors,
-        insights: insights(&spec.events.insights),
+        insights: recording::insights(&spec.events.insights),
+        insight_categories: recording::insight_categories(&spec.events),
+        aggregations: recording::aggregations(&spec.events.aggregations),
         depends_on,
     });
     let created = Created {
@@ -462,6 +474,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         trail_arn: ctx.trail_arn(),
         description: Text::new(description),
         home_region: t.home_region.clone().map(Text::from),
+        terraform_provider: recording::provider(spec),
         tags: spec
             .tags
             .iter()
@@ -588,18 +601,6 @@ fn outputs(bucket_name: &Expr, created: &Created) -> Vec<Output> {
         ));
     }
     list
-}
-
-fn insights(list: &[Insight]) -> Vec<&'static str> {
-    let mut sorted = list.to_vec();
-    sorted.sort();
-    sorted
-        .into_iter()
-        .map(|i| match i {
-            Insight::ApiCallRate => "ApiCallRateInsight",
-            Insight::ApiErrorRate => "ApiErrorRateInsight",
-        })
-        .collect()
 }
 
 #[cfg(test)]

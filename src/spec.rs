@@ -83,6 +83,61 @@ pub struct Spec {
     /// `allow_new_values: { ap-southeast-8: "launched after trailsmith's list (What's New)" }`.
     #[serde(default)]
     pub allow_new_values: BTreeMap<String, String>,
+    /// What the Terraform output is written for. CloudFormation output ignores it.
+    #[serde(default)]
+    pub terraform: TerraformSpec,
+}
+
+/// The Terraform output's provider.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Terraform")]
+pub struct TerraformSpec {
+    /// The hashicorp/aws major version the output is written for: `5` (the default, 5.100 and
+    /// later 5.x) or `6` (6.2 and later 6.x). `synth --aws-provider` overrides it.
+    #[serde(default)]
+    pub aws_provider: ProviderLine,
+}
+
+/// A major version of the hashicorp/aws provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProviderLine {
+    #[default]
+    V5,
+    V6,
+}
+
+impl ProviderLine {
+    /// `5` or `6`, as the spec and `--aws-provider` write it.
+    pub fn from_number(n: u64) -> Option<ProviderLine> {
+        match n {
+            5 => Some(ProviderLine::V5),
+            6 => Some(ProviderLine::V6),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProviderLine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(d)?;
+        ProviderLine::from_number(n)
+            .ok_or_else(|| serde::de::Error::custom(format!("aws_provider is 5 or 6, not {n}")))
+    }
+}
+
+impl JsonSchema for ProviderLine {
+    fn schema_name() -> Cow<'static, str> {
+        "ProviderLine".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "A hashicorp/aws major version: 5 or 6.",
+            "type": "integer",
+            "enum": [5, 6]
+        })
+    }
 }
 
 /// `trail` is required unless the spec `extends` a blueprint, which then supplies it: editors

@@ -13,6 +13,7 @@ pub mod dynamic;
 pub mod events;
 pub mod extends;
 pub mod hardening;
+pub mod insights;
 pub mod known;
 pub mod layout;
 pub mod names;
@@ -28,7 +29,7 @@ use crate::blueprint::Catalog;
 use crate::diag::{has_errors, Code, Diagnostic};
 use crate::selectors::Selectors;
 use crate::source::{self, Document, Pos};
-use crate::spec::Spec;
+use crate::spec::{ProviderLine, Spec};
 
 /// The result of checking one spec text.
 #[derive(Debug)]
@@ -60,6 +61,13 @@ pub(crate) fn unreadable(e: &source::SyntaxError, not_yaml: &str) -> Diagnostic 
 
 /// Checks a spec text whose `extends` may name any blueprint of `catalog`.
 pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
+    check_for(text, catalog, None)
+}
+
+/// As `check_with`, for the hashicorp/aws line `provider` when it is given (`synth
+/// --aws-provider`), instead of the spec's `terraform.aws_provider`: the fields the provider
+/// refuses in an advanced selector depend on it.
+pub fn check_for(text: &str, catalog: &Catalog, provider: Option<ProviderLine>) -> Checked {
     let doc = match source::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -101,7 +109,7 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     // The schema is generated from the same types, so a failure here only happens on values the
     // schema cannot express (such as integers beyond u32).
     let typed = |value: serde_json::Value| serde_json::from_value::<Spec>(value);
-    let (spec, checked) = match (typed(value), typed(sampled)) {
+    let (mut spec, mut checked) = match (typed(value), typed(sampled)) {
         (Ok(spec), Ok(checked)) => (spec, checked),
         (Err(e), _) | (_, Err(e)) => {
             return finish(
@@ -112,6 +120,10 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
             )
         }
     };
+    if let Some(line) = provider {
+        spec.terraform.aws_provider = line;
+        checked.terraform.aws_provider = line;
+    }
     let mut found = rules::check(&checked);
     found.extend(deploy);
     found.extend(dynamic);
@@ -121,7 +133,13 @@ pub fn check_with(text: &str, catalog: &Catalog) -> Checked {
     // recorded come with the others; its own findings (limits across entries, which depend on
     // the selector form) only count on entries that passed.
     let bucket = crate::derived::trail_bucket_arn(&spec);
-    let planned = crate::selectors::plan(&spec.events, &bucket);
+    let mut planned = crate::selectors::plan(&spec.events, &bucket);
+    // hashicorp/aws 6.2 takes every field a trail's selectors can test (CHANGELOG 6.2.0, #43091).
+    if spec.terraform.aws_provider == ProviderLine::V6 {
+        planned
+            .diagnostics
+            .retain(|d| d.code != Code::TerraformUnsupportedField);
+    }
     let recorded = planned.selectors.recorded();
     // A plan that failed (a form that cannot say what is asked) records nothing to judge.
     if !has_errors(&planned.diagnostics) {

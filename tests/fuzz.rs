@@ -1215,13 +1215,14 @@ fn check_text(text: &str, public: bool) -> Result<Tally, String> {
             }
             _ => {}
         }
-        // What validate passes, compile builds (Terraform may refuse fields its provider lacks).
+        // What validate passes, compile builds (Terraform may refuse what its provider lacks).
         if validate_errors.is_empty()
             && output.is_none()
             && !(target == Target::Terraform
-                && errs
-                    .iter()
-                    .all(|d| d.code == Code::TerraformUnsupportedField))
+                && errs.iter().all(|d| {
+                    d.code == Code::TerraformUnsupportedField
+                        || d.code == Code::TerraformUnsupportedSetting
+                }))
         {
             return Err(format!(
                 "{what}: validate passed but compile refused: {errs:?}"

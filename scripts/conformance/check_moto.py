@@ -1423,10 +1423,14 @@ def run(ctx):
 
     # A spec trailsmith refuses for Terraform (a provider limit) has no tf_dir; check_terraform
     # asks the provider about that refusal, and there is nothing here to apply.
-    cases = [c for c in ctx.cases if c.tf_dir is not None]
+    # An output for hashicorp/aws 6 cannot be applied with the 5.100 provider of the mirror (its
+    # `~> 6.2` constraint fails `terraform init`); check_terraform reports what was checked of it.
+    cases = [c for c in ctx.cases if c.tf_dir is not None and c.aws_provider == 5]
     for c in ctx.cases:
         if c.tf_dir is None:
             log(f"moto {c.name}: no Terraform output (refused for the terraform target), not applied")
+        elif c.aws_provider != 5:
+            log(f"moto {c.name}: written for hashicorp/aws {c.aws_provider}, not in the local mirror: not applied")
     jobs = [{"kind": "case", "case": c, "results": Results(c.name)} for c in cases]
     for b in _broken_jobs(cases):
         jobs.append(dict(b, kind="broken", results=Results(b["dir"])))

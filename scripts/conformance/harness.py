@@ -53,6 +53,9 @@ class Case:
     tf_dir: Path  # directory holding main.tf.json, or None when trailsmith refused the target
     expect: "object" = None  # expect.Expect
     tf_refused: list = field(default_factory=list)  # fields named by error[terraform-unsupported-field]
+    # settings (spec paths) named by error[terraform-unsupported-setting]: no provider line has them
+    tf_refused_settings: list = field(default_factory=list)
+    aws_provider: int = 5  # the spec's terraform.aws_provider: the hashicorp/aws line its output is for
 
 
 # The parts of an organization layout (a spec with `accounts`), in deploy order: the log archive

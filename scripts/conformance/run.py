@@ -68,6 +68,8 @@ TEST_VALUES = {
 }
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 REFUSED_FIELD = re.compile(r"error\[terraform-unsupported-field\]: [^\n]*?`([^`]+)`")
+# The spec path under an error[terraform-unsupported-setting] (its `= path:` line).
+REFUSED_SETTING = re.compile(r"error\[terraform-unsupported-setting\]:[\s\S]*?\n\s*= path: (\S+)")
 
 
 def discover(ctx):
@@ -172,6 +174,28 @@ def load_spec(ctx, path):
     return merge_extends(rendered, spec), None
 
 
+def refused_settings(ctx, name, spec, err):
+    """The spec paths trailsmith named when it refused `name` for Terraform with
+    `terraform-unsupported-setting` (aggregated events, Insights on data events: the README says
+    no hashicorp/aws `aws_cloudtrail` has them), after checking the spec asks for them; None
+    for any other failure. Its CloudFormation output is judged all the same."""
+    if "error[terraform-unsupported-setting]" not in err:
+        return None
+    paths = sorted(set(REFUSED_SETTING.findall(err)))
+    events = spec.get("events") or {}
+    asked = set()
+    if events.get("aggregations"):
+        asked.add("/events/aggregations")
+    if events.get("insights") and "data" in (events.get("insight_categories") or []):
+        asked.add("/events/insight_categories")
+    ctx.report.check(
+        f"trailsmith refuses {name} for terraform naming settings the spec asks for ({', '.join(paths) or 'none named'})",
+        bool(paths) and set(paths) == asked,
+        f"named {paths}; the spec asks for {sorted(asked)}: {short(err)}",
+    )
+    return paths
+
+
 def refused_fields(ctx, name, spec, err):
     """The fields trailsmith named when it refused `name` for Terraform with
     `terraform-unsupported-field`, after checking they are fields the spec's selectors test; None
@@ -198,6 +222,7 @@ def build_case(ctx, name, p, spec):
         spec=spec,
         cfn=ctx.work / "cfn" / f"{name}.template.json",
         tf_dir=ctx.work / "tf" / name,
+        aws_provider=int(((spec.get("terraform") or {}).get("aws_provider")) or 5),
     )
     ok = True
     for target, out in (("cloudformation", case.cfn), ("terraform", case.tf_dir / "main.tf.json")):
@@ -205,8 +230,10 @@ def build_case(ctx, name, p, spec):
         if code == 0:
             continue
         fields = refused_fields(ctx, name, spec, err) if target == "terraform" and code == 1 else None
-        if fields is not None:
-            case.tf_refused = fields
+        settings = refused_settings(ctx, name, spec, err) if target == "terraform" and code == 1 else None
+        if fields is not None or settings is not None:
+            case.tf_refused = fields or []
+            case.tf_refused_settings = settings or []
             case.tf_dir = None
             continue
         ok = ctx.report.check(f"trailsmith synth --target {target} {name}", False, short(err))

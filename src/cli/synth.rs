@@ -12,13 +12,15 @@ use super::{fails, print, read_all, read_bounded, report, stdin_once, Usage};
 use crate::blueprint::Catalog;
 use crate::diag::Diagnostic;
 use crate::layout::Part;
-use crate::{compile_with, Output, Target};
+use crate::{compile_for, Output, Target};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub(super) struct SynthOptions {
     pub target: Target,
+    /// `--aws-provider`: overrides the spec's `terraform.aws_provider`.
+    pub aws_provider: Option<crate::spec::ProviderLine>,
     pub output: Option<PathBuf>,
     pub out_dir: Option<PathBuf>,
     /// Only this part of a spec with `accounts`.
@@ -70,7 +72,7 @@ pub(super) fn synth(
     let failed = AtomicBool::new(false);
     let results = parallel_map(&jobs, |(spec, text)| {
         let (compiled, diagnostics) = match text {
-            Ok(text) => compile_with(text, options.target, catalog),
+            Ok(text) => compile_for(text, options.target, catalog, options.aws_provider),
             Err(d) => (None, vec![d.clone()]),
         };
         let done = match compiled.filter(|_| !fails(&diagnostics, options.deny_warnings)) {

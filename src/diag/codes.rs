@@ -72,7 +72,7 @@ macro_rules! codes {
 
             /// The severity findings of this code have (`Diagnostic`'s constructors check it in
             /// debug builds); `silence` accepts warnings and notes. `terraform-unsupported-field`
-            /// alone becomes an error afterwards, when synthesizing Terraform.
+            /// and `terraform-unsupported-setting` become errors afterwards, when synthesizing Terraform.
             pub const fn severity(self) -> Severity {
                 match self {
                     $(Code::$variant => Severity::$severity,)*
@@ -173,6 +173,7 @@ codes! {
     AdvancedSelectorName("advanced-selector-name", Error, "A raw advanced selector's name is longer than CloudTrail accepts.", []),
     AdvancedValue("advanced-value", Error, "A raw advanced selector compares a field with a value the field never takes.", []),
     AdvancedValueLimit("advanced-value-limit", Error, "The trail's advanced event selectors would hold more than the 500 condition values CloudTrail accepts.", []),
+    AggregationNeedsDataEvents("aggregation-needs-data-events", Error, "Aggregated events are asked for, but the trail records no data events to summarize.", []),
     AlarmDescription("alarm-description", Error, "An alarm description is longer than the 1,024 characters CloudWatch accepts.", []),
     AlarmName("alarm-name", Error, "A custom alarm's name is not 1 to 64 lowercase letters, digits, `-` and `_` starting with a letter.", []),
     AlarmPeriod("alarm-period", Error, "A custom alarm's period is not 10, 30 or a multiple of 60 seconds, as CloudWatch requires.", []),
@@ -254,6 +255,7 @@ codes! {
     ImportOtherTrail("import-other-trail", Error, "An AWS CLI output given to `import` or `drift` is about another trail, bucket or log group than the one described.", []),
     ImportUnknownShape("import-unknown-shape", Error, "A file given to `import` or `drift` is not the output of an AWS CLI command they read.", []),
     IncludeTrailBucket("include-trail-bucket", Error, "A data event entry sets `include_trail_bucket` where it cannot record the trail's own bucket.", []),
+    InsightsNeedDataEvents("insights-need-data-events", Error, "Insights on data events are asked for, but the trail records no data events for them to analyze.", []),
     InsightsNeedManagementEvents("insights-need-management-events", Error, "Insights are asked for, but the trail records no management events for them to analyze.", []),
     InsightsWithoutWriteEvents("insights-without-write-events", Warning, "Insights analyze write management events, which the trail does not record.", []),
     KmsAlias("kms-alias", Error, "A KMS alias breaks the KMS alias rules.", []),
@@ -272,6 +274,7 @@ codes! {
     MultiRegionNeedsGlobalEvents("multi-region-needs-global-events", Error, "A multi-region trail must include global service events, or CloudTrail refuses it.", []),
     NeedsAdvancedSelectors("needs-advanced-selectors", Error, "Basic event selectors are asked for, but the spec records something only advanced selectors can say.", []),
     NetworkSource("network-source", Error, "A raw network activity selector does not set `eventSource` to exactly one supported service.", []),
+    NetworkSourceNearMiss("network-source-near-miss", Error, "A network activity source is one edit from a source CloudTrail lists but is not one; a new source is written in `allow_new_values`.", []),
     NoAccessLogging("no-access-logging", Warning, "The trail bucket has no S3 server access logging, so reads of the logs leave no record.", [Cis("3.4"), SecurityHub("CloudTrail.7")]),
     NoAlarms("no-alarms", Warning, "The trail's CloudWatch Logs group has no CIS metric filters and alarms.", [Cis("4.1-4.15"), SecurityHub("CloudWatch.1-14")]),
     NoCloudwatchLogs("no-cloudwatch-logs", Warning, "The trail does not deliver to CloudWatch Logs, so nothing can alarm on its events.", [SecurityHub("CloudTrail.5")]),
@@ -321,11 +324,13 @@ codes! {
     Syntax("syntax", Error, "The spec, or the blueprint it extends once rendered, is not valid YAML or JSON.", []),
     Tag("tag", Error, "A tag key or value breaks the AWS tagging rules.", []),
     TerraformUnsupportedField("terraform-unsupported-field", Warning, "A field of an advanced selector that the Terraform AWS provider refuses; synth for Terraform stops with this as an error.", []),
+    TerraformUnsupportedSetting("terraform-unsupported-setting", Warning, "A trail setting no hashicorp/aws `aws_cloudtrail` writes (aggregated events, Insights on data events); synth for Terraform stops with this as an error.", []),
     TopicArn("topic-arn", Error, "A topic is not given as the ARN of an SNS topic.", []),
     TopicName("topic-name", Error, "An SNS topic name breaks the SNS naming rules.", []),
     TrailBucketExcluded("trail-bucket-excluded", Note, "Data events of the trail's own bucket are left out, so deliveries do not log themselves.", []),
     TrailName("trail-name", Error, "The trail name breaks the CloudTrail naming rules.", []),
     UnknownField("unknown-field", Error, "The spec has a field the spec language does not know.", []),
+    UnknownNetworkSource("unknown-network-source", Warning, "A network activity source trailsmith does not know; it is accepted in case it is new.", []),
     UnknownRegion("unknown-region", Warning, "A well-formed region trailsmith does not know; it is accepted in case it is new.", []),
     UnknownResourceType("unknown-resource-type", Warning, "A resource type trailsmith does not know; it is accepted in case it is new.", []),
     VpcEndpointId("vpc-endpoint-id", Error, "A VPC endpoint id is not `vpce-` followed by at least 8 lowercase hexadecimal digits.", []),

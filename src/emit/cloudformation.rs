@@ -305,7 +305,20 @@ fn trail(t: &Trail, model: &Model) -> Value {
     let insights: Vec<Value> = t
         .insights
         .iter()
-        .map(|i| json!({"InsightType": i}))
+        .map(|i| {
+            Value::Object(fields(vec![
+                ("InsightType", Some(json!(i))),
+                (
+                    "EventCategories",
+                    t.insight_categories.as_ref().map(|c| json!(c)),
+                ),
+            ]))
+        })
+        .collect();
+    let aggregations: Vec<Value> = t
+        .aggregations
+        .iter()
+        .map(|(category, templates)| json!({"EventCategory": category, "Templates": templates}))
         .collect();
     let p = fields(vec![
         ("TrailName", Some(text(&t.name))),
@@ -336,6 +349,10 @@ fn trail(t: &Trail, model: &Model) -> Value {
         (
             "InsightSelectors",
             (!insights.is_empty()).then_some(Value::Array(insights)),
+        ),
+        (
+            "AggregationConfigurations",
+            (!aggregations.is_empty()).then_some(Value::Array(aggregations)),
         ),
     ]);
     let props = tagged(p, model);

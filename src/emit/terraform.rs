@@ -1,4 +1,5 @@
-//! The model as a Terraform JSON configuration (`.tf.json`) for the hashicorp/aws provider 5.100+.
+//! The model as a Terraform JSON configuration (`.tf.json`) for the hashicorp/aws provider 5.100+
+//! or 6.2+ (`Model::terraform_provider`).
 //!
 //! Owns resource addresses and Terraform syntax: `${...}` interpolation, data sources for
 //! account, partition and region, the split S3 resources of provider v4+, `depends_on`, policies as
@@ -8,18 +9,17 @@
 
 mod alarms;
 mod bucket;
+mod provider;
+
+use provider::region_for_6;
+pub use provider::{PROVIDER_6_VERSION, PROVIDER_VERSION};
 
 use super::{fields, object, pretty};
 use crate::expr::{Attr, Expr, Res, Text};
-use crate::model::{Model, Trail};
+use crate::model::{Model, TerraformProvider, Trail};
 use crate::policy::{Policy, Principal};
 use crate::selectors::Selectors;
 use serde_json::{json, Map, Value};
-
-/// The provider versions this output is written for: what `selectors::TERRAFORM_FIELDS` and the
-/// schema the tests check against were read from (5.100), up to the next major version, whose
-/// breaking changes nobody has checked.
-pub const PROVIDER_VERSION: &str = "~> 5.100";
 
 /// The resource type and name of each model resource, as `type.name`.
 pub fn address(res: Res) -> &'static str {
@@ -335,6 +335,9 @@ fn sns_topic(e: &Expr) -> Value {
     }
 }
 
+/// `insight_categories` and `aggregations` are not written: no hashicorp/aws `aws_cloudtrail`
+/// has them, and `compile` refuses a Terraform output that needs them
+/// (`terraform-unsupported-setting`).
 fn trail(t: &Trail, model: &Model) -> Value {
     let (selector_key, selector_list) = selectors(&t.selectors);
     let insights: Vec<Value> = t
@@ -569,9 +572,13 @@ pub fn emit(model: &Model) -> String {
     }
 
     let mut config = Map::new();
+    let version = match model.terraform_provider {
+        TerraformProvider::V5 => PROVIDER_VERSION,
+        TerraformProvider::V6 => PROVIDER_6_VERSION,
+    };
     config.insert(
         "terraform".into(),
-        json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_VERSION}}}),
+        json!({"required_providers": {"aws": {"source": "hashicorp/aws", "version": version}}}),
     );
     let provider = fields(vec![
         ("region", model.home_region.as_ref().map(text)),
@@ -608,7 +615,11 @@ pub fn emit(model: &Model) -> String {
     config.insert("data".into(), Value::Object(data.0));
     config.insert("resource".into(), Value::Object(resources.0));
     config.insert("output".into(), Value::Object(outputs));
-    pretty(&Value::Object(config))
+    let mut config = Value::Object(config);
+    if model.terraform_provider == TerraformProvider::V6 {
+        region_for_6(&mut config);
+    }
+    pretty(&config)
 }
 
 #[cfg(test)]

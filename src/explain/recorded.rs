@@ -171,8 +171,31 @@ pub fn section(spec: &Spec, model: &Model) -> Vec<String> {
     lines.push(if insights.is_empty() {
         "  Insights: off".to_string()
     } else {
-        format!("  Insights: {}", and_list(&insights))
+        // Without `EventCategories`, Insights analyze management events ("InsightSelector"),
+        // which is what "Insights" alone has always said here.
+        match &trail.insight_categories {
+            Some(c) => {
+                let on: Vec<String> = c.iter().map(|c| c.to_lowercase()).collect();
+                format!(
+                    "  Insights: {}, on {} events",
+                    and_list(&insights),
+                    and_list(&on)
+                )
+            }
+            None => format!("  Insights: {}", and_list(&insights)),
+        }
     });
+    for (category, templates) in &trail.aggregations {
+        let names: Vec<String> = templates
+            .iter()
+            .map(|t| t.to_lowercase().replace('_', " "))
+            .collect();
+        lines.push(format!(
+            "  aggregated {} events: 5-minute summaries by {}",
+            category.to_lowercase(),
+            and_list(&names)
+        ));
+    }
     for a in advanced(e) {
         lines.push(format!("  raw advanced selector {a}"));
     }

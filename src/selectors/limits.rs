@@ -118,9 +118,9 @@ pub(super) fn advanced_problems(selectors: &[(AdvancedSelector, String)]) -> Vec
                 Diagnostic::warning(
                     Code::TerraformUnsupportedField,
                     origin.clone(),
-                    format!("the Terraform AWS provider cannot write advanced selectors that test `{}`; only CloudFormation can deploy this", f.field.verbatim()),
+                    format!("hashicorp/aws 5.x cannot write advanced selectors that test `{}`; hashicorp/aws 6.2 and CloudFormation can", f.field.verbatim()),
                 )
-                .hint(format!("for Terraform, test only {}", TERRAFORM_FIELDS.join(", "))),
+                .hint(format!("for hashicorp/aws 5.x, test only {}; hashicorp/aws 6.2 and later take it (`terraform: {{ aws_provider: 6 }}`, or `synth --aws-provider 6`)", TERRAFORM_FIELDS.join(", "))),
             );
         }
     }

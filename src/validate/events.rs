@@ -13,8 +13,7 @@ use super::suggest::near_miss;
 use crate::diag::{Code, Diagnostic};
 use crate::selectors::{Recorded, Selectors};
 use crate::spec::{
-    AdvancedSelectorSpec, DataEvents, Events, Insight, Management, ManagementPreset, NetworkSource,
-    Operator, ReadWrite,
+    AdvancedSelectorSpec, DataEvents, Events, Management, ManagementPreset, Operator, ReadWrite,
 };
 
 /// Management event sources a trail can leave out ("Logging management events": only these two).
@@ -37,7 +36,7 @@ const FIELDS: [(&str, bool); 11] = [
 
 pub fn check(e: &Events, out: &mut Vec<Diagnostic>) {
     management(&e.management, out);
-    no_duplicates(&e.insights, "/events/insights", out);
+    super::insights::check(e, out);
     for (i, d) in e.data.iter().enumerate() {
         data(d, &format!("/events/data/{i}"), out);
     }
@@ -76,16 +75,8 @@ pub fn check(e: &Events, out: &mut Vec<Diagnostic>) {
 /// on the `management` word: raw advanced selectors may record management events too.
 pub fn recorded(e: &Events, recorded: Recorded, out: &mut Vec<Diagnostic>) {
     overridden(e, out);
-    if !e.insights.is_empty() && !recorded.management() {
-        out.push(
-            Diagnostic::error(
-                Code::InsightsNeedManagementEvents,
-                "/events/insights",
-                "Insights analyse management events, but this trail records none",
-            )
-            .hint("record management events (`management: all`), or remove `insights`"),
-        );
-    } else if !recorded.anything() {
+    let refused = super::insights::recorded(e, recorded, out);
+    if !refused && !recorded.anything() {
         out.push(
             Diagnostic::warning(
                 Code::RecordsNothing,
@@ -93,18 +84,6 @@ pub fn recorded(e: &Events, recorded: Recorded, out: &mut Vec<Diagnostic>) {
                 "this trail records no events at all",
             )
             .hint("record management events, or data or network activity events"),
-        );
-    } else if recorded.management()
-        && !recorded.management_writes
-        && e.insights.contains(&Insight::ApiCallRate)
-    {
-        out.push(
-            Diagnostic::warning(
-                Code::InsightsWithoutWriteEvents,
-                "/events/insights",
-                "API call rate Insights measure write management events, which this trail does not record",
-            )
-            .hint("use `management: all` or `write_only`"),
         );
     }
 }
@@ -541,26 +520,12 @@ fn category_rules(
                 .filter(|f| f.field == "eventSource")
                 .flat_map(|f| &f.equals)
                 .collect();
-            let known = [
-                NetworkSource::Cloudtrail,
-                NetworkSource::Ec2,
-                NetworkSource::Kms,
-                NetworkSource::SecretsManager,
-            ];
-            let ok = sources.len() == 1 && known.iter().any(|k| k.as_str() == sources[0]);
+            // Whether the one source is on AWS's list is `known`'s question: the list grows.
+            let ok = matches!(sources.as_slice(), [one] if super::known::well_formed_source(one));
             if !ok {
-                let names: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
-                // A one-edit slip of a supported service is named, as for regions and types.
-                let guess = match sources.as_slice() {
-                    [one] => near_miss(one, &names),
-                    _ => None,
-                };
                 out.push(
-                    Diagnostic::error(Code::NetworkSource, fields, "a network activity selector needs `eventSource` equal to exactly one supported service")
-                        .hint(match guess {
-                            Some(guess) => format!("did you mean `{guess}`? (one of {})", names.join(", ")),
-                            None => format!("one of {}", names.join(", ")),
-                        }),
+                    Diagnostic::error(Code::NetworkSource, fields, "a network activity selector needs `eventSource` equal to exactly one service, such as `kms.amazonaws.com`")
+                        .hint(format!("one of {}, or another service's `*.amazonaws.com` name", super::known::NETWORK_SOURCES.join(", "))),
                 );
             }
         }

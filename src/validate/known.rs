@@ -1,8 +1,10 @@
 //! Values AWS lists, held against the lists: the regions a spec names (`trail.home_region` and
-//! the region inside every ARN it gives) and the resource types of data events
-//! (`events.data[].type`, and `resources.type` in raw `advanced` selectors).
+//! the region inside every ARN it gives), the resource types of data events
+//! (`events.data[].type`, and `resources.type` in raw `advanced` selectors) and the services of
+//! network activity events (`events.network_activity[].source`, and `eventSource` in raw
+//! network activity selectors).
 //!
-//! Owns the two lists as data and the rule applied to them: a well-formed value one edit from a
+//! Owns the three lists as data and the rule applied to them: a well-formed value one edit from a
 //! listed value, but not listed itself, is an error with a "did you mean" (`eu-wset-1`,
 //! `AWS::Lamda::Function` are slips, and a slip lands in the output as a trail that records
 //! nothing or a template AWS refuses); a well-formed value further from every listed one is a
@@ -146,6 +148,30 @@ pub const RESOURCE_TYPES: [&str; 76] = [
     "AWS::S3Tables::TableBucket",
 ];
 
+/// The services that emit network activity events, as "Logging network activity events" in the
+/// CloudTrail User Guide listed them when they launched (2024). Its "Document history" says
+/// more were added on October 15, 2025, without the stored page naming them: a source not here
+/// is a warning (`unknown-network-source`), and `allow_new_values` says it is meant.
+pub const NETWORK_SOURCES: [&str; 4] = [
+    "cloudtrail.amazonaws.com",
+    "ec2.amazonaws.com",
+    "kms.amazonaws.com",
+    "secretsmanager.amazonaws.com",
+];
+
+/// `service.amazonaws.com`: the form of an event source (the schema holds `source` to it).
+pub fn well_formed_source(value: &str) -> bool {
+    value.strip_suffix(".amazonaws.com").is_some_and(|service| {
+        service
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && service
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    })
+}
+
 /// `AWS::Service::Type`: the form CloudTrail's resource types have.
 pub fn well_formed_type(value: &str) -> bool {
     let parts: Vec<&str> = value.split("::").collect();
@@ -171,6 +197,7 @@ const NOT_VALUES: [&str; 6] = [
 enum Kind {
     Region,
     ResourceType,
+    NetworkSource,
 }
 
 impl Kind {
@@ -178,6 +205,7 @@ impl Kind {
         match self {
             Kind::Region => &REGIONS,
             Kind::ResourceType => &RESOURCE_TYPES,
+            Kind::NetworkSource => &NETWORK_SOURCES,
         }
     }
 }
@@ -202,6 +230,7 @@ pub fn check(doc: &Value) -> Vec<Diagnostic> {
         c.value(region, Kind::Region, "/trail/home_region", "");
     }
     types(doc, &mut c);
+    sources(doc, &mut c);
     if let Value::Object(map) = doc {
         for (key, v) in map
             .iter()
@@ -212,11 +241,13 @@ pub fn check(doc: &Value) -> Vec<Diagnostic> {
     }
     let Checker { allowed, mut out } = c;
     for (value, _) in allowed.into_iter().filter(|(_, used)| !used) {
-        let known = REGIONS.contains(&value) || RESOURCE_TYPES.contains(&value);
+        let known = REGIONS.contains(&value)
+            || RESOURCE_TYPES.contains(&value)
+            || NETWORK_SOURCES.contains(&value);
         let why = if known {
             format!("`{value}` is a value trailsmith knows, so this entry allows nothing new")
         } else {
-            format!("no region or resource type in this spec is `{value}`, so this entry allows nothing")
+            format!("no region, resource type or network activity source in this spec is `{value}`, so this entry allows nothing")
         };
         out.push(
             Diagnostic::warning(
@@ -261,6 +292,55 @@ fn types(doc: &Value, c: &mut Checker) {
     }
 }
 
+/// `events.network_activity[].source` and the `eventSource` of raw network activity selectors
+/// (one `equals` value: `events` refuses any other number).
+fn sources(doc: &Value, c: &mut Checker) {
+    let list = |path: &str| {
+        doc.pointer(path)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    for (i, n) in list("/events/network_activity").iter().enumerate() {
+        if let Some(s) = n.get("source").and_then(Value::as_str) {
+            let path = format!("/events/network_activity/{i}/source");
+            c.value(s, Kind::NetworkSource, &path, "");
+        }
+    }
+    for (i, a) in list("/events/advanced").iter().enumerate() {
+        let fields: Vec<&Value> = a
+            .get("field_selectors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .collect();
+        let equals = |f: &Value, v: &str| {
+            f.get("equals")
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.iter().any(|x| x.as_str() == Some(v)))
+        };
+        let network = fields.iter().any(|f| {
+            f.get("field").and_then(Value::as_str) == Some("eventCategory")
+                && equals(f, "NetworkActivity")
+        });
+        if !network {
+            continue;
+        }
+        for (k, f) in fields.iter().enumerate() {
+            if f.get("field").and_then(Value::as_str) != Some("eventSource") {
+                continue;
+            }
+            let values = f.get("equals").and_then(Value::as_array);
+            if let Some([one]) = values.map(Vec::as_slice) {
+                if let Some(s) = one.as_str() {
+                    let path = format!("/events/advanced/{i}/field_selectors/{k}/equals/0");
+                    c.value(s, Kind::NetworkSource, &path, "");
+                }
+            }
+        }
+    }
+}
+
 /// The region of every ARN in `v` ("Amazon Resource Names (ARNs)" in the IAM User Guide:
 /// `arn:partition:service:region:account-id:resource`). A prefix that ends inside the region
 /// says no region yet, and an empty region (S3, IAM) names none.
@@ -291,6 +371,7 @@ impl Checker<'_> {
         let well_formed = match kind {
             Kind::Region => names::region(value).is_ok(),
             Kind::ResourceType => well_formed_type(value),
+            Kind::NetworkSource => well_formed_source(value),
         };
         if !well_formed || kind.list().contains(&value) {
             return;
@@ -325,6 +406,18 @@ impl Checker<'_> {
                 format!("`{value}` is not among the resource types trailsmith knows"),
             )
             .hint(format!("check it against \"AdvancedFieldSelector\" in the CloudTrail API reference; a new type is accepted, and `{allow}` says it is meant")),
+            (Kind::NetworkSource, Some(guess)) => Diagnostic::error(
+                Code::NetworkSourceNearMiss,
+                path,
+                format!("`{value}` is one edit from the network activity source `{guess}` but is not one CloudTrail lists"),
+            )
+            .hint(format!("did you mean `{guess}`? If `{value}` is a source newer than trailsmith's list, write `{allow}`")),
+            (Kind::NetworkSource, None) => Diagnostic::warning(
+                Code::UnknownNetworkSource,
+                path,
+                format!("`{value}` is not among the network activity sources trailsmith knows"),
+            )
+            .hint(format!("check it against \"Logging network activity events\" in the CloudTrail User Guide; a new source is accepted, and `{allow}` says it is meant")),
         };
         self.out.push(d);
     }
