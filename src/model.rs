@@ -45,6 +45,8 @@ pub struct Model {
     pub home_region: Option<Text>,
     /// The hashicorp/aws major version the Terraform output is written for.
     pub terraform_provider: TerraformProvider,
+    /// The Terraform output is a module another configuration calls: no provider block.
+    pub terraform_module: bool,
     pub tags: Vec<(Text, Text)>,
     /// What the deployer passes in (`Expr::Input`), with the pattern that admits it.
     pub inputs: Vec<InputSpec>,
@@ -475,6 +477,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         description: Text::new(description),
         home_region: t.home_region.clone().map(Text::from),
         terraform_provider: recording::provider(spec),
+        terraform_module: spec.terraform.module,
         tags: spec
             .tags
             .iter()

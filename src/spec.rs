@@ -97,6 +97,13 @@ pub struct TerraformSpec {
     /// later 5.x) or `6` (6.2 and later 6.x). `synth --aws-provider` overrides it.
     #[serde(default)]
     pub aws_provider: ProviderLine,
+    /// `true` writes the configuration as a module another configuration calls (`module "trail"
+    /// { source = "./trail" }`, with `for_each`, `count` or `depends_on`): no `provider` block,
+    /// whose presence Terraform refuses in such a module, the caller's provider deciding the
+    /// account and region. The home region and a layout part's account become preconditions;
+    /// the spec's `parameters` are the module's variables.
+    #[serde(default)]
+    pub module: bool,
 }
 
 /// A major version of the hashicorp/aws provider.

@@ -137,6 +137,48 @@ def offline_provider_6(ctx, cases):
         )
 
 
+def module_calls(ctx, cases):
+    """README (`terraform.module`): the output is a module a configuration calls with `for_each` and
+    `depends_on`, its variables set by the caller and its provider the caller's. A root
+    configuration written here calls it once per allowed value of each variable the module
+    declares, after a resource of its own, and must be valid; the same call of a module that
+    keeps its provider block must not be (Terraform's "Providers Within Modules" rule), which
+    shows the check can fail."""
+    for case in cases:
+        module = load_json(case.tf_dir / "main.tf.json")
+        if not (case.spec.get("terraform") or {}).get("module"):
+            continue
+        variables = module.get("variable") or {}
+        keys = ["a", "b"]
+        call = {"source": "./trail", "for_each": "${toset(" + json.dumps(keys) + ")}",
+                "depends_on": ["terraform_data.before"]}
+        for name, var in variables.items():
+            allowed = [v for v in [var.get("default")] if v]
+            call[name] = allowed[0] if allowed else "x"
+        region = (case.spec.get("trail") or {}).get("home_region") or "us-east-1"
+        root = {
+            "provider": {"aws": {"region": region}},
+            "resource": {"terraform_data": {"before": {}}},
+            "module": {"trail": call},
+            "output": {"trail_arns": {"value": "${[for k, m in module.trail : m.trail_arn]}"}},
+        }
+        for label, with_provider in (("", False), (" (its own provider block kept: refused)", True)):
+            scratch = ctx.work / "terraform-module" / (case.name + ("-provider" if with_provider else ""))
+            inner = copy.deepcopy(module)
+            if with_provider:
+                inner["provider"] = {"aws": {"region": region}}
+            write_json(scratch / "trail" / "main.tf.json", inner)
+            write_json(scratch / "main.tf.json", root)
+            ok, detail = validate(ctx, scratch)
+            want = not with_provider
+            ctx.report.check(
+                f"terraform validate of a configuration calling {case.name} as a module with for_each "
+                f"and depends_on{label}",
+                ok == want,
+                detail or ("valid" if ok else "invalid"),
+            )
+
+
 def run(ctx):
     if ctx.tools["terraform"] is None or ctx.tf_mirror is None:
         missing = "terraform" if ctx.tools["terraform"] is None else "the hashicorp/aws provider mirror"
@@ -159,6 +201,7 @@ def run(ctx):
     for (label, _, _), (ok, detail) in zip(configs, results):
         ctx.report.check(f"terraform validate {label}", ok, detail)
     check_refusals(ctx)
+    module_calls(ctx, cases)
     base = next((c for c in cases if c.name == "minimal"), cases[0] if cases else None)
     if base is None:  # only when run.py was told to build a subset that Terraform refuses
         harness.log("check_terraform: no Terraform output in this run to make the broken variant from")

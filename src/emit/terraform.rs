@@ -468,6 +468,41 @@ fn variables(model: &Model, used: &[String]) -> Map<String, Value> {
     vars
 }
 
+/// In a module, what the provider block would have held (the home region, a part's account)
+/// as preconditions of the first resource made: the plan stops before anything is created
+/// under a caller's provider of another region or account.
+fn guard(model: &Model, resources: &mut Blocks) {
+    let region = match model.terraform_provider {
+        TerraformProvider::V5 => "data.aws_region.current.name",
+        TerraformProvider::V6 => "data.aws_region.current.region",
+    };
+    let mut conditions = Vec::new();
+    if let Some(r) = &model.home_region {
+        conditions.push(json!({
+            "condition": format!("${{{region} == {}}}", quoted(r)),
+            "error_message": format!("Trail {} belongs in {} (trail.home_region): call this module with a provider of that region.", spelled(&model.name), spelled(r))
+        }));
+    }
+    if let Some(a) = &model.account {
+        conditions.push(json!({
+            "condition": format!("${{data.aws_caller_identity.current.account_id == {}}}", quoted(a)),
+            "error_message": format!("This part of trail {} belongs in account {}: call this module with a provider of that account.", spelled(&model.name), spelled(a))
+        }));
+    }
+    if conditions.is_empty() {
+        return;
+    }
+    let first = [Res::Trail, Res::Bucket]
+        .into_iter()
+        .find(|r| resources.get_mut(address(*r)).is_some());
+    if let Some(Value::Object(body)) = first.and_then(|r| resources.get_mut(address(r))) {
+        let lifecycle = body.entry("lifecycle").or_insert_with(|| json!({}));
+        if let Value::Object(l) = lifecycle {
+            l.insert("precondition".into(), Value::Array(conditions));
+        }
+    }
+}
+
 /// The whole configuration, pretty-printed with a trailing newline.
 pub fn emit(model: &Model) -> String {
     let mut data = Blocks::default();
@@ -588,7 +623,11 @@ pub fn emit(model: &Model) -> String {
             model.account.as_ref().map(|a| json!([text(a)])),
         ),
     ]);
-    if !provider.is_empty() {
+    if model.terraform_module {
+        // "Providers Within Modules": a module with its own provider block cannot take
+        // for_each, count or depends_on; the caller's provider must be where the spec says.
+        guard(model, &mut resources);
+    } else if !provider.is_empty() {
         config.insert("provider".into(), json!({ "aws": provider }));
     }
     let outputs: Map<String, Value> = model
@@ -625,6 +664,40 @@ pub fn emit(model: &Model) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_has_no_provider_block_and_keeps_its_account_and_region_as_preconditions() {
+        let (spec, selectors) = crate::validate::valid(
+            "version: 1\ntrail: {name: org-audit, home_region: eu-west-1, organization: {id: o-abc123def4}}\n\
+             accounts: {log_archive: '111111111111', management: '222222222222'}\n\
+             bucket: {name: org-audit-logs-111111111111}\nterraform: {module: true}\n",
+        );
+        for model in crate::model::lower_all(&spec, selectors) {
+            let config: Value = serde_json::from_str(&emit(&model)).unwrap_or_default();
+            assert!(config.get("provider").is_none());
+            let (kind, name) = if model.trail.is_some() {
+                ("aws_cloudtrail", "trail")
+            } else {
+                ("aws_s3_bucket", "trail")
+            };
+            let conditions = &config["resource"][kind][name]["lifecycle"]["precondition"];
+            let account = model
+                .account
+                .as_ref()
+                .map(Text::verbatim)
+                .unwrap_or_default();
+            assert_eq!(
+                conditions[0]["condition"],
+                json!("${data.aws_region.current.name == \"eu-west-1\"}")
+            );
+            assert_eq!(
+                conditions[1]["condition"],
+                json!(format!(
+                    "${{data.aws_caller_identity.current.account_id == \"{account}\"}}"
+                ))
+            );
+        }
+    }
 
     #[test]
     fn expressions_become_interpolations() {

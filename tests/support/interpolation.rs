@@ -154,10 +154,15 @@ fn interpolation_end(after: &str) -> Option<usize> {
 /// region's prefix taken off (`sns_topic_name`, as the provider reads it back). The ARN, when
 /// `inner` is exactly that call on a literal of ARN characters.
 pub fn own_topic_call(inner: &str) -> Option<&str> {
-    const PREFIX: &str = "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:";
-    let arn = inner
-        .strip_prefix("trimprefix(\"")?
-        .strip_suffix(&format!("\", \"{PREFIX}\")"))?;
+    // hashicorp/aws 5 names the region `name`, 6 `region` (README: the provider line).
+    const PREFIXES: [&str; 2] = [
+        "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:",
+        "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:",
+    ];
+    let arn = inner.strip_prefix("trimprefix(\"")?;
+    let arn = PREFIXES
+        .iter()
+        .find_map(|p| arn.strip_suffix(&format!("\", \"{p}\")")))?;
     let plain = arn.starts_with("arn:")
         && arn
             .chars()
@@ -196,6 +201,24 @@ pub fn allowed_values_call(inner: &str) -> Option<&str> {
     (plain && is_traversal(var)).then_some(var)
 }
 
+/// A module's precondition (README: `terraform.module`): the caller's region or account equal to
+/// a literal of region or account characters. The data source reference, when `inner` is exactly
+/// that comparison.
+pub fn precondition_test(inner: &str) -> Option<&str> {
+    let (left, right) = inner.split_once(" == ")?;
+    let known = [
+        "data.aws_region.current.name",
+        "data.aws_region.current.region",
+        "data.aws_caller_identity.current.account_id",
+    ];
+    let literal = right.strip_prefix('"')?.strip_suffix('"')?;
+    let plain = !literal.is_empty()
+        && literal
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (known.contains(&left) && plain).then_some(left)
+}
+
 /// The data sources `own_topic_call` refers to.
 const OWN_TOPIC_DATA: [&str; 3] = [
     "data.aws_partition.current.partition",
@@ -227,6 +250,7 @@ pub fn terraform_pieces(s: &str) -> Result<Vec<Piece>, String> {
                     && own_topic_call(inner).is_none()
                     && validation_call(inner).is_none()
                     && allowed_values_call(inner).is_none()
+                    && precondition_test(inner).is_none()
                 {
                     return Err(format!(
                         "`${{{inner}}}` is not a plain reference (a call, operator, quote, \
@@ -281,6 +305,9 @@ fn declared(config: &Value, reference: &str) -> bool {
     }
     if let Some(var) = validation_call(reference).or(allowed_values_call(reference)) {
         return config["variable"][var].is_object();
+    }
+    if let Some(data) = precondition_test(reference) {
+        return declared(config, data);
     }
     let segs: Vec<&str> = reference.split('.').collect();
     match segs.as_slice() {
