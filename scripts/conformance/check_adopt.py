@@ -305,7 +305,9 @@ def _resolver(config, dep):
         if isinstance(v, list):
             return [value(x) for x in v]
         if isinstance(v, dict):
-            return {k: value(x) for k, x in v.items()}
+            # `lifecycle` (prevent_destroy, a module's preconditions) is Terraform's own, not an
+            # argument AWS receives.
+            return {k: value(x) for k, x in v.items() if k != "lifecycle"}
         return v
 
     return value
