@@ -183,6 +183,7 @@ codes! {
     AlertsTopicNameTaken("alerts-topic-name-taken", Error, "The new alerts topic would have the same name as the trail's delivery topic.", []),
     AlertsWithoutSubscribers("alerts-without-subscribers", Warning, "A new alerts topic has no subscription, so alarms reach no one until someone subscribes.", []),
     AllS3DataEvents("all-s3-data-events", Warning, "The trail records data events of every S3 bucket rather than the buckets or prefixes that matter.", []),
+    AllowNewValueReason("allow-new-value-reason", Error, "An `allow_new_values` entry gives no reason for the reviewer.", []),
     AllowNewValueUnused("allow-new-value-unused", Warning, "An `allow_new_values` entry matches no region or resource type of the spec that trailsmith does not know.", []),
     AssumedRolePrincipal("assumed-role-principal", Error, "A key administrator or reader is an assumed-role session ARN, which names one sign-in session rather than the role.", []),
     BasicSelectorLimit("basic-selector-limit", Error, "The trail would need more than the 5 basic event selectors CloudTrail accepts.", []),

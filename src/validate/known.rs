@@ -240,6 +240,21 @@ pub fn check(doc: &Value) -> Vec<Diagnostic> {
         }
     }
     let Checker { allowed, mut out } = c;
+    // Like a `silence` entry, an allowed value is a decision a reviewer reads the reason of.
+    if let Some(entries) = doc.get("allow_new_values").and_then(Value::as_object) {
+        for (value, reason) in entries {
+            if reason.as_str().is_some_and(|r| r.trim().is_empty()) {
+                out.push(
+                    Diagnostic::error(
+                        Code::AllowNewValueReason,
+                        format!("/allow_new_values/{}", escape_segment(value)),
+                        format!("allowing `{value}` needs a reason"),
+                    )
+                    .hint("write where the value comes from (an AWS announcement, a region's launch), for the next reviewer"),
+                );
+            }
+        }
+    }
     for (value, _) in allowed.into_iter().filter(|(_, used)| !used) {
         let known = REGIONS.contains(&value)
             || RESOURCE_TYPES.contains(&value)
