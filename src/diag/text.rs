@@ -88,16 +88,21 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
     (shown, at - start + 1 + usize::from(start > 0))
 }
 
-/// `file: 2 error(s), 1 warning(s)`, and how many findings the spec silenced.
-pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> String {
-    let mut out = format!(
-        "{file}: {} error(s), {} warning(s)",
-        count(diagnostics, Severity::Error),
-        count(diagnostics, Severity::Warning)
-    );
+/// `file: 2 error(s), 1 warning(s)`, and how many findings the spec silenced. When the spec has
+/// no error but fails on warnings under `--deny-warnings`, it says so, and how to pass: a CI log
+/// that ends in "0 error(s)" and exit 1 otherwise reads like a bug.
+pub fn summary(file: &str, diagnostics: &[Diagnostic], deny_warnings: bool) -> String {
+    let errors = count(diagnostics, Severity::Error);
+    let warnings = count(diagnostics, Severity::Warning);
+    let mut out = format!("{file}: {errors} error(s), {warnings} warning(s)");
     let silenced = diagnostics.iter().filter(|d| d.silenced.is_some()).count();
     if silenced > 0 {
         let _ = write!(out, ", {silenced} silenced");
+    }
+    if deny_warnings && errors == 0 && warnings > 0 {
+        out.push_str(
+            "; failed because of --deny-warnings: fix each warning, or accept it with a reason under `silence:`",
+        );
     }
     out
 }
@@ -266,8 +271,21 @@ mod tests {
         let all = [quiet, loud];
         assert!(!render_all("f", None, &all).contains("no-tags"));
         assert_eq!(
-            summary("f", &all),
+            summary("f", &all, false),
             "f: 1 error(s), 0 warning(s), 1 silenced"
         );
+    }
+
+    #[test]
+    fn a_run_failed_by_deny_warnings_says_so() {
+        let warned = [Diagnostic::warning(Code::NoTags, "", "no tags")];
+        assert!(summary("f", &warned, true).contains("failed because of --deny-warnings"));
+        assert!(!summary("f", &warned, false).contains("--deny-warnings"));
+        // An error fails the run whatever the flag; the summary does not blame the flag.
+        let both = [
+            Diagnostic::warning(Code::NoTags, "", "no tags"),
+            Diagnostic::error(Code::TrailName, "", "m"),
+        ];
+        assert!(!summary("f", &both, true).contains("--deny-warnings"));
     }
 }
