@@ -44,9 +44,12 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     /// The finding is about the key at `path` (an unknown field, a bad tag key), not its value.
     pub at_key: bool,
-    /// The text `pos` points into when it is not the spec file itself, such as
-    /// `blueprint:cis-baseline` for a value a spec's `extends` brought in.
+    /// The file `pos` points into when it is not the spec file itself (an input of `drift`).
     pub file: Option<String>,
+    /// The blueprint text a value came from, when the spec's `extends` brought it in; the finding
+    /// itself points at the spec's line that chose it (its `with` value, or `extends`), a line a
+    /// reader, an editor and code scanning can open.
+    pub origin: Option<Origin>,
     /// The reason the spec gave under `silence` for not acting on this finding.
     pub silenced: Option<String>,
     /// The finding is about something the spec leaves out entirely (no `tags`), so no line of it
@@ -88,6 +91,7 @@ impl Diagnostic {
             pos: None,
             at_key: false,
             file: None,
+            origin: None,
             silenced: None,
             whole_spec: false,
         }
@@ -116,6 +120,32 @@ impl Diagnostic {
     /// The position, 1:1 when unknown.
     pub fn position(&self) -> Pos {
         self.pos.unwrap_or(Pos { line: 1, column: 1 })
+    }
+}
+
+/// Where in a blueprint's rendered text a finding's value was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// The blueprint's name, as `extends` gives it.
+    pub blueprint: String,
+    /// The line and column in the blueprint rendered with the spec's `with` values.
+    pub pos: Pos,
+    /// The `with` parameter whose value landed there, when one did.
+    pub with: Option<String>,
+}
+
+impl Origin {
+    /// `blueprint `cis-baseline`, rendered line 27, column 19 (the value of `with: retention_days`)`.
+    pub fn text(&self) -> String {
+        let mut out = format!(
+            "blueprint `{}`, rendered line {}, column {}",
+            self.blueprint, self.pos.line, self.pos.column
+        );
+        match &self.with {
+            Some(key) => out.push_str(&format!(" (the value of `with: {key}`)")),
+            None => out.push_str(" (a field set beside `extends` overrides it)"),
+        }
+        out
     }
 }
 

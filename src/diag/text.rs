@@ -33,7 +33,7 @@ fn render_line(d: &Diagnostic, file: &str, source_line: Option<&str>) -> String 
         pos.line,
         pos.column
     );
-    // A finding located in a blueprint points into text this file does not hold.
+    // A finding located in another file (a `drift` input) points into text this one does not hold.
     let line = source_line.filter(|_| d.file.is_none() && !d.whole_spec);
     if let Some(line) = line {
         let (shown, column) = excerpt(line.trim_end_matches('\r'), pos.column);
@@ -44,6 +44,9 @@ fn render_line(d: &Diagnostic, file: &str, source_line: Option<&str>) -> String 
     }
     let path = if d.path.is_empty() { "/" } else { &d.path };
     let _ = writeln!(out, "{pad} = path: {path}");
+    if let Some(origin) = &d.origin {
+        let _ = writeln!(out, "{pad} = from: {}", origin.text());
+    }
     if !d.code.controls().is_empty() {
         let _ = writeln!(out, "{pad} = relates to: {}", d.code.controls_text());
     }
@@ -215,10 +218,34 @@ mod tests {
     }
 
     #[test]
-    fn a_finding_in_a_blueprint_shows_no_spec_line() {
+    fn a_finding_in_another_file_shows_no_spec_line() {
         let mut d = at(1, 1, Diagnostic::error(Code::TrailName, "/a", "m"));
-        d.file = Some("blueprint:b".into());
+        d.file = Some("plan.json".into());
         assert!(!render(&d, "spec.yaml", Some("a: 1\n")).contains(" | "));
+    }
+
+    #[test]
+    fn a_value_from_a_blueprint_shows_the_spec_line_and_its_origin() {
+        let mut d = at(
+            2,
+            10,
+            Diagnostic::note(Code::CostInsights, "/events/insights", "m"),
+        );
+        d.origin = Some(crate::diag::Origin {
+            blueprint: "cis-baseline".into(),
+            pos: Pos {
+                line: 30,
+                column: 3,
+            },
+            with: None,
+        });
+        let shown = render(&d, "team.yaml", Some("version: 1\nextends: cis-baseline\n"));
+        assert!(shown.contains("  --> team.yaml:2:10\n"), "{shown}");
+        assert!(shown.contains(" 2 | extends: cis-baseline\n"), "{shown}");
+        assert!(
+            shown.contains("= from: blueprint `cis-baseline`, rendered line 30, column 3"),
+            "{shown}"
+        );
     }
 
     #[test]
