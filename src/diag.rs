@@ -123,29 +123,36 @@ impl Diagnostic {
     }
 }
 
-/// Where in a blueprint's rendered text a finding's value was written.
+/// Where in a blueprint a finding's value was written, or its problem lies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Origin {
     /// The blueprint's name, as `extends` gives it.
     pub blueprint: String,
-    /// The line and column in the blueprint rendered with the spec's `with` values.
+    /// The line and column in the blueprint: of its text rendered with the spec's `with` values,
+    /// or of its template for a template error.
     pub pos: Pos,
     /// The `with` parameter whose value landed there, when one did.
     pub with: Option<String>,
+    /// The problem is the blueprint's own text (its template, YAML or `extends`), which no field
+    /// of the spec can override.
+    pub broken: bool,
 }
 
 impl Origin {
     /// `blueprint `cis-baseline`, rendered line 27, column 19 (the value of `with: retention_days`)`.
     pub fn text(&self) -> String {
-        let mut out = format!(
-            "blueprint `{}`, rendered line {}, column {}",
-            self.blueprint, self.pos.line, self.pos.column
+        let at = format!(
+            "blueprint `{}`, {} {}, column {}",
+            self.blueprint,
+            if self.broken { "line" } else { "rendered line" },
+            self.pos.line,
+            self.pos.column
         );
         match &self.with {
-            Some(key) => out.push_str(&format!(" (the value of `with: {key}`)")),
-            None => out.push_str(" (a field set beside `extends` overrides it)"),
+            Some(key) => format!("{at} (the value of `with: {key}`)"),
+            None if self.broken => format!("{at} (in the blueprint itself)"),
+            None => format!("{at} (a field set beside `extends` overrides it)"),
         }
-        out
     }
 }
 

@@ -196,6 +196,7 @@ fn finish(
                     blueprint: base.name.clone(),
                     pos: landed,
                     with,
+                    broken: false,
                 });
             }
             _ => {

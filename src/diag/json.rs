@@ -60,6 +60,7 @@ fn finding(d: &Diagnostic, spec_file: &str) -> Value {
             "line": o.pos.line,
             "column": o.pos.column,
             "with": o.with,
+            "in_blueprint_text": o.broken,
         })
     });
     out.insert("origin".into(), origin.into());

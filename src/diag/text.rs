@@ -238,6 +238,7 @@ mod tests {
                 column: 3,
             },
             with: None,
+            broken: false,
         });
         let shown = render(&d, "team.yaml", Some("version: 1\nextends: cis-baseline\n"));
         assert!(shown.contains("  --> team.yaml:2:10\n"), "{shown}");

@@ -239,6 +239,7 @@ fn located(mut d: Diagnostic, doc: &Document, name: &str, pos: Pos) -> Diagnosti
         blueprint: name.to_string(),
         pos,
         with: None,
+        broken: true,
     });
     d
 }
@@ -415,6 +416,33 @@ mod tests {
         assert_eq!(
             (origin.blueprint.as_str(), origin.with.as_deref()),
             ("cis-baseline", None)
+        );
+    }
+
+    #[test]
+    fn a_problem_in_the_blueprint_itself_points_at_extends() {
+        let mut catalog = Catalog::shipped();
+        let chained =
+            "# blueprint: chained\n# description: extends another\nversion: 1\nextends: minimal\n";
+        catalog.insert(crate::blueprint::Blueprint::parse("chained.yaml.hbs", chained).unwrap());
+        let checked = crate::validate::check_with("version: 1\nextends: chained\n", &catalog);
+        let d = &checked.diagnostics[0];
+        assert_eq!(d.code, Code::ExtendsChain);
+        assert_eq!(
+            (d.file.as_deref(), d.pos),
+            (
+                None,
+                Some(Pos {
+                    line: 2,
+                    column: 10
+                })
+            )
+        );
+        let origin = d.origin.as_ref().expect("an origin");
+        assert!(origin.broken);
+        assert_eq!(
+            origin.text(),
+            "blueprint `chained`, line 4, column 1 (in the blueprint itself)"
         );
     }
 
