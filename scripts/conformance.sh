@@ -4,7 +4,7 @@
 # Installs pinned checkers into a cache directory (reused when present, rebuilt when a pin
 # changes), builds trailsmith, then runs scripts/conformance/run.py, which prints one line per
 # check and ends with `conformance: N passed, M failed, K skipped`. Needs python3 (with venv),
-# cargo, npm (once, for the SARIF schema) and terraform with its AWS provider in a local mirror
+# cargo, npm (once, for the SARIF schema and multitool) and terraform with its AWS provider in a local mirror
 # (/opt/tf-plugins, or TF_PLUGIN_MIRROR). Without terraform or the mirror the Terraform checks
 # print SKIPPED, and any skip fails the run (exit 1) unless --allow-skips is given: the offline
 # schema test in `cargo test` checks only argument names, types and block shapes, not what
@@ -31,6 +31,11 @@ RFC3986_VALIDATOR=0.1.1    # lets jsonschema check the schema's `uri` formats
 # The OASIS SARIF 2.1.0 JSON schema (final, "rtm.5"), as carried by this MIT-licensed npm package.
 SARIF_PACKAGE=@microsoft/jest-sarif@1.0.0-beta.0
 SARIF_INTEGRITY=sha512-A1fOhPd6Ic5iDk4F9YPw1qNB4XF+7+IviR7xl8r2F6QzQkx5cpY9LsGk2rExiFIEcBbjpVnSmwWGBukASkiQ9A==
+# The SARIF multitool (Microsoft's sarif-sdk, MIT), whose `validate --rule-kind "Gh;Sarif"` runs
+# the rules GitHub code scanning holds an upload to. Its Linux build is a self-contained binary in
+# this npm package (no .NET needed); the `@microsoft/sarif-multitool` wrapper only picks it.
+MULTITOOL_PACKAGE=@microsoft/sarif-multitool-linux@5.7.0
+MULTITOOL_INTEGRITY=sha512-NxUbpq6ISCWoTQ/NfOYEwEDKq1Heka/rMoJ5R5LMydcAZQX/X7g5mWHcgxDub+0M07LC96tZ5LZHvF1Qy3gjTA==
 
 say() { echo "conformance.sh: $*" >&2; }
 
@@ -78,6 +83,23 @@ if [[ ! -f "$sarif_schema" ]]; then
     rm -rf "$unpack"
 fi
 export TRAILSMITH_SARIF_SCHEMA="$sarif_schema"
+
+multitool_dir="$cache/sarif-multitool/$(printf '%s' "$MULTITOOL_INTEGRITY" | sha256sum | cut -c1-16)"
+if [[ ! -x "$multitool_dir/Sarif.Multitool" ]]; then
+    command -v npm >/dev/null || { say "npm is needed to fetch the SARIF multitool ($MULTITOOL_PACKAGE)"; exit 1; }
+    say "fetching the SARIF multitool from $MULTITOOL_PACKAGE (about 100 MB, once)"
+    unpack="$(mktemp -d)"
+    tarball="$(cd "$unpack" && npm pack --silent "$MULTITOOL_PACKAGE" 2>/dev/null | tail -n 1)"
+    got="sha512-$(openssl dgst -sha512 -binary "$unpack/$tarball" | base64 -w0)"
+    if [[ "$got" != "$MULTITOOL_INTEGRITY" ]]; then
+        say "$MULTITOOL_PACKAGE does not match its pinned integrity ($got)"; exit 1
+    fi
+    rm -rf "$multitool_dir" && mkdir -p "$multitool_dir"
+    tar -xzf "$unpack/$tarball" -C "$multitool_dir" --strip-components=1
+    chmod +x "$multitool_dir/Sarif.Multitool"
+    rm -rf "$unpack"
+fi
+export TRAILSMITH_SARIF_MULTITOOL="$multitool_dir/Sarif.Multitool"
 
 if [[ -n "$guard_pid" ]] && ! wait "$guard_pid"; then
     say "cfn-guard install failed:"; tail -n 20 "$cache/cfn-guard-install.log" >&2

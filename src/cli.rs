@@ -457,7 +457,11 @@ pub(crate) fn report(
         crate::diag::text::render_all(file, source, diagnostics)
     );
     if fails(diagnostics, deny_warnings) {
-        let _ = writeln!(err, "{}", crate::diag::text::summary(file, diagnostics));
+        let _ = writeln!(
+            err,
+            "{}",
+            crate::diag::text::summary(file, diagnostics, deny_warnings)
+        );
     }
 }
 

@@ -44,9 +44,12 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     /// The finding is about the key at `path` (an unknown field, a bad tag key), not its value.
     pub at_key: bool,
-    /// The text `pos` points into when it is not the spec file itself, such as
-    /// `blueprint:cis-baseline` for a value a spec's `extends` brought in.
+    /// The file `pos` points into when it is not the spec file itself (an input of `drift`).
     pub file: Option<String>,
+    /// The blueprint text a value came from, when the spec's `extends` brought it in; the finding
+    /// itself points at the spec's line that chose it (its `with` value, or `extends`), a line a
+    /// reader, an editor and code scanning can open.
+    pub origin: Option<Origin>,
     /// The reason the spec gave under `silence` for not acting on this finding.
     pub silenced: Option<String>,
     /// The finding is about something the spec leaves out entirely (no `tags`), so no line of it
@@ -88,6 +91,7 @@ impl Diagnostic {
             pos: None,
             at_key: false,
             file: None,
+            origin: None,
             silenced: None,
             whole_spec: false,
         }
@@ -116,6 +120,39 @@ impl Diagnostic {
     /// The position, 1:1 when unknown.
     pub fn position(&self) -> Pos {
         self.pos.unwrap_or(Pos { line: 1, column: 1 })
+    }
+}
+
+/// Where in a blueprint a finding's value was written, or its problem lies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// The blueprint's name, as `extends` gives it.
+    pub blueprint: String,
+    /// The line and column in the blueprint: of its text rendered with the spec's `with` values,
+    /// or of its template for a template error.
+    pub pos: Pos,
+    /// The `with` parameter whose value landed there, when one did.
+    pub with: Option<String>,
+    /// The problem is the blueprint's own text (its template, YAML or `extends`), which no field
+    /// of the spec can override.
+    pub broken: bool,
+}
+
+impl Origin {
+    /// `blueprint `cis-baseline`, rendered line 27, column 19 (the value of `with: retention_days`)`.
+    pub fn text(&self) -> String {
+        let at = format!(
+            "blueprint `{}`, {} {}, column {}",
+            self.blueprint,
+            if self.broken { "line" } else { "rendered line" },
+            self.pos.line,
+            self.pos.column
+        );
+        match &self.with {
+            Some(key) => format!("{at} (the value of `with: {key}`)"),
+            None if self.broken => format!("{at} (in the blueprint itself)"),
+            None => format!("{at} (a field set beside `extends` overrides it)"),
+        }
     }
 }
 

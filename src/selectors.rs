@@ -6,7 +6,7 @@
 //! reaches the model or the emitters) and `plan`, which chooses the selector form. `intent` reads
 //! the spec's words both forms share, `basic` and `advanced` write each form, `limits` holds
 //! AWS's limits and the Terraform provider's field gate, `notes` the trail-bucket note and the
-//! cost warnings, and `recorded` what the planned selectors record. Both targets write the same
+//! cost notes, and `recorded` what the planned selectors record. Both targets write the same
 //! plan. It must not check the spelling of single fields (that is `validate`), nor spell a target's
 //! output beyond the operator names `Op` gives.
 

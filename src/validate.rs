@@ -170,34 +170,39 @@ fn finish(
     valid: Option<(Spec, Selectors)>,
 ) -> Checked {
     for d in diagnostics.iter_mut().filter(|d| d.pos.is_none()) {
-        let from = match base {
-            Some(base) if base.side(&d.path) == extends::Side::Base => {
-                d.file = Some(base.label.clone());
-                &base.doc
+        let pos_in = |from: &Document| {
+            if d.at_key {
+                from.key_pos(&d.path)
+            } else {
+                from.value_pos(&d.path)
             }
-            _ => doc,
         };
-        let pos = if d.at_key {
-            from.key_pos(&d.path)
-        } else {
-            from.value_pos(&d.path)
-        };
-        d.whole_spec = !d.path.is_empty() && from.nearest(&d.path).is_empty();
-        d.pos = Some(pos);
-        // The blueprint line is where the value landed; the spec line is where it was chosen.
-        if let Some(key) = base
-            .filter(|_| d.file.is_some() && !d.at_key)
-            .and_then(|b| b.with_source(&d.path, pos.line))
-        {
-            let at = doc.value_pos(&format!("/with/{}", source::escape_segment(key)));
-            let origin = format!(
-                "the value is `with: {key}` (line {}, column {} of the spec)",
-                at.line, at.column
-            );
-            d.hint = Some(match d.hint.take() {
-                Some(hint) => format!("{origin}; {hint}"),
-                None => origin,
-            });
+        match base {
+            // The blueprint line is where the value landed; the spec line is where it was
+            // chosen: the `with` value that put it there, else `extends`, which brought it in.
+            // The finding points at the spec (a file the user has; `blueprint:NAME` is not one)
+            // and keeps the blueprint line as its origin.
+            Some(base) if base.side(&d.path) == extends::Side::Base => {
+                let landed = pos_in(&base.doc);
+                let with = base
+                    .with_source(&d.path, landed.line)
+                    .filter(|_| !d.at_key)
+                    .map(str::to_string);
+                d.pos = Some(match &with {
+                    Some(key) => doc.value_pos(&format!("/with/{}", source::escape_segment(key))),
+                    None => doc.value_pos("/extends"),
+                });
+                d.origin = Some(crate::diag::Origin {
+                    blueprint: base.name.clone(),
+                    pos: landed,
+                    with,
+                    broken: false,
+                });
+            }
+            _ => {
+                d.whole_spec = !d.path.is_empty() && doc.nearest(&d.path).is_empty();
+                d.pos = Some(pos_in(doc));
+            }
         }
     }
     diagnostics.sort_by(|a, b| {

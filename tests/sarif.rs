@@ -1,6 +1,6 @@
 //! The SARIF writer's promises that a schema cannot state: each result names its rule by id and
 //! by index, carries the finding's own level and position, and a silenced finding is a suppressed
-//! result with its reason, and every rule has a description. Every spec of the repository's corpus
+//! result with its reason, and every rule has a description, help and a help URI. Every spec of the repository's corpus
 //! goes through it. The SARIF 2.1.0 schema itself is applied by the conformance harness
 //! (scripts/conformance/check_sarif.py).
 
@@ -61,10 +61,28 @@ fn every_result_matches_its_finding_and_its_rule() {
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let mut ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    // GitHub code scanning needs a full description and help of every rule (the SARIF
+    // multitool's GH2012, which the conformance harness runs).
     for rule in rules {
+        for field in [
+            "/shortDescription/text",
+            "/fullDescription/text",
+            "/help/text",
+            "/help/markdown",
+        ] {
+            assert!(
+                rule.pointer(field)
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| !t.is_empty()),
+                "rule {} has no {field}",
+                rule["id"]
+            );
+        }
         assert!(
-            rule["shortDescription"]["text"].is_string(),
-            "rule {} has no description",
+            rule["helpUri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://")),
+            "rule {} has no helpUri",
             rule["id"]
         );
     }
@@ -93,12 +111,13 @@ fn every_result_matches_its_finding_and_its_rule() {
         let pos = d.pos.expect("every finding is located");
         assert_eq!(location["region"]["startLine"], pos.line);
         assert_eq!(location["region"]["startColumn"], pos.column);
-        if d.file.is_none() {
-            assert_eq!(
-                location["artifactLocation"]["uri"], *file,
-                "corpus paths need no escaping"
-            );
-        }
+        // Every finding is located in its spec, including those about a value a blueprint
+        // brought in: code scanning cannot open `blueprint:NAME`.
+        assert_eq!(d.file, None, "{file}: {d:?}");
+        assert_eq!(
+            location["artifactLocation"]["uri"], *file,
+            "corpus paths need no escaping"
+        );
         match &d.silenced {
             Some(reason) => {
                 assert_eq!(result["suppressions"][0]["kind"], "inSource");
@@ -129,4 +148,30 @@ fn a_rule_with_controls_links_its_security_hub_documentation() {
         serde_json::json!(["CIS AWS Foundations v5.0 3.5", "Security Hub CloudTrail.2"])
     );
     assert_eq!(doc["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[test]
+fn a_value_from_a_blueprint_is_located_at_the_spec_with_its_origin() {
+    let text = "version: 1\nextends: cis-baseline\nwith:\n  trail_name: acme-audit\n  \
+                access_log_bucket: acme-logs\n  alarm_email: a@example.com\n  retention_days: 366\n";
+    let diagnostics = trailsmith::validate::check(text).diagnostics;
+    let findings = [FileFindings {
+        file: "teams/acme.yaml",
+        diagnostics: &diagnostics,
+        fails: true,
+    }];
+    let doc: Value = serde_json::from_str(&sarif::document(&findings)).expect("SARIF is JSON");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "retention-days");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "teams/acme.yaml");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    // Line 7 of the spec: `retention_days: 366` under `with`.
+    assert_eq!(location["region"]["startLine"], 7);
+    let message = result["message"]["text"].as_str().expect("a message");
+    assert!(
+        message.contains("From: blueprint `cis-baseline`, rendered line"),
+        "{message}"
+    );
+    assert!(!result.to_string().contains("\"blueprint:"), "{result}");
 }

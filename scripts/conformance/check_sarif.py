@@ -8,6 +8,12 @@ layouts), on a finding located in a blueprint, and on an absolute path with a
 space (a `file://` URI that must be escaped). The JSON report of the same specs must count the same
 findings. Broken variants prove the schema is applied: a missing `version`, an unknown level, a
 line 0 and a URI with a raw space must each be refused.
+
+Each report is also run through the SARIF multitool's `validate --rule-kind "Gh;Sarif"` (installed
+by conformance.sh), the rules GitHub code scanning applies to an upload (every rule with
+`fullDescription`, `help` and `helpUri`): zero errors and zero warnings. A report with a rule
+stripped of its `help` proves the rules are applied. The finding caused by a blueprint must be
+located in the spec (the multitool does not judge a `blueprint:NAME` URI, so this check does).
 """
 import copy
 import json
@@ -57,6 +63,29 @@ def broken_variants(doc):
     return out
 
 
+def multitool(ctx, doc, name):
+    """The SARIF multitool's GitHub and SARIF rule findings on `doc`, as `level RULE: text` lines;
+    None with the reason when the tool did not run."""
+    tool = os.environ.get("TRAILSMITH_SARIF_MULTITOOL")
+    if not tool or not Path(tool).is_file():
+        return None, f"TRAILSMITH_SARIF_MULTITOOL={tool!r}: run scripts/conformance.sh"
+    folder = ctx.work / "multitool"
+    folder.mkdir(parents=True, exist_ok=True)
+    given = folder / f"{name}.sarif"
+    out = folder / f"{name}.validation.sarif"
+    harness.write_json(given, doc)
+    out.unlink(missing_ok=True)
+    code, stdout, stderr = harness.run([tool, "validate", "--rule-kind", "Gh;Sarif", "-o", out, given],
+                                       cwd=folder, env={"DOTNET_CLI_TELEMETRY_OPTOUT": "1"})
+    if not out.is_file():
+        return None, f"exit {code}: {short(stdout)} {short(stderr)}"
+    found = []
+    for r in harness.load_json(out)["runs"][0].get("results", []):
+        if r.get("level", "warning") in ("error", "warning"):
+            found.append(f"{r.get('level', 'warning')} {r.get('ruleId')}: {short(r.get('message', {}).get('text', ''), 200)}")
+    return found, ""
+
+
 def run(ctx):
     path = os.environ.get("TRAILSMITH_SARIF_SCHEMA")
     if not path or not Path(path).is_file():
@@ -99,6 +128,13 @@ def run(ctx):
         _, as_json, err = report(ctx, "json", files, cwd, command)
         count = sum(len(f["diagnostics"]) for f in as_json["files"]) if as_json else None
         ctx.report.check(f"sarif: {what}: as many results ({len(results)}) as JSON findings", count == len(results), f"json: {count} {short(err)}")
+        found, why = multitool(ctx, doc, what.split(":")[0].replace(" ", "-"))
+        ctx.report.check(f"sarif: {what}: the multitool's GitHub and SARIF rules find nothing",
+                         found == [], why or short("; ".join(found), 1500))
+        if what.startswith("a finding located in a blueprint"):
+            uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in results for loc in r["locations"]}
+            ctx.report.check("sarif: a blueprint's value is located in the spec, not at blueprint:NAME",
+                             uris == {"extends-bad-with.yaml"}, str(sorted(uris)))
         if what.startswith("a spec with several"):
             first = doc
             levels = sorted({r["level"] for r in results})
@@ -113,3 +149,10 @@ def run(ctx):
         return
     for what, doc in broken_variants(first):
         ctx.report.check(f"sarif schema refuses a broken log: {what}", bool(errors(v, doc)))
+    # The multitool's GitHub rules are applied: a rule without help is refused. (It does not
+    # refuse a `blueprint:NAME` location, so that is checked above on the blueprint case.)
+    d = copy.deepcopy(first)
+    del d["runs"][0]["tool"]["driver"]["rules"][0]["help"]
+    found, why = multitool(ctx, d, "broken-no-help")
+    ctx.report.check("sarif multitool refuses a rule without `help` (GH2012)",
+                     bool(found) and any("GH2012" in f for f in found), why or str(found))

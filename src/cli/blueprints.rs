@@ -119,12 +119,13 @@ pub(super) fn init(
         }
     };
     let diagnostics = crate::validate::check_with(&text, catalog).diagnostics;
-    report(
-        &format!("blueprint:{name}"),
-        Some(&text),
-        &diagnostics,
-        false,
-    );
+    // Findings name the file `init` writes, where the user will look for them; with errors
+    // nothing is written, and they point into the rendered text shown with them.
+    let label = match output {
+        Some(path) if !has_errors(&diagnostics) => super::display(path),
+        _ => format!("blueprint:{name}"),
+    };
+    report(&label, Some(&text), &diagnostics, false);
     if has_errors(&diagnostics) {
         eprintln!("trailsmith: nothing written: the rendered spec is invalid");
         return Ok(false);

@@ -10,7 +10,7 @@ use super::outputs::{Failed, Outputs, Staged};
 use super::parallel::parallel_map;
 use super::{fails, print, read_all, read_bounded, report, stdin_once, Usage};
 use crate::blueprint::Catalog;
-use crate::diag::Diagnostic;
+use crate::diag::{has_errors, Diagnostic};
 use crate::layout::Part;
 use crate::{compile_for, Output, Target};
 use std::collections::HashSet;
@@ -106,11 +106,17 @@ pub(super) fn synth(
             options.deny_warnings,
         );
     }
+    let any_errors = results.iter().any(|(d, _)| has_errors(d));
     let done: Vec<Done> = results.into_iter().map(|(_, done)| done).collect();
     if done.iter().any(|d| matches!(d, Done::Failed)) {
         outputs.discard(staged(done).unwrap_or_default());
         let verb = if options.check { "compared" } else { "written" };
-        eprintln!("trailsmith: nothing {verb}: fix the errors above first");
+        let what = if any_errors {
+            "fix the errors above first"
+        } else {
+            "fix or silence the warnings above first (--deny-warnings)"
+        };
+        eprintln!("trailsmith: nothing {verb}: {what}");
         return Ok(false);
     }
     let refused = done.iter().find_map(|d| match d {

@@ -122,10 +122,48 @@ impl Code {
     }
 
     /// The documentation of the first control that has a page.
-    pub fn help_uri(self) -> Option<String> {
+    pub fn control_uri(self) -> Option<String> {
         self.controls().iter().find_map(|c| c.help_uri())
     }
+
+    /// Where a reader learns more: the first control's page, else the README's section on
+    /// diagnostics (the rule's own help names the code; the README lists what each kind means).
+    pub fn help_uri(self) -> String {
+        self.control_uri()
+            .unwrap_or_else(|| format!("{PROJECT_URI}/#diagnostics"))
+    }
+
+    /// What a finding of this severity does to a run, and what a user can do about it.
+    pub fn action(self) -> String {
+        match self.severity() {
+            Severity::Error => "An error: trailsmith refuses the spec (exit 1, nothing written) until it is fixed; \
+                 the result's message and hint say where and how. Errors cannot be silenced."
+                .to_string(),
+            Severity::Warning => format!(
+                "A warning: a risk the spec takes. Fix it as the result's hint says, or accept it on \
+                 purpose with `silence: {{ {self}: REASON }}` in the spec; `--deny-warnings` fails on it otherwise."
+            ),
+            Severity::Note => format!(
+                "A note: information that never fails a run. Accept it with \
+                 `silence: {{ {self}: REASON }}` in the spec to hide it."
+            ),
+        }
+    }
+
+    /// The summary, the controls it relates to and what to do: SARIF's `fullDescription`.
+    pub fn full_description(self) -> String {
+        let mut out = self.summary().to_string();
+        if !self.controls().is_empty() {
+            out.push_str(&format!(" Relates to {}.", self.controls_text()));
+        }
+        out.push(' ');
+        out.push_str(&self.action());
+        out
+    }
 }
+
+/// The project's home, as the schema's `$id` names it.
+pub const PROJECT_URI: &str = "https://trailsmith.dev";
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -195,10 +233,10 @@ codes! {
     BucketsOnlyForS3("buckets-only-for-s3", Error, "A data event entry lists `buckets` for a resource type other than S3 objects.", []),
     CisNamesUnused("cis-names-unused", Error, "`alarms.cis_names` names a CIS alarm that `alarms.cis` does not ask for.", []),
     CloudwatchAlarmName("cloudwatch-alarm-name", Error, "A chosen alarm name is not 1 to 255 characters without control characters, as CloudWatch requires.", []),
-    CostAdvancedSelector("cost-advanced-selector", Warning, "A raw advanced selector records data or network activity events, which are charged per event.", []),
-    CostDataEvents("cost-data-events", Warning, "Data events are charged per event delivered.", []),
-    CostInsights("cost-insights", Warning, "CloudTrail Insights is charged per event analyzed.", []),
-    CostNetworkActivity("cost-network-activity", Warning, "Network activity events are charged per event delivered.", []),
+    CostAdvancedSelector("cost-advanced-selector", Note, "A raw advanced selector records data or network activity events, which are charged per event.", []),
+    CostDataEvents("cost-data-events", Note, "Data events are charged per event delivered.", []),
+    CostInsights("cost-insights", Note, "CloudTrail Insights is charged per event analyzed.", []),
+    CostNetworkActivity("cost-network-activity", Note, "Network activity events are charged per event delivered.", []),
     DataArn("data-arn", Error, "A data event ARN or ARN prefix does not start with `arn:`.", []),
     DataResourceLimit("data-resource-limit", Error, "Basic event selectors would hold more than the 250 data resource values CloudTrail accepts.", []),
     DataScope("data-scope", Error, "A data event entry does not give exactly one scope: `all`, `buckets`, `arns` or `arn_prefixes`.", []),
@@ -352,13 +390,18 @@ mod tests {
     #[test]
     fn security_hub_controls_link_to_their_documentation() {
         assert_eq!(
-            Code::NoKms.help_uri().as_deref(),
-            Some("https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-2")
+            Code::NoKms.help_uri(),
+            "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-2"
         );
         assert_eq!(
-            Code::NoAlarms.help_uri().as_deref(),
-            Some("https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-1")
+            Code::NoAlarms.help_uri(),
+            "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-1"
         );
         assert_eq!(Control::Cis("3.4").help_uri(), None);
+        // A code without a control page links to the README's diagnostics section.
+        assert_eq!(
+            Code::TrailName.help_uri(),
+            "https://trailsmith.dev/#diagnostics"
+        );
     }
 }

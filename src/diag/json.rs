@@ -52,6 +52,18 @@ fn finding(d: &Diagnostic, spec_file: &str) -> Value {
     let controls: Vec<String> = d.code.controls().iter().map(|c| c.text()).collect();
     out.insert("controls".into(), controls.into());
     out.insert("silenced".into(), d.silenced.clone().into());
+    // Added in format 1 (a new field, not a changed one): where in a blueprint the value was
+    // written, when `file`/`line` point at the spec's `with` or `extends` that brought it in.
+    let origin = d.origin.as_ref().map(|o| {
+        json!({
+            "blueprint": o.blueprint,
+            "line": o.pos.line,
+            "column": o.pos.column,
+            "with": o.with,
+            "in_blueprint_text": o.broken,
+        })
+    });
+    out.insert("origin".into(), origin.into());
     Value::Object(out)
 }
 

@@ -1,9 +1,11 @@
 //! Findings as SARIF 2.1.0 ("Static Analysis Results Interchange Format", OASIS), the format
 //! GitHub code scanning and other review tools import.
 //!
-//! Owns the mapping: one run, the code catalog as rules (id, summary, controls as tags, Security
-//! Hub documentation as help), one result per finding with its level and physical location, a
-//! silenced finding as a result with an in-source suppression. It must not print.
+//! Owns the mapping: one run, the code catalog as rules (id, summary, full description, help as
+//! text and Markdown, controls as tags, the Security Hub control page or the README as `helpUri`:
+//! what GitHub code scanning requires of a rule), one result per finding with its level and a
+//! location in the spec (never `blueprint:NAME`, which no one can open), a silenced finding as a
+//! result with an in-source suppression. It must not print.
 
 use super::{Code, Diagnostic, FileFindings, Severity};
 use serde::ser::{SerializeSeq, Serializer};
@@ -20,6 +22,7 @@ pub fn document(files: &[FileFindings]) -> String {
         runs: [Run {
             tool: json!({ "driver": {
                 "name": "trailsmith",
+                "informationUri": super::codes::PROJECT_URI,
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }}),
@@ -76,37 +79,74 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// A code as a rule. GitHub code scanning requires `fullDescription` and `help` of every rule
+/// (the SARIF multitool's GH2012); `helpUri` is the control's page, else the README.
 fn rule(code: Code) -> Value {
-    let mut out = json!({
-        "id": code.as_str(),
-        "name": code.rule_name(),
-        "shortDescription": { "text": code.summary() },
-        "defaultConfiguration": { "level": level(code.severity()) },
-    });
+    let mut out = json!({ "id": code.as_str() });
+    // A one-word code (`syntax`) is its own name but for case: SARIF asks to leave `name` out
+    // then, since it adds nothing to the id (the multitool's SARIF1001).
+    if !code.rule_name().eq_ignore_ascii_case(code.as_str()) {
+        out["name"] = code.rule_name().into();
+    }
+    out["shortDescription"] = json!({ "text": code.summary() });
+    out["fullDescription"] = json!({ "text": code.full_description() });
+    out["help"] = json!({ "text": help_text(code), "markdown": help_markdown(code) });
+    out["helpUri"] = code.help_uri().into();
+    out["defaultConfiguration"] = json!({ "level": level(code.severity()) });
     if !code.controls().is_empty() {
-        out["fullDescription"] =
-            json!({ "text": format!("{} Relates to {}.", code.summary(), code.controls_text()) });
         let tags: Vec<String> = code.controls().iter().map(|c| c.text()).collect();
         out["properties"] = json!({ "tags": tags });
     }
-    if let Some(uri) = code.help_uri() {
-        out["helpUri"] = uri.into();
+    out
+}
+
+fn help_text(code: Code) -> String {
+    let mut out = format!("{code}: {}\n\n{}", code.summary(), code.action());
+    if !code.controls().is_empty() {
+        out.push_str(&format!("\n\nRelates to {}.", code.controls_text()));
     }
+    out.push_str(&format!("\n\nMore: {}", code.help_uri()));
+    out
+}
+
+fn help_markdown(code: Code) -> String {
+    let mut out = format!("**`{code}`**: {}\n\n{}", code.summary(), code.action());
+    if !code.controls().is_empty() {
+        let controls: Vec<String> = code
+            .controls()
+            .iter()
+            .map(|c| match c.help_uri() {
+                Some(uri) => format!("[{}]({uri})", c.text()),
+                None => c.text(),
+            })
+            .collect();
+        out.push_str(&format!("\n\nRelates to {}.", controls.join(", ")));
+    }
+    out.push_str(&format!(
+        "\n\nSee [Diagnostics]({}/#diagnostics) in trailsmith's README.",
+        super::codes::PROJECT_URI
+    ));
     out
 }
 
 fn result(d: &Diagnostic, spec_file: &str, rule_index: usize) -> Value {
     let pos = d.position();
     let mut text = d.message.clone();
+    if let Some(origin) = &d.origin {
+        text.push_str("\nFrom: ");
+        text.push_str(&origin.text());
+    }
     if let Some(hint) = &d.hint {
         text.push_str("\nHint: ");
         text.push_str(hint);
     }
-    // A finding in a blueprint names it as `blueprint:NAME`, already a URI.
-    let artifact = match &d.file {
-        Some(label) => json!({ "uri": label }),
-        None if spec_file.starts_with('/') => json!({ "uri": uri(spec_file) }),
-        None => json!({ "uri": uri(spec_file), "uriBaseId": "%SRCROOT%" }),
+    // Every location is a file of the repository: a value a blueprint brought in is shown at the
+    // spec's `with` or `extends` line (`validate`), as code scanning cannot open a blueprint.
+    let file = d.file_or(spec_file);
+    let artifact = if file.starts_with('/') {
+        json!({ "uri": uri(file) })
+    } else {
+        json!({ "uri": uri(file), "uriBaseId": "%SRCROOT%" })
     };
     let path = if d.path.is_empty() { "/" } else { &d.path };
     let mut out = json!({

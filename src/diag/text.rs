@@ -33,7 +33,7 @@ fn render_line(d: &Diagnostic, file: &str, source_line: Option<&str>) -> String 
         pos.line,
         pos.column
     );
-    // A finding located in a blueprint points into text this file does not hold.
+    // A finding located in another file (a `drift` input) points into text this one does not hold.
     let line = source_line.filter(|_| d.file.is_none() && !d.whole_spec);
     if let Some(line) = line {
         let (shown, column) = excerpt(line.trim_end_matches('\r'), pos.column);
@@ -44,6 +44,9 @@ fn render_line(d: &Diagnostic, file: &str, source_line: Option<&str>) -> String 
     }
     let path = if d.path.is_empty() { "/" } else { &d.path };
     let _ = writeln!(out, "{pad} = path: {path}");
+    if let Some(origin) = &d.origin {
+        let _ = writeln!(out, "{pad} = from: {}", origin.text());
+    }
     if !d.code.controls().is_empty() {
         let _ = writeln!(out, "{pad} = relates to: {}", d.code.controls_text());
     }
@@ -88,16 +91,21 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
     (shown, at - start + 1 + usize::from(start > 0))
 }
 
-/// `file: 2 error(s), 1 warning(s)`, and how many findings the spec silenced.
-pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> String {
-    let mut out = format!(
-        "{file}: {} error(s), {} warning(s)",
-        count(diagnostics, Severity::Error),
-        count(diagnostics, Severity::Warning)
-    );
+/// `file: 2 error(s), 1 warning(s)`, and how many findings the spec silenced. When the spec has
+/// no error but fails on warnings under `--deny-warnings`, it says so, and how to pass: a CI log
+/// that ends in "0 error(s)" and exit 1 otherwise reads like a bug.
+pub fn summary(file: &str, diagnostics: &[Diagnostic], deny_warnings: bool) -> String {
+    let errors = count(diagnostics, Severity::Error);
+    let warnings = count(diagnostics, Severity::Warning);
+    let mut out = format!("{file}: {errors} error(s), {warnings} warning(s)");
     let silenced = diagnostics.iter().filter(|d| d.silenced.is_some()).count();
     if silenced > 0 {
         let _ = write!(out, ", {silenced} silenced");
+    }
+    if deny_warnings && errors == 0 && warnings > 0 {
+        out.push_str(
+            "; failed because of --deny-warnings: fix each warning, or accept it with a reason under `silence:`",
+        );
     }
     out
 }
@@ -210,10 +218,35 @@ mod tests {
     }
 
     #[test]
-    fn a_finding_in_a_blueprint_shows_no_spec_line() {
+    fn a_finding_in_another_file_shows_no_spec_line() {
         let mut d = at(1, 1, Diagnostic::error(Code::TrailName, "/a", "m"));
-        d.file = Some("blueprint:b".into());
+        d.file = Some("plan.json".into());
         assert!(!render(&d, "spec.yaml", Some("a: 1\n")).contains(" | "));
+    }
+
+    #[test]
+    fn a_value_from_a_blueprint_shows_the_spec_line_and_its_origin() {
+        let mut d = at(
+            2,
+            10,
+            Diagnostic::note(Code::CostInsights, "/events/insights", "m"),
+        );
+        d.origin = Some(crate::diag::Origin {
+            blueprint: "cis-baseline".into(),
+            pos: Pos {
+                line: 30,
+                column: 3,
+            },
+            with: None,
+            broken: false,
+        });
+        let shown = render(&d, "team.yaml", Some("version: 1\nextends: cis-baseline\n"));
+        assert!(shown.contains("  --> team.yaml:2:10\n"), "{shown}");
+        assert!(shown.contains(" 2 | extends: cis-baseline\n"), "{shown}");
+        assert!(
+            shown.contains("= from: blueprint `cis-baseline`, rendered line 30, column 3"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -266,8 +299,21 @@ mod tests {
         let all = [quiet, loud];
         assert!(!render_all("f", None, &all).contains("no-tags"));
         assert_eq!(
-            summary("f", &all),
+            summary("f", &all, false),
             "f: 1 error(s), 0 warning(s), 1 silenced"
         );
+    }
+
+    #[test]
+    fn a_run_failed_by_deny_warnings_says_so() {
+        let warned = [Diagnostic::warning(Code::NoTags, "", "no tags")];
+        assert!(summary("f", &warned, true).contains("failed because of --deny-warnings"));
+        assert!(!summary("f", &warned, false).contains("--deny-warnings"));
+        // An error fails the run whatever the flag; the summary does not blame the flag.
+        let both = [
+            Diagnostic::warning(Code::NoTags, "", "no tags"),
+            Diagnostic::error(Code::TrailName, "", "m"),
+        ];
+        assert!(!summary("f", &both, true).contains("--deny-warnings"));
     }
 }

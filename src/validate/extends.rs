@@ -2,8 +2,9 @@
 //!
 //! Owns rendering the blueprint a spec names with its `with` values, merging (the spec wins:
 //! mappings merge key by key, lists and scalars replace) and the provenance of every merged node,
-//! so that a finding about a value shows the file and line that value was written on: the spec or
-//! `blueprint:NAME`. It must not judge the merged spec (the rest of `validate` does, on the merged
+//! so that a finding about a value can say where it was written: in the spec, or in the blueprint
+//! (then the finding points at the spec's `with` value or `extends` line, with the blueprint line
+//! as its `Origin`). It must not judge the merged spec (the rest of `validate` does, on the merged
 //! value) nor read blueprint files (the catalog holds their texts).
 
 use crate::blueprint::{Catalog, RenderError};
@@ -22,8 +23,8 @@ pub enum Side {
 /// A rendered blueprint, kept to locate findings in it.
 #[derive(Debug)]
 pub struct Base {
-    /// `blueprint:NAME`, how diagnostics name the rendered text.
-    pub label: String,
+    /// The blueprint's name, as `extends` gives it.
+    pub name: String,
     pub doc: Document,
     /// The side of each node the merge decided; a pointer not listed takes its nearest listed
     /// ancestor's side (a subtree is taken whole from one side).
@@ -181,7 +182,8 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                     )),
                     RenderError::Template(e) => located(
                         Diagnostic::error(Code::Blueprint, "", e.message),
-                        format!("blueprint:{name}"),
+                        doc,
+                        name,
                         Pos {
                             line: e.line,
                             column: e.column,
@@ -192,13 +194,13 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
             return Resolved::Failed(found);
         }
     };
-    let label = format!("blueprint:{name}");
     let base = match source::parse(&text) {
         Ok(base) => base,
         Err(e) => {
             return Resolved::Failed(vec![located(
                 super::unreadable(&e, "the rendered blueprint is not valid YAML"),
-                label,
+                doc,
+                name,
                 e.pos,
             )])
         }
@@ -210,7 +212,8 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
                 "/extends",
                 "a blueprint cannot itself extend another",
             ),
-            label,
+            doc,
+            name,
             base.key_pos("/extends"),
         )]);
     }
@@ -219,7 +222,7 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
     Resolved::Merged(
         value,
         Box::new(Base {
-            label,
+            name: name.clone(),
             doc: base,
             sides,
             with: values,
@@ -228,9 +231,16 @@ pub fn resolve(doc: &Document, catalog: &Catalog) -> Resolved {
     )
 }
 
-fn located(mut d: Diagnostic, file: String, pos: Pos) -> Diagnostic {
-    d.file = Some(file);
-    d.pos = Some(pos);
+/// A problem in the blueprint's own text: shown at the spec's `extends`, which names it, with
+/// the blueprint line as its origin.
+fn located(mut d: Diagnostic, doc: &Document, name: &str, pos: Pos) -> Diagnostic {
+    d.pos = Some(doc.value_pos("/extends"));
+    d.origin = Some(crate::diag::Origin {
+        blueprint: name.to_string(),
+        pos,
+        with: None,
+        broken: true,
+    });
     d
 }
 
@@ -294,7 +304,7 @@ mod tests {
                    "tags": {"team": "y", "env": "prod"}, "events": {"insights": []}, "kms": false})
         );
         let base = Base {
-            label: "blueprint:t".into(),
+            name: "t".into(),
             doc: source::parse("{}").unwrap(),
             sides,
             with: BTreeMap::new(),
@@ -369,13 +379,70 @@ mod tests {
             .iter()
             .find(|d| d.code == Code::RetentionDays)
             .expect("a retention finding");
-        assert_eq!(d.file.as_deref(), Some("blueprint:dev-single-region"));
-        assert!(
-            d.hint
-                .as_deref()
-                .unwrap_or("")
-                .starts_with("the value is `with: retention_days` (line 4, column 19"),
-            "{d:?}"
+        // The finding points at the spec's `with` line; the blueprint line is its origin.
+        assert_eq!(d.file, None);
+        assert_eq!(
+            d.pos,
+            Some(Pos {
+                line: 4,
+                column: 19
+            })
+        );
+        let origin = d.origin.as_ref().expect("an origin");
+        assert_eq!(origin.blueprint, "dev-single-region");
+        assert_eq!(origin.with.as_deref(), Some("retention_days"));
+    }
+
+    #[test]
+    fn a_blueprint_value_no_with_chose_points_at_extends() {
+        let text = "version: 1\nextends: cis-baseline\nwith:\n  trail_name: acme-audit\n  access_log_bucket: acme-logs\n  alarm_email: a@example.com\n";
+        let checked = crate::validate::check(text);
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::CostInsights)
+            .expect("a cost note from the blueprint's Insights");
+        assert_eq!(
+            (d.file.as_deref(), d.pos),
+            (
+                None,
+                Some(Pos {
+                    line: 2,
+                    column: 10
+                })
+            )
+        );
+        let origin = d.origin.as_ref().expect("an origin");
+        assert_eq!(
+            (origin.blueprint.as_str(), origin.with.as_deref()),
+            ("cis-baseline", None)
+        );
+    }
+
+    #[test]
+    fn a_problem_in_the_blueprint_itself_points_at_extends() {
+        let mut catalog = Catalog::shipped();
+        let chained =
+            "# blueprint: chained\n# description: extends another\nversion: 1\nextends: minimal\n";
+        catalog.insert(crate::blueprint::Blueprint::parse("chained.yaml.hbs", chained).unwrap());
+        let checked = crate::validate::check_with("version: 1\nextends: chained\n", &catalog);
+        let d = &checked.diagnostics[0];
+        assert_eq!(d.code, Code::ExtendsChain);
+        assert_eq!(
+            (d.file.as_deref(), d.pos),
+            (
+                None,
+                Some(Pos {
+                    line: 2,
+                    column: 10
+                })
+            )
+        );
+        let origin = d.origin.as_ref().expect("an origin");
+        assert!(origin.broken);
+        assert_eq!(
+            origin.text(),
+            "blueprint `chained`, line 4, column 1 (in the blueprint itself)"
         );
     }
 
