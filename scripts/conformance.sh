@@ -22,6 +22,7 @@ mkdir -p "$cache"
 CFN_LINT=1.58.0
 CHECKOV=3.3.30   # its own venv: it pins an older boto3 than moto wants
 AWSCLI=1.46.3    # its own venv too (it pins botocore): runs scripts/export-trail.sh against moto
+PRE_COMMIT=4.7.0 # its own venv: the real pre-commit runs the repository's hooks (check_precommit.py)
 MOTO=5.2.5
 BOTO3=1.44.5
 PYYAML=6.0.3
@@ -66,6 +67,7 @@ venv "$cache/tools" "cfn-lint==$CFN_LINT" "moto[server]==$MOTO" "boto3==$BOTO3" 
     "jsonschema==$JSONSCHEMA" "rfc3986-validator==$RFC3986_VALIDATOR"
 venv "$cache/checkov" "checkov==$CHECKOV"
 venv "$cache/awscli" "awscli==$AWSCLI"
+venv "$cache/precommit" "pre-commit==$PRE_COMMIT"
 
 sarif_schema="$cache/sarif/$(printf '%s' "$SARIF_INTEGRITY" | sha256sum | cut -c1-16)/sarif-2.1.0.json"
 if [[ ! -f "$sarif_schema" ]]; then

@@ -1,5 +1,6 @@
-//! What `synth -o` leaves on disk beyond the bytes: permissions, symlinks, and no stray files.
-//! (Exit codes and messages are covered by the data-file cases in `tests/cmd/`.)
+//! What `synth -o` leaves on disk beyond the bytes: permissions, symlinks, and no stray files;
+//! and what `synth DIR --out-dir` writes and `--check` answers as specs are edited, added and
+//! removed. (Exit codes and messages are covered by the data-file cases in `tests/cmd/`.)
 
 use std::path::Path;
 use std::process::Command;
@@ -100,4 +101,228 @@ fn an_output_that_is_the_spec_by_a_link_is_refused() {
             SPEC
         );
     }
+}
+
+/// `trailsmith ARGS...` run in `dir`: (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailsmith"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("trailsmith runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A scratch directory with `trails/audit.yaml` and `trails/teams/ledger.yaml`.
+fn spec_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let teams = dir.path().join("trails/teams");
+    std::fs::create_dir_all(&teams).expect("mkdir");
+    std::fs::write(dir.path().join("trails/audit.yaml"), SPEC).expect("write");
+    std::fs::write(
+        teams.join("ledger.yaml"),
+        SPEC.replace("tiny-audit", "ledger-audit"),
+    )
+    .expect("write");
+    dir
+}
+
+const TREE_CHECK: [&str; 7] = [
+    "synth",
+    "trails",
+    "--target",
+    "cloudformation",
+    "--out-dir",
+    "out",
+    "--check",
+];
+
+/// Applies `synth --check --diff`'s output to the files, as `patch -p0` would: each file's hunks
+/// in order, a `--- /dev/null` file created.
+fn apply(root: &Path, diff: &str) {
+    let mut lines = diff.split_inclusive('\n').peekable();
+    while let Some(header) = lines.next() {
+        let old = header
+            .strip_prefix("--- ")
+            .expect("a file header")
+            .trim_end();
+        let new = lines
+            .next()
+            .and_then(|l| l.strip_prefix("+++ "))
+            .expect("+++");
+        let path = root.join(new.trim_end());
+        let text = if old == "/dev/null" {
+            String::new()
+        } else {
+            std::fs::read_to_string(&path).expect("read")
+        };
+        let before: Vec<&str> = text.split_inclusive('\n').collect();
+        let (mut out, mut at) = (String::new(), 0);
+        while let Some(hunk) = lines.next_if(|l| l.starts_with("@@ -")) {
+            let start: usize = hunk[4..]
+                .split([',', ' '])
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("start");
+            let from = if hunk[4..]
+                .split(' ')
+                .next()
+                .is_some_and(|r| r.ends_with(",0"))
+            {
+                start
+            } else {
+                start - 1
+            };
+            before[at..from].iter().for_each(|l| out.push_str(l));
+            at = from;
+            while let Some(l) = lines.next_if(|l| !l.starts_with("@@") && !l.starts_with("--- ")) {
+                match l.split_at(1) {
+                    (" ", _) => {
+                        out.push_str(before[at]);
+                        at += 1;
+                    }
+                    ("-", _) => at += 1,
+                    ("+", rest) => out.push_str(rest),
+                    _ => panic!("not a diff line: {l:?}"),
+                }
+            }
+        }
+        before[at..].iter().for_each(|l| out.push_str(l));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, out).expect("write");
+    }
+}
+
+#[test]
+fn a_directory_of_specs_is_mirrored_and_matches_each_spec_compiled_alone() {
+    let dir = spec_tree();
+    let write = &TREE_CHECK[..6];
+    assert_eq!(run(dir.path(), write).0, Some(0));
+    let first = std::fs::read(dir.path().join("out/teams/ledger.template.json")).expect("read");
+    let (code, alone, _) = run(
+        dir.path(),
+        &["synth", "trails/teams/ledger.yaml", "-t", "cloudformation"],
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(String::from_utf8_lossy(&first), alone);
+    // Deterministic: a second run writes the same bytes, and nothing beside them.
+    assert_eq!(run(dir.path(), write).0, Some(0));
+    let second = std::fs::read(dir.path().join("out/teams/ledger.template.json")).expect("read");
+    assert_eq!(first, second);
+    assert_eq!(
+        names(&dir.path().join("out")),
+        ["audit.template.json", "teams"]
+    );
+    assert_eq!(
+        names(&dir.path().join("out/teams")),
+        ["ledger.template.json"]
+    );
+}
+
+#[test]
+fn the_diff_of_a_stale_or_missing_output_brings_it_up_to_date() {
+    let dir = spec_tree();
+    assert_eq!(run(dir.path(), &TREE_CHECK[..6]).0, Some(0));
+    let audit = dir.path().join("out/audit.template.json");
+    let text = std::fs::read_to_string(&audit).expect("read");
+    // A hand edit in two places, and an output deleted.
+    let edited = text
+        .replacen("\"IsLogging\": true", "\"IsLogging\": false", 1)
+        .replacen(
+            "  \"Resources\": {\n",
+            "  \"Resources\": {\n    \"Extra\": {},\n",
+            1,
+        );
+    assert_ne!(edited, text);
+    std::fs::write(&audit, &edited).expect("write");
+    std::fs::remove_file(dir.path().join("out/teams/ledger.template.json")).expect("rm");
+
+    let diff_args = [&TREE_CHECK[..], &["--diff"]].concat();
+    let (code, diff, stderr) = run(dir.path(), &diff_args);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("stale: out/audit.template.json"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("missing: out/teams/ledger.template.json"),
+        "{stderr}"
+    );
+    assert!(diff.contains("-    \"Extra\": {},\n"), "{diff}");
+    // `--check` wrote nothing.
+    assert_eq!(std::fs::read_to_string(&audit).expect("read"), edited);
+
+    apply(dir.path(), &diff);
+    let (code, _, stderr) = run(dir.path(), &TREE_CHECK);
+    assert_eq!(code, Some(0), "after applying the diff: {stderr}");
+    assert!(stderr.contains("2 output(s) up to date"), "{stderr}");
+}
+
+#[test]
+fn an_output_whose_spec_is_gone_is_an_orphan_that_check_fails_on_and_synth_keeps() {
+    let dir = spec_tree();
+    assert_eq!(run(dir.path(), &TREE_CHECK[..6]).0, Some(0));
+    std::fs::remove_file(dir.path().join("trails/teams/ledger.yaml")).expect("rm");
+    let orphan = "out/teams/ledger.template.json";
+    let (code, _, stderr) = run(dir.path(), &TREE_CHECK);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("orphan: {orphan}")), "{stderr}");
+    assert!(!stderr.contains("audit.template.json"), "{stderr}");
+    // Quiet: the same answer, not a word.
+    let quiet = [&TREE_CHECK[..], &["--quiet"]].concat();
+    assert_eq!(
+        run(dir.path(), &quiet),
+        (Some(1), String::new(), String::new())
+    );
+    // `synth` names it and leaves it: removing a file is the user's decision.
+    let (code, _, stderr) = run(dir.path(), &TREE_CHECK[..6]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{orphan} is an orphan")),
+        "{stderr}"
+    );
+    assert!(dir.path().join(orphan).exists());
+    // A list of files answers only for its own outputs: the orphan is not its business.
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "synth",
+            "trails/audit.yaml",
+            "-t",
+            "cloudformation",
+            "--out-dir",
+            "out",
+            "--check",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_directory_with_one_bad_spec_writes_nothing() {
+    let dir = spec_tree();
+    std::fs::write(
+        dir.path().join("trails/teams/broken.yaml"),
+        "version: 1\ntrail:\n  name: Not A Name\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = run(dir.path(), &TREE_CHECK[..6]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("trails/teams/broken.yaml:3:"), "{stderr}");
+    assert!(!dir.path().join("out").exists(), "out/ was made");
+    // Specs under the out dir's own tree are not read twice, nor outputs read as specs: writing
+    // the outputs beside the specs works and checks.
+    std::fs::remove_file(dir.path().join("trails/teams/broken.yaml")).expect("rm");
+    let beside = ["synth", "trails", "-t", "terraform", "--out-dir", "trails"];
+    assert_eq!(run(dir.path(), &beside).0, Some(0));
+    assert!(dir
+        .path()
+        .join("trails/teams/ledger/main.tf.json")
+        .is_file());
+    let (code, _, stderr) = run(dir.path(), &[&beside[..], &["--check"]].concat());
+    assert_eq!(code, Some(0), "{stderr}");
 }

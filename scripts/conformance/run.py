@@ -13,7 +13,8 @@ read back through boto3 (then, per applied case, check_adopt: the deployed trail
 scripts/export-trail.sh writes it, `trailsmith import` of it compiled and compared in meaning with
 the original output, `trailsmith drift` of the original spec reporting nothing, and on examples/cis
 each of six changes to the deployment reported by drift), and the two parts of each organization layout applied as two accounts
-of one moto server (check_layout). cfn-lint and terraform validate judge every layout part too. Each module also feeds deliberately broken variants to its checker to
+of one moto server (check_layout), and the repository's pre-commit hooks run by the real pre-commit in a scratch
+repository (check_precommit). cfn-lint and terraform validate judge every layout part too. Each module also feeds deliberately broken variants to its checker to
 prove the checker is looking. Started by scripts/conformance.sh, which installs the tools.
 
 The last line is `conformance: N passed, M failed, K skipped`. The exit code is 1 when a check
@@ -38,7 +39,7 @@ from expect import accounts, deploy_time, expect, merge_extends, selector_fields
 from harness import PARTS, Case, Context, Layout, run, short
 
 MODULES = ["check_cfn_lint", "check_guard", "check_checkov", "check_terraform", "check_sarif", "check_moto",
-           "check_layout"]
+           "check_layout", "check_precommit"]
 
 
 def find_mirror():
@@ -368,6 +369,7 @@ def main():
             "python": tool(cache / "tools/bin/python"),
             "moto_server": tool(cache / "tools/bin/moto_server"),
             "aws": tool(cache / "awscli/bin/aws"),
+            "pre-commit": tool(cache / "precommit/bin/pre-commit"),
             "checkov": tool(cache / "checkov/bin/checkov"),
             "cfn-guard": tool(cache / "cfn-guard/bin/cfn-guard"),
             "terraform": tool(shutil.which("terraform")),

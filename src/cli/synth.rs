@@ -6,9 +6,11 @@
 //! put in place until every spec has compiled. It must not judge specs (that is `validate`) nor
 //! know how a file is replaced (that is `outputs`).
 
+use super::check::{compare, Comparison};
 use super::outputs::{Failed, Outputs, Staged};
 use super::parallel::parallel_map;
-use super::{fails, print, read_all, read_bounded, report, stdin_once, Usage};
+use super::tree::{expand, outputs_in, SpecFile};
+use super::{fails, print, read_all, report, stdin_once, Usage};
 use crate::blueprint::Catalog;
 use crate::diag::{has_errors, Diagnostic};
 use crate::layout::Part;
@@ -26,6 +28,8 @@ pub(super) struct SynthOptions {
     /// Only this part of a spec with `accounts`.
     pub part: Option<Part>,
     pub check: bool,
+    /// How `--check` reports (`--diff`, `--quiet`).
+    pub report: super::check::Report,
     pub deny_warnings: bool,
 }
 
@@ -51,23 +55,19 @@ enum Done {
     Staged(Vec<(PathBuf, Result<Staged, Failed>)>, Vec<PathBuf>),
 }
 
-enum Comparison {
-    Fresh,
-    Stale,
-    Missing,
-    /// Written when the spec had another shape (with or without `accounts`); nothing writes it now.
-    Leftover,
-}
-
 pub(super) fn synth(
-    specs: &[PathBuf],
+    given: &[PathBuf],
     options: &SynthOptions,
     catalog: &Catalog,
 ) -> Result<bool, Usage> {
-    stdin_once(specs)?;
-    let delivery = delivery(specs, options)?;
+    stdin_once(given)?;
+    let (found, walked) = expand(given, options.out_dir.as_deref())?;
+    let specs: Vec<PathBuf> = found.iter().map(|s| s.path.clone()).collect();
+    let specs = specs.as_slice();
+    let delivery = delivery(&found, options)?;
     let texts = read_all(specs)?;
-    let jobs: Vec<(&PathBuf, &Result<String, Diagnostic>)> = specs.iter().zip(&texts).collect();
+    let quiet = options.check && options.report.quiet;
+    let jobs: Vec<(&SpecFile, &Result<String, Diagnostic>)> = found.iter().zip(&texts).collect();
     let outputs = Outputs::default();
     let failed = AtomicBool::new(false);
     let results = parallel_map(&jobs, |(spec, text)| {
@@ -89,7 +89,7 @@ pub(super) fn synth(
                         Done::Refused(why)
                     }
                     Ok(placed) => {
-                        with_leftovers(deliver(delivery, placed, &outputs, &failed), left)
+                        with_leftovers(deliver(delivery, placed, &outputs, &failed, options), left)
                     }
                 }
             }
@@ -98,6 +98,9 @@ pub(super) fn synth(
     });
     // Reported in input order, whatever order the threads finished in.
     for ((path, text), (diagnostics, _)) in specs.iter().zip(&texts).zip(&results) {
+        if quiet {
+            break;
+        }
         let source = text.as_ref().ok().map(String::as_str);
         report(
             &super::display(path),
@@ -111,12 +114,14 @@ pub(super) fn synth(
     if done.iter().any(|d| matches!(d, Done::Failed)) {
         outputs.discard(staged(done).unwrap_or_default());
         let verb = if options.check { "compared" } else { "written" };
-        let what = if any_errors {
-            "fix the errors above first"
-        } else {
-            "fix or silence the warnings above first (--deny-warnings)"
-        };
-        eprintln!("trailsmith: nothing {verb}: {what}");
+        if !quiet {
+            let what = if any_errors {
+                "fix the errors above first"
+            } else {
+                "fix or silence the warnings above first (--deny-warnings)"
+            };
+            eprintln!("trailsmith: nothing {verb}: {what}");
+        }
         return Ok(false);
     }
     let refused = done.iter().find_map(|d| match d {
@@ -147,6 +152,7 @@ pub(super) fn synth(
     }
     // What another spec of this run writes is its output, not a leftover of this one.
     let written: HashSet<&PathBuf> = files.iter().collect();
+    let orphans = orphans(walked, options, &written, &done)?;
     let done: Vec<Done> = done
         .into_iter()
         .map(|d| match d {
@@ -171,7 +177,17 @@ pub(super) fn synth(
             }
             Ok(true)
         }
-        Delivery::Check => Ok(report_comparisons(&done)),
+        Delivery::Check => {
+            let compared: Vec<&(PathBuf, Comparison)> = done
+                .iter()
+                .flat_map(|d| match d {
+                    Done::Compared(list) => list.iter().collect(),
+                    _ => Vec::new(),
+                })
+                .chain(&orphans)
+                .collect();
+            Ok(super::check::report(&compared, options.report))
+        }
         Delivery::Write => {
             let left: Vec<PathBuf> = done
                 .iter()
@@ -187,6 +203,9 @@ pub(super) fn synth(
                         for l in &left {
                             eprintln!("trailsmith: {} is left from when its spec had another layout; nothing writes it now, remove it", l.display());
                         }
+                        for (o, _) in &orphans {
+                            eprintln!("trailsmith: {} is an orphan: no spec in the directories given writes it; remove it", o.display());
+                        }
                         true
                     })
                     .map_err(|f| Usage(f.to_string())),
@@ -199,7 +218,7 @@ pub(super) fn synth(
 /// Files in `--out-dir` that the spec wrote when it had another shape: the whole-trail output of a
 /// spec that now has `accounts`, or the parts of one that no longer has. Nothing writes them any
 /// more, so a CI gate must not call the directory up to date while they stay.
-fn leftovers(spec: &Path, compiled: &[Output], options: &SynthOptions) -> Vec<PathBuf> {
+fn leftovers(spec: &SpecFile, compiled: &[Output], options: &SynthOptions) -> Vec<PathBuf> {
     let Some(dir) = &options.out_dir else {
         return Vec::new();
     };
@@ -216,6 +235,35 @@ fn leftovers(spec: &Path, compiled: &[Output], options: &SynthOptions) -> Vec<Pa
         .collect()
 }
 
+/// The outputs of this target in `--out-dir` that no spec of the run writes, when the run was given
+/// a directory of specs (it then answers for the whole out dir; a list of files may be one of
+/// several runs sharing it). A leftover is named as one, not twice.
+fn orphans(
+    walked: bool,
+    options: &SynthOptions,
+    written: &HashSet<&PathBuf>,
+    done: &[Done],
+) -> Result<Vec<(PathBuf, Comparison)>, Usage> {
+    let Some(dir) = options.out_dir.as_deref().filter(|_| walked) else {
+        return Ok(Vec::new());
+    };
+    let left: HashSet<&PathBuf> = done
+        .iter()
+        .flat_map(|d| -> Vec<&PathBuf> {
+            match d {
+                Done::Compared(list) => list.iter().map(|(p, _)| p).collect(),
+                Done::Staged(_, left) => left.iter().collect(),
+                _ => Vec::new(),
+            }
+        })
+        .collect();
+    Ok(outputs_in(dir, options.target)?
+        .into_iter()
+        .filter(|p| !written.contains(p) && !left.contains(p))
+        .map(|p| (p, Comparison::Orphan))
+        .collect())
+}
+
 /// A spec's delivery with the leftovers of its other shape: compared as `Leftover`, or kept to be
 /// named once the run has written its outputs.
 fn with_leftovers(done: Done, left: Vec<PathBuf>) -> Done {
@@ -230,7 +278,7 @@ fn with_leftovers(done: Done, left: Vec<PathBuf>) -> Done {
 }
 
 /// How outputs are delivered, after the checks that need no compiling.
-fn delivery(specs: &[PathBuf], options: &SynthOptions) -> Result<Delivery, Usage> {
+fn delivery(specs: &[SpecFile], options: &SynthOptions) -> Result<Delivery, Usage> {
     match (&options.output, &options.out_dir) {
         (Some(_), _) | (None, None) if specs.len() > 1 => {
             Err(Usage("several specs need --out-dir DIR".into()))
@@ -245,7 +293,10 @@ fn delivery(specs: &[PathBuf], options: &SynthOptions) -> Result<Delivery, Usage
             // their shape). Whether an output there is a spec is known once each spec's shape
             // is (a layout writes its parts, not NAME.template.json), so that waits.
             match (output, dir) {
-                (Some(file), _) => distinct(specs, &[file])?,
+                (Some(file), _) => {
+                    let paths: Vec<PathBuf> = specs.iter().map(|s| s.path.clone()).collect();
+                    distinct(&paths, &[file])?;
+                }
                 (None, Some(dir)) => {
                     let files: Vec<PathBuf> = specs
                         .iter()
@@ -267,11 +318,11 @@ fn delivery(specs: &[PathBuf], options: &SynthOptions) -> Result<Delivery, Usage
 /// The outputs `options` asks for, each with its file (none when printing): a spec with
 /// `accounts` has two, which need `--out-dir` or a `--part`.
 fn placed(
-    spec: &Path,
+    spec: &SpecFile,
     compiled: Vec<Output>,
     options: &SynthOptions,
 ) -> Result<Vec<(Option<PathBuf>, String)>, Usage> {
-    let name = super::display(spec);
+    let name = super::display(&spec.path);
     let layout = compiled.iter().any(|o| o.part.is_some());
     let chosen: Vec<Output> = match options.part {
         Some(part) if !layout => {
@@ -316,13 +367,16 @@ fn deliver(
     placed: Vec<(Option<PathBuf>, String)>,
     outputs: &Outputs,
     failed: &AtomicBool,
+    options: &SynthOptions,
 ) -> Done {
     match delivery {
         Delivery::Print => Done::Printed(placed.into_iter().map(|(_, t)| t).collect()),
         Delivery::Check => Done::Compared(
             placed
                 .into_iter()
-                .filter_map(|(file, text)| file.map(|f| (compare(&f, &text), f)))
+                .filter_map(|(file, text)| {
+                    file.map(|f| (compare(&f, &text, options.report.diff), f))
+                })
                 .map(|(c, f)| (f, c))
                 .collect(),
         ),
@@ -355,42 +409,6 @@ fn staged(done: Vec<Done>) -> Result<Vec<Staged>, Failed> {
         .collect()
 }
 
-/// Reads at most one byte more than expected, and only a regular file: a named pipe at an
-/// output's path must not hang `--check`, nor a huge file fill memory.
-fn compare(file: &Path, expected: &str) -> Comparison {
-    match read_bounded(file, expected.len() as u64, "file") {
-        Ok(current) if current == expected.as_bytes() => Comparison::Fresh,
-        Ok(_) => Comparison::Stale,
-        Err(_) if std::fs::symlink_metadata(file).is_ok() => Comparison::Stale,
-        Err(_) => Comparison::Missing,
-    }
-}
-
-fn report_comparisons(done: &[Done]) -> bool {
-    let mut fresh = true;
-    let mut count = 0;
-    for d in done {
-        let Done::Compared(list) = d else { continue };
-        for (file, c) in list {
-            count += 1;
-            match c {
-                Comparison::Stale => eprintln!("stale: {}", file.display()),
-                Comparison::Missing => eprintln!("missing: {}", file.display()),
-                Comparison::Leftover => eprintln!(
-                    "leftover: {} (written when its spec had another layout; remove it)",
-                    file.display()
-                ),
-                Comparison::Fresh => continue,
-            }
-            fresh = false;
-        }
-    }
-    if fresh {
-        eprintln!("trailsmith: {count} output(s) up to date");
-    }
-    fresh
-}
-
 /// No two outputs share a file, and no output is a spec of this run.
 fn distinct(specs: &[PathBuf], files: &[&PathBuf]) -> Result<(), Usage> {
     // Each file is identified once: comparing every output with every spec was quadratic in
@@ -417,23 +435,35 @@ fn distinct(specs: &[PathBuf], files: &[&PathBuf]) -> Result<(), Usage> {
 /// What names one file whatever path reaches it (symlinks, `..`, hard links): its device and
 /// inode, one `stat` where resolving the path took a `readlink` per component.
 #[cfg(unix)]
-type FileId = (u64, u64);
+pub(super) type FileId = (u64, u64);
 #[cfg(not(unix))]
-type FileId = PathBuf;
+pub(super) type FileId = PathBuf;
 
 #[cfg(unix)]
-fn file_id(path: &Path) -> Option<FileId> {
+pub(super) fn file_id(path: &Path) -> Option<FileId> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_id(path: &Path) -> Option<FileId> {
+pub(super) fn file_id(path: &Path) -> Option<FileId> {
     std::fs::canonicalize(path).ok()
 }
 
-/// Where each spec's output (or each part of it) goes in `--out-dir`.
-fn out_path(dir: &Path, spec: &Path, target: Target, part: Option<Part>) -> Result<PathBuf, Usage> {
+/// Where each spec's output (or each part of it) goes in `--out-dir`: in the spec's folder there
+/// when it was found in a directory of specs.
+fn out_path(
+    dir: &Path,
+    spec: &SpecFile,
+    target: Target,
+    part: Option<Part>,
+) -> Result<PathBuf, Usage> {
+    let dir = if spec.folder.as_os_str().is_empty() {
+        dir.to_path_buf()
+    } else {
+        dir.join(&spec.folder)
+    };
+    let spec = spec.path.as_path();
     if spec == Path::new("-") {
         return Err(Usage(
             "standard input has no name to derive an output file from: use -o FILE".into(),
@@ -443,7 +473,7 @@ fn out_path(dir: &Path, spec: &Path, target: Target, part: Option<Part>) -> Resu
         .file_name()
         .and_then(|n| n.to_str())
         .map(|n| {
-            [".yaml", ".yml", ".json"]
+            super::tree::SPEC_SUFFIXES
                 .iter()
                 .find_map(|ext| n.strip_suffix(ext))
                 .unwrap_or(n)
