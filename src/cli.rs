@@ -94,7 +94,15 @@ enum Command {
         format: ExplainFormat,
     },
     /// Print the spec's JSON Schema.
-    Schema,
+    ///
+    /// Its `$id` is https://trailsmith.dev/schemas/trail-spec.schema.json; `-o FILE` writes a
+    /// copy that specs outside the checkout can name in their modeline.
+    Schema {
+        /// Write to this file instead of standard output, for specs outside the checkout to
+        /// name in their `# yaml-language-server: $schema=` modeline.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Write a new spec from a blueprint, checked before it is written.
     Init {
         /// The blueprint to render (see `trailsmith blueprints`).
@@ -109,6 +117,10 @@ enum Command {
         /// Replace the output file if it exists.
         #[arg(long)]
         force: bool,
+        /// The schema the written spec's modeline names (default: the schema's `$id`); a path
+        /// is written as given, so make it relative to where the spec is written.
+        #[arg(long, value_name = "PATH_OR_URL")]
+        schema: Option<String>,
     },
     /// Write a spec for a trail that exists, from the JSON the AWS CLI prints for it
     /// (scripts/export-trail.sh writes the files); what the spec cannot say becomes a comment and
@@ -278,16 +290,32 @@ pub fn main() -> ExitCode {
             synth(&specs, &options, &catalog)
         }
         Command::Explain { spec, format } => explain(&spec, format, &catalog),
-        Command::Schema => {
-            print(&crate::spec::schema_text());
-            Ok(true)
-        }
+        Command::Schema { output } => match output {
+            None => {
+                print(&crate::spec::schema_text());
+                Ok(true)
+            }
+            Some(path) => write_atomic(&path, crate::spec::schema_text().as_bytes())
+                .map(|()| true)
+                .map_err(|f| Usage(f.to_string())),
+        },
         Command::Init {
             blueprint,
             set,
             output,
             force,
-        } => init(&catalog, &blueprint, &set, output.as_deref(), force),
+            schema,
+        } => {
+            let schema = schema.unwrap_or_else(|| adopt::SCHEMA_ID.to_string());
+            init(
+                &catalog,
+                &blueprint,
+                &set,
+                output.as_deref(),
+                force,
+                &schema,
+            )
+        }
         Command::Import {
             files,
             trail,
