@@ -25,7 +25,8 @@ use synth::{synth, SynthOptions};
 #[derive(Parser)]
 #[command(
     name = "trailsmith",
-    version,
+    // `0.1.0 (commit 1a2b3c4d5e6f)`: the commit is set by scripts/build.rs.
+    version = env!("TRAILSMITH_VERSION"),
     about = "Compile a CloudTrail trail spec into CloudFormation or Terraform JSON"
 )]
 struct Cli {
