@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 mod adopt;
 mod blueprints;
+mod config;
 mod outputs;
 mod parallel;
 mod synth;
@@ -33,7 +34,8 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
     /// A directory of your own blueprints (`*.yaml.hbs`); one named like a shipped blueprint
-    /// replaces it.
+    /// replaces it. Default: $TRAILSMITH_BLUEPRINTS, else the `blueprints` of the nearest
+    /// trailsmith.toml above the specs (or the current directory).
     #[arg(long, global = true, value_name = "DIR")]
     blueprints: Option<PathBuf>,
 }
@@ -256,7 +258,16 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let catalog = match load_catalog(cli.blueprints.as_deref()) {
+    let specs: Vec<&Path> = match &cli.command {
+        Command::Validate { specs, .. } | Command::Synth { specs, .. } => {
+            specs.iter().map(PathBuf::as_path).collect()
+        }
+        Command::Explain { spec, .. } | Command::Drift { spec, .. } => vec![spec.as_path()],
+        _ => Vec::new(),
+    };
+    let catalog = match config::blueprints_dir(cli.blueprints.as_deref(), &specs)
+        .and_then(|dir| load_catalog(dir.as_deref()))
+    {
         Ok(catalog) => catalog,
         Err(Usage(message)) => {
             eprintln!("trailsmith: {message}");
