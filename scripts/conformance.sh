@@ -4,8 +4,8 @@
 # Installs pinned checkers into a cache directory (reused when present, rebuilt when a pin
 # changes), builds trailsmith, then runs scripts/conformance/run.py, which prints one line per
 # check and ends with `conformance: N passed, M failed, K skipped`. Needs python3 (with venv),
-# cargo, npm (once, for the SARIF schema and multitool) and terraform with its AWS provider in a local mirror
-# (/opt/tf-plugins, or TF_PLUGIN_MIRROR). Without terraform or the mirror the Terraform checks
+# cargo, npm and node (once: the SARIF schema and multitool, Ajv, yaml-language-server) and
+# terraform with its AWS provider in a local mirror (/opt/tf-plugins, or TF_PLUGIN_MIRROR). Without terraform or the mirror the Terraform checks
 # print SKIPPED, and any skip fails the run (exit 1) unless --allow-skips is given: the offline
 # schema test in `cargo test` checks only argument names, types and block shapes, not what
 # terraform validate and apply on moto judge. CI never passes --allow-skips.
@@ -37,6 +37,9 @@ SARIF_INTEGRITY=sha512-A1fOhPd6Ic5iDk4F9YPw1qNB4XF+7+IviR7xl8r2F6QzQkx5cpY9LsGk2
 # this npm package (no .NET needed); the `@microsoft/sarif-multitool` wrapper only picks it.
 MULTITOOL_PACKAGE=@microsoft/sarif-multitool-linux@5.7.0
 MULTITOOL_INTEGRITY=sha512-NxUbpq6ISCWoTQ/NfOYEwEDKq1Heka/rMoJ5R5LMydcAZQX/X7g5mWHcgxDub+0M07LC96tZ5LZHvF1Qy3gjTA==
+# Judge the spec's JSON Schema (check_schema.py): exact versions (their own dependencies are
+# resolved by npm at install time).
+SCHEMA_NPM_PACKAGES="ajv@8.17.1 ajv-formats@3.0.1 yaml-language-server@1.25.0"
 
 say() { echo "conformance.sh: $*" >&2; }
 
@@ -102,6 +105,19 @@ if [[ ! -x "$multitool_dir/Sarif.Multitool" ]]; then
     rm -rf "$unpack"
 fi
 export TRAILSMITH_SARIF_MULTITOOL="$multitool_dir/Sarif.Multitool"
+# The spec's JSON Schema as editors and tools use it (check_schema.py): Ajv in strict mode and
+# yaml-language-server, the engine of the YAML extensions of VS Code and other editors.
+schema_tools="$cache/npm-schema/$(printf '%s\n' "$SCHEMA_NPM_PACKAGES" | sha256sum | cut -c1-16)"
+if [[ ! -f "$schema_tools/.installed" ]]; then
+    command -v npm >/dev/null || { say "npm is needed to install $SCHEMA_NPM_PACKAGES"; exit 1; }
+    say "installing $SCHEMA_NPM_PACKAGES into $schema_tools"
+    rm -rf "$schema_tools"
+    mkdir -p "$schema_tools"
+    # shellcheck disable=SC2086 # a list of package@version words
+    npm install --silent --no-audit --no-fund --prefix "$schema_tools" $SCHEMA_NPM_PACKAGES >&2
+    touch "$schema_tools/.installed"
+fi
+export TRAILSMITH_SCHEMA_TOOLS="$schema_tools/node_modules"
 
 if [[ -n "$guard_pid" ]] && ! wait "$guard_pid"; then
     say "cfn-guard install failed:"; tail -n 20 "$cache/cfn-guard-install.log" >&2

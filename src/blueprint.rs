@@ -152,6 +152,36 @@ impl fmt::Display for RenderError {
     }
 }
 
+/// A rendered blueprint without its header's declarations (`# blueprint:`, `# description:`,
+/// `# param:`) or an editor modeline: what `init` writes is a team's spec, which the header does
+/// not describe. The blueprint's other notes, in the header or below it, stay.
+pub fn without_header(rendered: &str) -> String {
+    let mut out = String::with_capacity(rendered.len());
+    let mut in_header = true;
+    for line in rendered.split_inclusive('\n') {
+        if in_header {
+            if let Some(comment) = line.strip_prefix('#') {
+                let comment = comment.trim();
+                if [
+                    "blueprint:",
+                    "description:",
+                    "param:",
+                    "yaml-language-server:",
+                ]
+                .iter()
+                .any(|k| comment.starts_with(k))
+                {
+                    continue;
+                }
+            } else {
+                in_header = false;
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// Parses the header comment block of a blueprint text.
 pub fn parse_header(file: &str, text: &str) -> Result<(String, String, Vec<Param>), FileError> {
     let err = |line: usize, message: String| FileError {

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 mod adopt;
 mod blueprints;
 mod check;
+mod config;
 mod input;
 mod outputs;
 mod parallel;
@@ -28,14 +29,16 @@ use synth::{synth, SynthOptions};
 #[derive(Parser)]
 #[command(
     name = "trailsmith",
-    version,
+    // `0.1.0 (commit 1a2b3c4d5e6f)`: the commit is set by scripts/build.rs.
+    version = env!("TRAILSMITH_VERSION"),
     about = "Compile a CloudTrail trail spec into CloudFormation or Terraform JSON"
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
     /// A directory of your own blueprints (`*.yaml.hbs`); one named like a shipped blueprint
-    /// replaces it.
+    /// replaces it. Default: $TRAILSMITH_BLUEPRINTS, else the `blueprints` of the nearest
+    /// trailsmith.toml above the specs (or the current directory).
     #[arg(long, global = true, value_name = "DIR")]
     blueprints: Option<PathBuf>,
 }
@@ -107,7 +110,15 @@ enum Command {
         format: ExplainFormat,
     },
     /// Print the spec's JSON Schema.
-    Schema,
+    ///
+    /// Its `$id` is https://trailsmith.dev/schemas/trail-spec.schema.json; `-o FILE` writes a
+    /// copy that specs outside the checkout can name in their modeline.
+    Schema {
+        /// Write to this file instead of standard output, for specs outside the checkout to
+        /// name in their `# yaml-language-server: $schema=` modeline.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Write a new spec from a blueprint, checked before it is written.
     Init {
         /// The blueprint to render (see `trailsmith blueprints`).
@@ -122,6 +133,10 @@ enum Command {
         /// Replace the output file if it exists.
         #[arg(long)]
         force: bool,
+        /// The schema the written spec's modeline names (default: the schema's `$id`); a path
+        /// is written as given, so make it relative to where the spec is written.
+        #[arg(long, value_name = "PATH_OR_URL")]
+        schema: Option<String>,
     },
     /// Write a spec for a trail that exists, from the JSON the AWS CLI prints for it
     /// (scripts/export-trail.sh writes the files); what the spec cannot say becomes a comment and
@@ -256,7 +271,16 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let catalog = match load_catalog(cli.blueprints.as_deref()) {
+    let specs: Vec<&Path> = match &cli.command {
+        Command::Validate { specs, .. } | Command::Synth { specs, .. } => {
+            specs.iter().map(PathBuf::as_path).collect()
+        }
+        Command::Explain { spec, .. } | Command::Drift { spec, .. } => vec![spec.as_path()],
+        _ => Vec::new(),
+    };
+    let catalog = match config::blueprints_dir(cli.blueprints.as_deref(), &specs)
+        .and_then(|dir| load_catalog(dir.as_deref()))
+    {
         Ok(catalog) => catalog,
         Err(Usage(message)) => {
             eprintln!("trailsmith: {message}");
@@ -294,16 +318,32 @@ pub fn main() -> ExitCode {
             synth(&specs, &options, &catalog)
         }
         Command::Explain { spec, format } => explain(&spec, format, &catalog),
-        Command::Schema => {
-            print(&crate::spec::schema_text());
-            Ok(true)
-        }
+        Command::Schema { output } => match output {
+            None => {
+                print(&crate::spec::schema_text());
+                Ok(true)
+            }
+            Some(path) => write_atomic(&path, crate::spec::schema_text().as_bytes())
+                .map(|()| true)
+                .map_err(|f| Usage(f.to_string())),
+        },
         Command::Init {
             blueprint,
             set,
             output,
             force,
-        } => init(&catalog, &blueprint, &set, output.as_deref(), force),
+            schema,
+        } => {
+            let schema = schema.unwrap_or_else(|| adopt::SCHEMA_ID.to_string());
+            init(
+                &catalog,
+                &blueprint,
+                &set,
+                output.as_deref(),
+                force,
+                &schema,
+            )
+        }
         Command::Import {
             files,
             trail,

@@ -234,3 +234,12 @@ fn every_shipped_blueprint_parses_and_a_file_overrides_by_name() {
         Some("ours")
     );
 }
+
+#[test]
+fn init_text_leaves_out_the_header_declarations_and_keeps_notes() {
+    let rendered = "# blueprint: team\n# description: a team's trail\n# param: name the trail's name\n# yaml-language-server: $schema=x.json\n# a note kept\nversion: 1\n# param: a comment in the body stays\n";
+    assert_eq!(
+        without_header(rendered),
+        "# a note kept\nversion: 1\n# param: a comment in the body stays\n"
+    );
+}

@@ -69,7 +69,12 @@ pub(super) fn init(
     set: &[String],
     output: Option<&Path>,
     force: bool,
+    schema: &str,
 ) -> Result<bool, Usage> {
+    // The modeline is one comment line; a line break would start YAML of its own.
+    if schema.contains(['\n', '\r']) {
+        return Err(Usage("--schema: give one line, a path or a URL".into()));
+    }
     let blueprint = catalog.get(name).ok_or_else(|| {
         Usage(format!(
             "unknown blueprint `{name}`; known: {}",
@@ -94,7 +99,11 @@ pub(super) fn init(
         }
     }
     let text = match blueprint.render(&values) {
-        Ok(text) => text,
+        // The spec is checked as it is written, so that positions are those of the file.
+        Ok(text) => format!(
+            "# yaml-language-server: $schema={schema}\n{}",
+            crate::blueprint::without_header(&text)
+        ),
         Err(problems) => {
             let mut usage = Vec::new();
             for problem in &problems {

@@ -122,6 +122,7 @@ pub struct DataEvents {
     /// The resource type (`resources.type`), such as `AWS::S3::Object`, `AWS::Lambda::Function`
     /// or `AWS::DynamoDB::Table`.
     #[serde(rename = "type")]
+    #[schemars(pattern(super::patterns::RESOURCE_TYPE))]
     pub resource_type: String,
     /// Every resource of the type in the account (and, for S3, every bucket).
     #[serde(default)]

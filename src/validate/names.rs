@@ -136,11 +136,8 @@ pub fn log_group_name(name: &str) -> Check {
     )
 }
 
-/// "PutRetentionPolicy" API reference, retentionInDays parameter.
-pub const RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-];
+/// "PutRetentionPolicy" API reference, retentionInDays parameter; the schema lists them too.
+pub use crate::spec::patterns::RETENTION_DAYS;
 
 /// A retention of `never` always passes: deleting a log group's retention policy is how CloudWatch
 /// Logs keeps events forever ("DeleteRetentionPolicy" API reference).

@@ -7,6 +7,7 @@ use super::suggest::did_you_mean;
 use crate::derived::DEFAULT_RETENTION_DAYS;
 use crate::diag::{Code, Diagnostic};
 use crate::source::escape_segment;
+use crate::spec::patterns::{RETENTION_DAYS, RULED};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
 use serde_json::Value;
@@ -71,7 +72,51 @@ fn null_retention(value: &Value, out: &mut Vec<Diagnostic>) {
     );
 }
 
+/// Whether an AWS rule judges what this schema error says, and words it better: the patterns of
+/// `spec::patterns::RULED` (a trail name, a region, an account id...) and the retention's list of
+/// days (the rule names the nearest allowed value). The schema carries them for editors;
+/// `tests/schema.rs` proves each value they refuse is an error of `validate` too.
+fn ruled(error: &ValidationError<'_>, root: &Value) -> bool {
+    match error.kind() {
+        ValidationErrorKind::Pattern { pattern } => RULED.contains(&pattern.as_str()),
+        ValidationErrorKind::Enum { options } => {
+            error.instance_path().to_string() == RETENTION
+                && options
+                    .as_array()
+                    .is_some_and(|o| o.iter().all(Value::is_u64))
+                && root
+                    .pointer(RETENTION)
+                    .is_none_or(|v| whole(v).is_none_or(|n| retention_range(n).is_ok()))
+        }
+        _ => false,
+    }
+}
+
+const RETENTION: &str = "/cloudwatch_logs/retention_days";
+
+/// Days within the retention's range, or the limit crossed. The validator checks a value against
+/// the list of days and not the range (the list implies it), so the range is said here.
+fn retention_range(days: i128) -> Result<(), u32> {
+    let (first, last) = (RETENTION_DAYS[0], RETENTION_DAYS[RETENTION_DAYS.len() - 1]);
+    match days {
+        n if n < i128::from(first) => Err(first),
+        n if n > i128::from(last) => Err(last),
+        _ => Ok(()),
+    }
+}
+
+/// A JSON integer of any size serde_json keeps exactly.
+fn whole(value: &Value) -> Option<i128> {
+    value
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| value.as_u64().map(i128::from))
+}
+
 fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut Vec<Diagnostic>) {
+    if ruled(error, root) {
+        return;
+    }
     let path = error.instance_path().to_string();
     let found = root.pointer(&path).map(short).unwrap_or_default();
     match error.kind() {
@@ -161,6 +206,24 @@ fn any_of(
     schema: &Value,
     out: &mut Vec<Diagnostic>,
 ) {
+    let context: Vec<Vec<&ValidationError<'static>>> = context
+        .iter()
+        .map(|errors| errors.iter().filter(|e| !ruled(e, root)).collect())
+        .collect();
+    // A form that fails only on what a rule judges is the form meant: the rule speaks.
+    if context.iter().any(Vec::is_empty) {
+        return;
+    }
+    if path == RETENTION {
+        if let Some(Err(limit)) = root.pointer(path).and_then(whole).map(retention_range) {
+            out.push(Diagnostic::error(
+                Code::OutOfRange,
+                path,
+                format!("{found} is out of range (limit {limit})"),
+            ));
+            return;
+        }
+    }
     let same_shape = context.iter().find(|errors| {
         !errors.is_empty()
             && !errors.iter().any(|e| {
