@@ -102,14 +102,14 @@ pub fn check_for(text: &str, catalog: &Catalog, provider: Option<ProviderLine>) 
     }
     // The rules judge names and ARNs with a sample in place of each deploy-time value; the spec
     // handed on keeps the references, which lowering turns into expressions.
-    let (sampled, deploy) = deploy_time::check(&value);
-    let dynamic = dynamic::check(&sampled);
-    let known = known::check(&sampled);
+    let sampled = deploy_time::check(&value);
+    let dynamic = dynamic::check(&sampled.value);
+    let known = known::check(&sampled.value);
     let silenced = silence::entries(&value);
     // The schema is generated from the same types, so a failure here only happens on values the
     // schema cannot express (such as integers beyond u32).
     let typed = |value: serde_json::Value| serde_json::from_value::<Spec>(value);
-    let (mut spec, mut checked) = match (typed(value), typed(sampled)) {
+    let (mut spec, mut checked) = match (typed(value), typed(sampled.value.clone())) {
         (Ok(spec), Ok(checked)) => (spec, checked),
         (Err(e), _) | (_, Err(e)) => {
             return finish(
@@ -125,7 +125,7 @@ pub fn check_for(text: &str, catalog: &Catalog, provider: Option<ProviderLine>) 
         checked.terraform.aws_provider = line;
     }
     let mut found = rules::check(&checked);
-    found.extend(deploy);
+    found.extend(sampled.findings.iter().cloned());
     found.extend(dynamic);
     found.extend(known);
     // The one plan of the selectors: what the trail records is judged on it, and the model lowers
@@ -152,6 +152,7 @@ pub fn check_for(text: &str, catalog: &Catalog, provider: Option<ProviderLine>) 
     if !has_errors(&found) {
         found.extend(practices::check(&checked, recorded));
     }
+    sampled.restore(&mut found);
     let complete = !has_errors(&found);
     silence::apply(&silenced, &mut found, complete, |code| {
         base.is_none_or(|b| b.side(&format!("/silence/{code}")) == extends::Side::Spec)

@@ -10,7 +10,7 @@
 //! rule, so user text never becomes code.
 
 use super::suggest;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::expr::{references, BUILTINS};
 use crate::source::escape_segment;
 use serde_json::Value;
@@ -82,9 +82,54 @@ const SAMPLE_ACCOUNT: &str = "123456789012";
 /// layout's management part declares.
 const RESERVED: [&str; 4] = ["account", "region", "partition", "kms_key_arn"];
 
-/// The spec with every reference sampled, for the other rules to check, and the findings on
-/// references and parameters.
-pub fn check(value: &Value) -> (Value, Vec<Diagnostic>) {
+/// The spec with every reference sampled, for the other rules to check.
+pub struct Sampled {
+    pub value: Value,
+    /// Findings on references and parameters.
+    pub findings: Vec<Diagnostic>,
+    /// Each sampled field's path, its sample and the text written, for `restore`.
+    written: Vec<(String, String, String)>,
+}
+
+impl Sampled {
+    /// Findings of the other rules in the spec's own words: a field's sample, quoted in a
+    /// message or hint (a policy statement to copy, say), becomes the field as written, so no
+    /// one copies the sample account `123456789012` into a policy. Samples shorter than eight
+    /// characters are left, lest a word of the message be taken for one.
+    /// A finding on a sampled field says what it was checked as.
+    pub fn restore(&self, found: &mut [Diagnostic]) {
+        let mut pairs: Vec<(&String, &String)> = self
+            .written
+            .iter()
+            .filter(|(_, s, _)| s.len() >= 8)
+            .map(|(_, s, w)| (s, w))
+            .collect();
+        pairs.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+        for d in found.iter_mut() {
+            for (sample, written) in &pairs {
+                if d.message.contains(sample.as_str()) {
+                    d.message = d.message.replace(sample.as_str(), written);
+                }
+                if let Some(h) = d.hint.as_mut().filter(|h| h.contains(sample.as_str())) {
+                    *h = h.replace(sample.as_str(), written);
+                }
+            }
+            let at = self.written.iter().find(|(p, _, _)| *p == d.path);
+            if let Some((_, sample, _)) = at.filter(|_| d.severity == Severity::Error) {
+                let checked = format!(
+                    "checked as `{sample}`, each reference replaced by its sample or default"
+                );
+                d.hint = Some(match d.hint.take() {
+                    Some(h) => format!("{h}; {checked}"),
+                    None => checked,
+                });
+            }
+        }
+    }
+}
+
+/// The spec with every reference sampled, and the findings on references and parameters.
+pub fn check(value: &Value) -> Sampled {
     let mut out = Vec::new();
     let params = parameters(value, &mut out);
     let region = value
@@ -94,6 +139,7 @@ pub fn check(value: &Value) -> (Value, Vec<Diagnostic>) {
         .to_string();
     let layout = value.get("accounts").is_some_and(|a| !a.is_null());
     let mut sampled = value.clone();
+    let mut written = Vec::new();
     let mut used = BTreeSet::new();
     for (pattern, placeholder) in FIELDS {
         for path in expand(value, pattern) {
@@ -111,7 +157,10 @@ pub fn check(value: &Value) -> (Value, Vec<Diagnostic>) {
             let sample = sample(text, &path, &params, &region, layout, &mut used, &mut out);
             let replacement = match sample {
                 Sample::Same => continue,
-                Sample::Value(s) => s,
+                Sample::Value(s) => {
+                    written.push((path.clone(), s.clone(), text.to_string()));
+                    s
+                }
                 Sample::Unchecked(param) => {
                     out.push(
                         Diagnostic::note(
@@ -148,7 +197,11 @@ pub fn check(value: &Value) -> (Value, Vec<Diagnostic>) {
             )),
         );
     }
-    (sampled, out)
+    Sampled {
+        value: sampled,
+        findings: out,
+        written,
+    }
 }
 
 /// What stands for one field in the sampled spec.
@@ -389,7 +442,7 @@ mod tests {
 
     fn codes(v: Value) -> Vec<(String, String)> {
         check(&v)
-            .1
+            .findings
             .into_iter()
             .map(|d| (d.code.as_str().to_string(), d.path))
             .collect()
@@ -403,7 +456,11 @@ mod tests {
             "bucket": {"name": "acme-${env}-${account}-${region}"},
             "kms": {"admins": ["arn:${partition}:iam::${account}:role/Admin"]}
         });
-        let (sampled, found) = check(&spec);
+        let Sampled {
+            value: sampled,
+            findings: found,
+            ..
+        } = check(&spec);
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(
             sampled.pointer("/bucket/name"),
@@ -413,6 +470,32 @@ mod tests {
             sampled.pointer("/kms/admins/0"),
             Some(&json!("arn:aws:iam::123456789012:role/Admin"))
         );
+    }
+
+    #[test]
+    fn findings_quote_the_field_as_written_and_errors_say_what_was_checked() {
+        let sampled = check(&json!({
+            "trail": {"name": "t", "home_region": "eu-west-1"},
+            "sns": {"topic_arn": "arn:${partition}:sns:${region}:${account}:alerts"}
+        }));
+        let mut found = vec![
+            Diagnostic::note(
+                Code::ExistingTopicPolicy,
+                "/sns/topic_arn",
+                "allow publishing to arn:aws:sns:eu-west-1:123456789012:alerts",
+            ),
+            Diagnostic::error(Code::TopicArn, "/sns/topic_arn", "bad"),
+        ];
+        sampled.restore(&mut found);
+        assert_eq!(
+            found[0].message,
+            "allow publishing to arn:${partition}:sns:${region}:${account}:alerts"
+        );
+        assert_eq!(found[0].hint, None);
+        assert!(found[1]
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("checked as `arn:aws:sns:eu-west-1:123456789012:alerts`")));
     }
 
     #[test]
@@ -437,7 +520,11 @@ mod tests {
             "kms": {"key_arn": "${key}"},
             "sns": {"subscriptions": [{"protocol": "sqs", "endpoint": "${key}"}]}
         });
-        let (sampled, found) = check(&spec);
+        let Sampled {
+            value: sampled,
+            findings: found,
+            ..
+        } = check(&spec);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found.iter().all(|d| d.code == Code::DeployTimeUnchecked));
         assert_eq!(
