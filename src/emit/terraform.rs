@@ -93,6 +93,13 @@ fn spelled(t: &Text) -> String {
     out
 }
 
+/// A string literal inside an interpolation, from template text (`escaped` already): `\` and `"`
+/// escaped as HCL string literals need, in quotes.
+fn quoted(template_text: &str) -> String {
+    let inner = template_text.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{inner}\"")
+}
+
 /// Text a user wrote, as a Terraform string.
 pub fn text(t: &Text) -> Value {
     match t.deployed() {
@@ -326,12 +333,12 @@ const OWN_TOPIC_PREFIX: &str = "arn:${data.aws_partition.current.partition}:sns:
 fn sns_topic(e: &Expr) -> Value {
     match e {
         Expr::Lit(arn) if arn.starts_with("arn:") => {
-            // A quoted string inside the interpolation: `\` and `"` escaped as HCL does, and
-            // `${`/`%{` as in any template (validation leaves none in an SNS ARN anyway).
-            let mut quoted = String::new();
-            escaped(&arn.replace('\\', "\\\\").replace('"', "\\\""), &mut quoted);
+            // Validation leaves no `${`, `\` or `"` in an SNS ARN anyway.
+            let mut arn_text = String::new();
+            escaped(arn, &mut arn_text);
             Value::String(format!(
-                "${{trimprefix(\"{quoted}\", \"{OWN_TOPIC_PREFIX}\")}}"
+                "${{trimprefix({}, \"{OWN_TOPIC_PREFIX}\")}}",
+                quoted(&arn_text)
             ))
         }
         other => expr(other),

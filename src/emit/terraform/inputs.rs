@@ -3,17 +3,10 @@
 //! and, in a module, the preconditions that stand for the provider block it leaves to its caller.
 //! Like its parent, it decides nothing and cannot fail.
 
-use super::{address, escaped, spelled, text, Blocks};
-use crate::expr::{Res, Text};
+use super::{address, escaped, quoted, spelled, text, Blocks};
+use crate::expr::Res;
 use crate::model::{Model, TerraformProvider};
 use serde_json::{json, Map, Value};
-
-/// Text as a quoted string inside an interpolation: escaped as any template (`spelled`), then
-/// `\` and `"` as HCL string literals need.
-fn quoted(t: &Text) -> String {
-    let spelled = spelled(t).replace('\\', "\\\\").replace('"', "\\\"");
-    format!("\"{spelled}\"")
-}
 
 /// The variables a configuration interpolates (`${var.NAME}`), read off its strings. A `${` the
 /// user wrote is escaped (`$${`), and a `$` before an interpolation is quoted, so only
@@ -72,7 +65,7 @@ pub(super) fn variables(model: &Model, used: &[String]) -> Map<String, Value> {
             var.insert("default".into(), text(d));
         }
         if !p.allowed.is_empty() {
-            let list: Vec<String> = p.allowed.iter().map(quoted).collect();
+            let list: Vec<String> = p.allowed.iter().map(|a| quoted(&spelled(a))).collect();
             let shown: Vec<String> = p.allowed.iter().map(spelled).collect();
             var.insert(
                 "validation".into(),
@@ -98,13 +91,13 @@ pub(super) fn guard(model: &Model, resources: &mut Blocks) {
     let mut conditions = Vec::new();
     if let Some(r) = &model.home_region {
         conditions.push(json!({
-            "condition": format!("${{{region} == {}}}", quoted(r)),
+            "condition": format!("${{{region} == {}}}", quoted(&spelled(r))),
             "error_message": format!("Trail {} belongs in {} (trail.home_region): call this module with a provider of that region.", spelled(&model.name), spelled(r))
         }));
     }
     if let Some(a) = &model.account {
         conditions.push(json!({
-            "condition": format!("${{data.aws_caller_identity.current.account_id == {}}}", quoted(a)),
+            "condition": format!("${{data.aws_caller_identity.current.account_id == {}}}", quoted(&spelled(a))),
             "error_message": format!("This part of trail {} belongs in account {}: call this module with a provider of that account.", spelled(&model.name), spelled(a))
         }));
     }
