@@ -103,15 +103,21 @@ pub fn check_for(text: &str, catalog: &Catalog, provider: Option<ProviderLine>) 
     // The rules judge names and ARNs with a sample in place of each deploy-time value; the spec
     // handed on keeps the references, which lowering turns into expressions.
     let sampled = deploy_time::check(&value);
-    let dynamic = dynamic::check(&sampled.value);
-    let known = known::check(&sampled.value);
+    let judged = sampled.value.as_ref().unwrap_or(&value);
+    let dynamic = dynamic::check(judged);
+    let known = known::check(judged);
     let silenced = silence::entries(&value);
     // The schema is generated from the same types, so a failure here only happens on values the
     // schema cannot express (such as integers beyond u32).
     let typed = |value: serde_json::Value| serde_json::from_value::<Spec>(value);
-    let (mut spec, mut checked) = match (typed(value), typed(sampled.value.clone())) {
-        (Ok(spec), Ok(checked)) => (spec, checked),
-        (Err(e), _) | (_, Err(e)) => {
+    // Without a reference the spec is its own sample: read once.
+    let read = typed(value).and_then(|spec| match sampled.value.clone() {
+        None => Ok((spec.clone(), spec)),
+        Some(v) => typed(v).map(|checked| (spec, checked)),
+    });
+    let (mut spec, mut checked) = match read {
+        Ok(both) => both,
+        Err(e) => {
             return finish(
                 doc,
                 base,

@@ -84,7 +84,8 @@ const RESERVED: [&str; 4] = ["account", "region", "partition", "kms_key_arn"];
 
 /// The spec with every reference sampled, for the other rules to check.
 pub struct Sampled {
-    pub value: Value,
+    /// The spec with its samples, or `None` when no field holds a reference (it is the spec).
+    pub value: Option<Value>,
     /// Findings on references and parameters.
     pub findings: Vec<Diagnostic>,
     /// Each sampled field's path, its sample and the text written, for `restore`.
@@ -138,7 +139,7 @@ pub fn check(value: &Value) -> Sampled {
         .unwrap_or("us-east-1")
         .to_string();
     let layout = value.get("accounts").is_some_and(|a| !a.is_null());
-    let mut sampled = value.clone();
+    let mut sampled: Option<Value> = None;
     let mut written = Vec::new();
     let mut used = BTreeSet::new();
     for (pattern, placeholder) in FIELDS {
@@ -175,7 +176,8 @@ pub fn check(value: &Value) -> Sampled {
                 // Its finding is made; the field's own rule would only repeat it.
                 Sample::Broken => placeholder.replace("{region}", &region),
             };
-            if let Some(slot) = sampled.pointer_mut(&path) {
+            let copy = sampled.get_or_insert_with(|| value.clone());
+            if let Some(slot) = copy.pointer_mut(&path) {
                 *slot = Value::String(replacement);
             }
         }
@@ -462,6 +464,7 @@ mod tests {
             ..
         } = check(&spec);
         assert!(found.is_empty(), "{found:?}");
+        let sampled = sampled.unwrap_or_default();
         assert_eq!(
             sampled.pointer("/bucket/name"),
             Some(&json!("acme-prod-123456789012-eu-west-1"))
@@ -526,6 +529,7 @@ mod tests {
             ..
         } = check(&spec);
         assert_eq!(found.len(), 2, "{found:?}");
+        let sampled = sampled.unwrap_or_default();
         assert!(found.iter().all(|d| d.code == Code::DeployTimeUnchecked));
         assert_eq!(
             sampled.pointer("/sns/subscriptions/0/endpoint"),
