@@ -296,3 +296,64 @@ fn comma_list(list: &[Expr]) -> Expr {
     }
     Expr::join(parts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn athena(spec: &str) -> Athena {
+        let (spec, selectors) = crate::validate::valid(spec);
+        let model = crate::model::lower(&spec, selectors);
+        model.athena.unwrap_or_else(|| panic!("no athena"))
+    }
+
+    const READERS: &str =
+        "athena: {readers: ['arn:aws:iam::111122223333:role/R'], since: '2024-01-01'";
+
+    #[test]
+    fn an_organization_trail_projects_its_path_and_any_account() {
+        let a = athena(&format!(
+            "version: 1\ntrail: {{name: org-audit, organization: {{id: o-a1b2c3d4e5}}}}\nbucket: {{prefix: org}}\n{READERS}}}\n"
+        ));
+        assert_eq!(a.accounts, AccountProjection::Injected);
+        assert_eq!(
+            a.location_template,
+            Expr::join([
+                Expr::lit("s3://"),
+                Expr::Attr(crate::expr::Res::Bucket, crate::expr::Attr::Name),
+                Expr::lit("/org/AWSLogs/o-a1b2c3d4e5/${account}/CloudTrail/${region}/${log_date}")
+            ])
+        );
+        let params = a.parameters();
+        assert!(params.contains(&("projection.account.type", Expr::lit("injected"))));
+        assert!(!params
+            .iter()
+            .any(|(k, _)| *k == "projection.account.values"));
+        assert!(a
+            .sample_query("111122223333")
+            .contains("AND account = '111122223333'"));
+    }
+
+    #[test]
+    fn regions_follow_the_trail_and_the_partition() {
+        let one = athena(&format!(
+            "version: 1\ntrail: {{name: abc, home_region: eu-west-1, multi_region: false, global_service_events: false}}\n{READERS}}}\n"
+        ));
+        assert_eq!(one.regions, vec![Text::new("eu-west-1")]);
+        let cn = athena(&format!(
+            "version: 1\ntrail: {{name: abc, home_region: cn-north-1}}\n{READERS}}}\n"
+        ));
+        assert_eq!(
+            cn.regions,
+            vec![Text::new("cn-north-1"), Text::new("cn-northwest-1")]
+        );
+        let listed = athena(&format!(
+            "version: 1\ntrail: {{name: abc}}\n{READERS}, regions: [us-east-1], accounts: ['222233334444']}}\n"
+        ));
+        assert_eq!(listed.regions, vec![Text::new("us-east-1")]);
+        assert_eq!(
+            listed.accounts,
+            AccountProjection::Listed(vec![Expr::lit("222233334444")])
+        );
+    }
+}
