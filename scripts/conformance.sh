@@ -26,6 +26,7 @@ PRE_COMMIT=4.7.0 # its own venv: the real pre-commit runs the repository's hooks
 MOTO=5.2.5
 BOTO3=1.44.5
 PYYAML=6.0.3
+SQLGLOT=30.31.0  # its own venv: parses the first Athena query explain prints (check_athena_sql.py)
 CFN_GUARD=3.2.1
 JSONSCHEMA=4.26.0          # judges SARIF output (check_sarif.py); cfn-lint needs it anyway
 RFC3986_VALIDATOR=0.1.1    # lets jsonschema check the schema's `uri` formats
@@ -71,6 +72,8 @@ venv "$cache/tools" "cfn-lint==$CFN_LINT" "moto[server]==$MOTO" "boto3==$BOTO3" 
 venv "$cache/checkov" "checkov==$CHECKOV"
 venv "$cache/awscli" "awscli==$AWSCLI"
 venv "$cache/precommit" "pre-commit==$PRE_COMMIT"
+venv "$cache/sqlglot" "sqlglot==$SQLGLOT"
+export TRAILSMITH_SQLGLOT_PYTHON="$cache/sqlglot/bin/python"
 
 sarif_schema="$cache/sarif/$(printf '%s' "$SARIF_INTEGRITY" | sha256sum | cut -c1-16)/sarif-2.1.0.json"
 if [[ ! -f "$sarif_schema" ]]; then

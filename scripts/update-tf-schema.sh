@@ -25,10 +25,13 @@ provider_address="registry.terraform.io/hashicorp/aws"
 
 # Keep in step with what src/ emits: a type missing here makes the tests report it as unknown.
 resource_types=(
+    aws_athena_workgroup
     aws_cloudtrail
     aws_cloudwatch_log_group
     aws_cloudwatch_log_metric_filter
     aws_cloudwatch_metric_alarm
+    aws_glue_catalog_database
+    aws_glue_catalog_table
     aws_iam_role
     aws_iam_role_policy
     aws_kms_alias

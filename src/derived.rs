@@ -7,6 +7,12 @@
 //! `validate` never reaches into `model`. It reads the spec and builds `expr` values only; it must
 //! not decide what a resource holds (that is `model`) nor report anything (that is `validate`).
 
+mod athena;
+mod regions;
+
+pub use athena::*;
+pub use regions::REGIONS;
+
 use crate::cis::CONTROLS;
 use crate::expr::{Attr, Expr, Res};
 use crate::spec::{Alarms, CisAlarms, CisId, CustomAlarm, Notify, Sns, Spec};

@@ -8,6 +8,7 @@
 //! `mermaid` draws them. A spec with `accounts` is explained part by part, in deploy order, after
 //! what `layout` says of the parts together; the graph draws each part as a subgraph.
 
+mod athena;
 mod costs;
 mod graph;
 mod layout;
@@ -60,6 +61,7 @@ fn sections(spec: &Spec, model: &Model, all: &[Model]) -> Vec<Vec<String>> {
         resources::referenced(spec, model, &w, all),
         resources::given(model),
         recorded::section(spec, model),
+        athena::section(model, &w),
         policies::section(model, &w),
         costs::section(spec, model),
     ]

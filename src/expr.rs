@@ -97,6 +97,10 @@ pub enum Res {
     /// (Terraform); CloudFormation writes them into the role.
     LogsRolePolicy,
     Trail,
+    /// The Glue database and table of the Athena section, and its workgroup.
+    AthenaDatabase,
+    AthenaTable,
+    AthenaWorkgroup,
 }
 
 /// An attribute of a resource.

@@ -8,6 +8,7 @@
 //! bucket's settings in `bucket`.
 
 pub mod alarms;
+pub mod athena;
 mod bucket;
 mod recording;
 
@@ -64,6 +65,8 @@ pub struct Model {
     pub metric_filters: Vec<MetricFilter>,
     pub alarms: Vec<Alarm>,
     pub alerts_topic: Option<AlertsTopic>,
+    /// The Athena table over the log files, with the bucket (`model::athena`).
+    pub athena: Option<athena::Athena>,
     pub outputs: Vec<Output>,
     /// Stores of audit evidence that outlive the stack or configuration that made them: the log
     /// bucket, the key without which logs cannot be read, and the log group.
@@ -268,6 +271,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         None if part == Some(Part::Management) => Some(Expr::Input(Input::KmsKeyArn)),
         None => None,
     });
+    let key_arn_here = key_arn.clone().filter(|k| !matches!(k, Expr::Input(_)));
     let mut inputs = Vec::new();
     if key_arn == Some(Expr::Input(Input::KmsKeyArn)) {
         inputs.push(key_input(spec));
@@ -283,7 +287,21 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
             (_, Some(_)) => Encryption::AwsManagedKms,
             (_, None) => Encryption::S3,
         };
-        bucket::lower(&spec.bucket, encryption, &ctx)
+        let mut b = bucket::lower(&spec.bucket, encryption, &ctx);
+        if let Some(a) = &spec.athena {
+            let results_prefix = crate::derived::athena_results_prefix(a);
+            let readers = athena_readers(a);
+            let in_trail_bucket = a.results.as_ref().is_none_or(|r| r.bucket.is_none());
+            let access = policy::athena::Readers {
+                readers: &readers,
+                results_prefix: in_trail_bucket.then_some(results_prefix.as_str()),
+            };
+            policy::athena::extend(
+                &mut b.policy,
+                policy::athena::bucket_statements(&ctx, &access),
+            );
+        }
+        b
     });
     let bucket_name = match &spec.bucket.name {
         Some(n) if !holds_bucket => Expr::deploy_time(n),
@@ -406,6 +424,11 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
                 alias,
             )
         };
+        let mut key_policy = policy::key_policy(&ctx, &users);
+        if let Some(a) = spec.athena.as_ref().filter(|_| !monitoring_key) {
+            let statements = policy::athena::key_statements(&ctx, &athena_readers(a));
+            policy::athena::extend(&mut key_policy, statements);
+        }
         Key {
             description: Text::new(description),
             alias: Text::deploy_time(alias),
@@ -416,7 +439,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
                 .unwrap_or(DEFAULT_DELETION_WINDOW_DAYS),
             // The management account's own key of a layout only serves that account's region.
             multi_region: k.multi_region && !monitoring_key,
-            policy: policy::key_policy(&ctx, &users),
+            policy: key_policy,
         }
     });
     depends_on.sort();
@@ -439,6 +462,15 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         insight_categories: recording::insight_categories(&spec.events),
         aggregations: recording::aggregations(&spec.events.aggregations),
         depends_on,
+    });
+    let athena = bucket.as_ref().and_then(|_| {
+        athena::lower(&athena::Inputs {
+            trail_account: ctx.trail_account(),
+            bucket_name: bucket_name.clone(),
+            // The key of another part's account is not one this part's readers are granted.
+            results_key: key_arn_here.clone(),
+            spec,
+        })
     });
     let created = Created {
         trail: trail.is_some(),
@@ -507,9 +539,15 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         metric_filters: watch.filters,
         alarms: watch.alarms,
         alerts_topic: watch.topic,
+        athena,
         outputs,
         retained,
     }
+}
+
+/// The readers of the Athena table, as the policies name them.
+fn athena_readers(a: &crate::spec::Athena) -> Vec<Expr> {
+    a.readers.iter().map(|r| Expr::deploy_time(r)).collect()
 }
 
 /// The log files' key, as the management part of a layout takes it: a key ARN (never an alias)

@@ -551,6 +551,7 @@ pub fn logs_role_policy(ctx: &Context, group_arn: &Expr) -> Policy {
     }
 }
 
+pub mod athena;
 mod bucket;
 pub mod text;
 

@@ -6,11 +6,13 @@
 //! `model`). Doc comments here become the schema's descriptions, which editors show on hover.
 
 mod alarms;
+mod athena;
 mod events;
 mod parameters;
 pub mod patterns;
 
 pub use alarms::*;
+pub use athena::*;
 pub use events::*;
 pub use parameters::*;
 
@@ -70,6 +72,9 @@ pub struct Spec {
     /// What the trail watches: metric filters on its CloudWatch Logs group, each with an alarm.
     #[serde(default)]
     pub alarms: Option<Alarms>,
+    /// An Amazon Athena table over the log files, with its workgroup and readers.
+    #[serde(default)]
+    pub athena: Option<Athena>,
     /// Tags put on every resource that accepts them.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,

@@ -8,6 +8,7 @@
 //! handed on with the spec for lowering. It must not print or read files.
 
 pub mod alarms;
+pub mod athena;
 pub mod deploy_time;
 pub mod dynamic;
 pub mod events;

@@ -12,6 +12,9 @@ mod tf_schema;
 /// Metric filters and alarms compared across targets (kept apart to keep this file short).
 #[path = "support/alarm_parity.rs"]
 mod alarm_parity;
+/// The Athena table and workgroup compared across targets.
+#[path = "support/athena_parity.rs"]
+mod athena_parity;
 /// The bucket's hardening and the key's settings compared across targets.
 #[path = "support/bucket_parity.rs"]
 mod bucket_parity;
@@ -321,7 +324,7 @@ type Canon = BTreeMap<String, String>;
 
 /// Placeholders of each target mapped to one neutral spelling. Written by hand from the
 /// CloudFormation and Terraform documentation, not taken from the emitters.
-const CFN_NAMES: [(&str, &str); 12] = [
+const CFN_NAMES: [(&str, &str); 13] = [
     ("${AWS::Partition}", "{partition}"),
     ("${AWS::AccountId}", "{account}"),
     ("${AWS::Region}", "{region}"),
@@ -334,8 +337,9 @@ const CFN_NAMES: [(&str, &str); 12] = [
     ("${TrailLogGroup}", "{log_group.name}"),
     ("${TrailLogsRole.Arn}", "{role.arn}"),
     ("${Trail.Arn}", "{trail.arn}"),
+    ("${TrailAthenaDatabase}", "{athena_database.name}"),
 ];
-const TF_NAMES: [(&str, &str); 12] = [
+const TF_NAMES: [(&str, &str); 13] = [
     ("${data.aws_partition.current.partition}", "{partition}"),
     (
         "${data.aws_caller_identity.current.account_id}",
@@ -352,6 +356,10 @@ const TF_NAMES: [(&str, &str); 12] = [
     ("${aws_kms_key.trail.arn}", "{key.arn}"),
     ("${aws_cloudwatch_log_group.trail.name}", "{log_group.name}"),
     ("${aws_iam_role.trail_logs.arn}", "{role.arn}"),
+    (
+        "${aws_glue_catalog_database.trail.name}",
+        "{athena_database.name}",
+    ),
 ];
 
 /// A template string in neutral spelling: each placeholder mapped through `names` (one that is not

@@ -180,10 +180,13 @@ fn schema_file_holds_exactly_the_emitted_types() {
     assert_eq!(
         names("resource_schemas"),
         strings(&[
+            "aws_athena_workgroup",
             "aws_cloudtrail",
             "aws_cloudwatch_log_group",
             "aws_cloudwatch_log_metric_filter",
             "aws_cloudwatch_metric_alarm",
+            "aws_glue_catalog_database",
+            "aws_glue_catalog_table",
             "aws_iam_role",
             "aws_iam_role_policy",
             "aws_kms_alias",

@@ -50,10 +50,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import layout_policies as lp
+import moto_athena
 from check_moto import (
     APPLY_TIMEOUT, DUMMY_KEY, OTHER_ACCOUNT, MotoServer, Results, _check_alarms, _check_bucket,
     _check_role, _clients, _eq, _errors, _make_access_log_target, _prepare_existing, _provider_block, _run,
-    _tf_env, allowed, parse_policy,
+    _tf_env, allowed, evaluate, parse_policy,
 )
 from harness import log, replay, short
 
@@ -242,6 +243,10 @@ def _read_back(r, n, layout, la, mg, region, key_output):
         target = found[0].get("TargetKeyId") if found else None
         return bool(target and log_key and log_key.endswith("/" + target)), f"alias {e.kms_alias} targets {target}; key {log_key}"
     r.run(f"{n} alias {e.kms_alias} names the log files' key, in its account", alias)
+
+    # --- the Athena table, with the bucket in the log archive account (moto_athena) --------------
+    moto_athena.check(r, la, layout, n, bucket, region, acc.log_archive, log_key if key_in_la else None,
+                      evaluate, parse_policy)
 
     # --- the trail ---------------------------------------------------------------------------------
     trails = [t for t in mg["ct"].describe_trails()["trailList"] if t["Name"] == e.trail_name]

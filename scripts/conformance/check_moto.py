@@ -51,6 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import check_adopt
+import moto_athena
 from expect import alarm_expectations
 from harness import log, replay, short
 
@@ -348,7 +349,8 @@ def _provider_block(config, url, region):
       pins home_region), the override leaves its region alone, so the read-back of the trail's
       home region checks trailsmith's pin rather than ours.
     """
-    endpoints = {svc: url for svc in ("sts", "iam", "s3", "kms", "sns", "logs", "cloudwatch", "cloudtrail")}
+    endpoints = {svc: url for svc in ("sts", "iam", "s3", "kms", "sns", "logs", "cloudwatch", "cloudtrail",
+                                      "glue", "athena")}
     block = {
         "access_key": DUMMY_KEY,
         "secret_key": DUMMY_KEY,
@@ -402,7 +404,7 @@ def _clients(url, region, key=DUMMY_KEY, secret=DUMMY_KEY):
     session = boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret, region_name=region)
     cfg = Config(retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"})
     names = {"sts": "sts", "s3": "s3", "kms": "kms", "sns": "sns", "logs": "logs", "iam": "iam",
-             "ct": "cloudtrail", "cw": "cloudwatch"}
+             "ct": "cloudtrail", "cw": "cloudwatch", "glue": "glue", "athena": "athena"}
     return {k: session.client(v, endpoint_url=url, config=cfg) for k, v in names.items()}
 
 
@@ -922,6 +924,10 @@ def _read_back(r, c, case, region, account):
     # --- the key -------------------------------------------------------------------------------
     if e.kms == "new" and key_arn:
         _check_key(r, c, case, n, key_arn, region, account, trail_arn, other_trail, topic_arn)
+
+    # --- the Athena table (moto_athena) ---------------------------------------------------------
+    moto_athena.check(r, c, case, n, bucket, region, account, key_arn if e.kms == "new" else None,
+                      evaluate, parse_policy)
 
     # --- the topic -----------------------------------------------------------------------------
     if e.sns == "new":

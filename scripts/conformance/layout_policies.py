@@ -197,9 +197,13 @@ def writer_writes_its_own_folder_only(f, writer):
 
 def other_principal_gets_nothing(f, principal):
     account = principal.split(":")[4]
+    # Through S3 and with S3's own encryption context too: a grant scoped to S3 (the Athena
+    # readers' key statements) must still not reach anyone else.
     context = {"aws:SecureTransport": "true", "s3:x-amz-acl": "bucket-owner-full-control",
                "kms:CallerAccount": account, "aws:PrincipalAccount": account,
-               "kms:EncryptionContext:aws:cloudtrail:arn": f.trail_arn}
+               "kms:EncryptionContext:aws:cloudtrail:arn": f.trail_arn,
+               "kms:ViaService": f"s3.{f.region}.amazonaws.com",
+               "kms:EncryptionContext:aws:s3:arn": f"{f.bucket_arn}/athena-results/x.csv"}
     return _nothing(f, ("AWS", principal), [context], account)
 
 

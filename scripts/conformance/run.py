@@ -9,7 +9,8 @@ each layout is also compiled with its log-file key in the management account (ke
 Checks run in this order, each in its own module with `run(ctx)`: cfn-lint, cfn-guard rules from
 tests/guard/, checkov on both targets, terraform validate (and the provider's own verdict on each
 field trailsmith refuses for Terraform), SARIF reports, the spec's JSON Schema (Ajv strict and
-yaml-language-server, check_schema), terraform apply against a moto server
+yaml-language-server, check_schema), the first Athena query explain prints and the table's columns
+judged by sqlglot (check_athena_sql), terraform apply against a moto server
 read back through boto3 (then, per applied case, check_adopt: the deployed trail exported as
 scripts/export-trail.sh writes it, `trailsmith import` of it compiled and compared in meaning with
 the original output, `trailsmith drift` of the original spec reporting nothing, and on examples/cis
@@ -40,7 +41,7 @@ from expect import accounts, deploy_time, expect, merge_extends, selector_fields
 from harness import PARTS, Case, Context, Layout, run, short
 
 MODULES = ["check_cfn_lint", "check_guard", "check_checkov", "check_terraform", "check_sarif", "check_schema",
-           "check_moto", "check_layout", "check_precommit"]
+           "check_athena_sql", "check_moto", "check_layout", "check_precommit"]
 
 
 def find_mirror():

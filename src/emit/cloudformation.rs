@@ -5,6 +5,7 @@
 //! The alarms and their topic are written by `alarms`.
 
 mod alarms;
+mod athena;
 
 use super::{document, fields, object, pascal_case};
 use crate::expr::{Attr, Expr, Res, Text};
@@ -35,6 +36,9 @@ pub fn logical_id(res: Res) -> &'static str {
         Res::LogGroup => "TrailLogGroup",
         Res::LogsRole | Res::LogsRolePolicy => "TrailLogsRole",
         Res::Trail => "Trail",
+        Res::AthenaDatabase => "TrailAthenaDatabase",
+        Res::AthenaTable => "TrailAthenaTable",
+        Res::AthenaWorkgroup => "TrailAthenaWorkGroup",
     }
 }
 
@@ -569,6 +573,7 @@ pub fn emit(model: &Model) -> String {
         add(Res::Trail, trail(t, model));
     }
     alarms::add(model, &mut resources);
+    athena::add(model, &mut resources);
     // Retain on delete and on replacement: the evidence stays when the stack goes (cfn-lint I3011).
     for res in &model.retained {
         if let Some(Value::Object(r)) = resources.get_mut(logical_id(*res)) {

@@ -9,6 +9,7 @@
 //! variables and a module's preconditions by `inputs`.
 
 mod alarms;
+mod athena;
 mod bucket;
 mod inputs;
 mod provider;
@@ -46,6 +47,9 @@ pub fn address(res: Res) -> &'static str {
         Res::LogsRole => "aws_iam_role.trail_logs",
         Res::LogsRolePolicy => "aws_iam_role_policy.trail_logs",
         Res::Trail => "aws_cloudtrail.trail",
+        Res::AthenaDatabase => "aws_glue_catalog_database.trail",
+        Res::AthenaTable => "aws_glue_catalog_table.trail",
+        Res::AthenaWorkgroup => "aws_athena_workgroup.trail",
     }
 }
 
@@ -495,6 +499,7 @@ pub fn emit(model: &Model) -> String {
         resources.resource(address(Res::Trail), trail(t, model));
     }
     alarms::add(model, &mut resources, &mut data);
+    athena::add(model, &mut resources);
     // Terraform has no "retain": refusing to destroy is its way to keep the evidence.
     for res in &model.retained {
         if let Some(Value::Object(body)) = resources.get_mut(address(*res)) {

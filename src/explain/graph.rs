@@ -10,6 +10,7 @@
 //! syntax (that is `mermaid`).
 
 mod alarms;
+mod athena;
 mod grants;
 pub mod layout;
 
@@ -309,6 +310,7 @@ fn add(model: &Model, g: &mut Graph) {
         }
     }
     alarms::add(model, &w, g);
+    athena::add(model, &w, g);
 
     for h in held(model) {
         let holder = g.resource(h.holder);

@@ -39,6 +39,7 @@ pub(super) fn creates(model: &Model, res: Res) -> bool {
         Res::LogGroup => model.log_group.is_some(),
         Res::LogsRole | Res::LogsRolePolicy => model.logs_role.is_some(),
         Res::Trail => model.trail.is_some(),
+        Res::AthenaDatabase | Res::AthenaTable | Res::AthenaWorkgroup => model.athena.is_some(),
     }
 }
 

@@ -37,6 +37,9 @@ pub fn res_id(res: Res) -> &'static str {
         Res::LogGroup => "log_group",
         Res::LogsRole | Res::LogsRolePolicy => "logs_role",
         Res::Trail => "trail",
+        Res::AthenaDatabase => "athena_database",
+        Res::AthenaTable => "athena_table",
+        Res::AthenaWorkgroup => "athena_workgroup",
     }
 }
 

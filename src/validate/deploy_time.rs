@@ -63,6 +63,11 @@ const FIELDS: &[(&str, &str)] = &[
         "arn:aws:sns:{region}:123456789012:placeholder",
     ),
     ("/alarms/notify/subscriptions/*/endpoint", ""),
+    (
+        "/athena/readers/*",
+        "arn:aws:iam::123456789012:role/placeholder",
+    ),
+    ("/athena/results/bucket", "placeholder-athena-results"),
 ];
 
 /// A subscription endpoint's placeholder depends on its protocol.

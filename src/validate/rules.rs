@@ -22,6 +22,7 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
     super::layout::check(spec, &mut out);
     super::events::check(&spec.events, &mut out);
     super::alarms::check(spec, &mut out);
+    super::athena::check(spec, &mut out);
     for (key, value) in &spec.tags {
         let path = format!("/tags/{}", crate::source::escape_segment(key));
         if let Err(message) = names::tag_key(key) {
