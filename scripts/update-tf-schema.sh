@@ -26,6 +26,8 @@ provider_address="registry.terraform.io/hashicorp/aws"
 # Keep in step with what src/ emits: a type missing here makes the tests report it as unknown.
 resource_types=(
     aws_cloudtrail
+    aws_cloudwatch_event_rule
+    aws_cloudwatch_event_target
     aws_cloudwatch_log_group
     aws_cloudwatch_log_metric_filter
     aws_cloudwatch_metric_alarm

@@ -7,6 +7,10 @@
 //! `validate` never reaches into `model`. It reads the spec and builds `expr` values only; it must
 //! not decide what a resource holds (that is `model`) nor report anything (that is `validate`).
 
+mod event_rules;
+
+pub use event_rules::*;
+
 use crate::cis::CONTROLS;
 use crate::expr::{Attr, Expr, Res};
 use crate::spec::{Alarms, CisAlarms, CisId, CustomAlarm, Notify, Sns, Spec};

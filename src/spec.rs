@@ -6,11 +6,13 @@
 //! `model`). Doc comments here become the schema's descriptions, which editors show on hover.
 
 mod alarms;
+mod event_rules;
 mod events;
 mod parameters;
 pub mod patterns;
 
 pub use alarms::*;
+pub use event_rules::*;
 pub use events::*;
 pub use parameters::*;
 

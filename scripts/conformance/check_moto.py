@@ -51,6 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import check_adopt
+import moto_events
 from expect import alarm_expectations
 from harness import log, replay, short
 
@@ -348,7 +349,7 @@ def _provider_block(config, url, region):
       pins home_region), the override leaves its region alone, so the read-back of the trail's
       home region checks trailsmith's pin rather than ours.
     """
-    endpoints = {svc: url for svc in ("sts", "iam", "s3", "kms", "sns", "logs", "cloudwatch", "cloudtrail")}
+    endpoints = {svc: url for svc in ("sts", "iam", "s3", "kms", "sns", "logs", "cloudwatch", "cloudtrail", "events")}
     block = {
         "access_key": DUMMY_KEY,
         "secret_key": DUMMY_KEY,
@@ -402,7 +403,7 @@ def _clients(url, region, key=DUMMY_KEY, secret=DUMMY_KEY):
     session = boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret, region_name=region)
     cfg = Config(retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"})
     names = {"sts": "sts", "s3": "s3", "kms": "kms", "sns": "sns", "logs": "logs", "iam": "iam",
-             "ct": "cloudtrail", "cw": "cloudwatch"}
+             "ct": "cloudtrail", "cw": "cloudwatch", "events": "events"}
     return {k: session.client(v, endpoint_url=url, config=cfg) for k, v in names.items()}
 
 
@@ -1012,6 +1013,10 @@ def _check_alarms(r, c, case, n, region, account, trail):
         topic = notify["topic_arn"]
     else:
         topic = f"arn:aws:sns:{region}:{account}:{notify.get('topic_name') or e.trail_name.replace('.', '-') + '-alarms'}"
+    moto_events.check(r, c, case, n, region, account, topic, allowed, parse_policy)
+    if not ids and not custom:  # rules of `alarms.events` alone: no filter, no alarm
+        r.run(f"{n} no CloudWatch alarms beside the event rules", lambda: (not alarms, f"{len(alarms)} alarms"))
+        return
     filters = c["logs"].describe_metric_filters(logGroupName=group).get("metricFilters") or []
     squash = lambda p: " ".join(p.split())  # noqa: E731 - whitespace in a pattern does not matter
     want = sorted([squash(CIS_PATTERNS[i]) for i in ids] + [squash(x["pattern"]) for x in custom])

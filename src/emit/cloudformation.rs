@@ -5,6 +5,7 @@
 //! The alarms and their topic are written by `alarms`.
 
 mod alarms;
+mod event_rules;
 
 use super::{document, fields, object, pascal_case};
 use crate::expr::{Attr, Expr, Res, Text};
@@ -569,6 +570,7 @@ pub fn emit(model: &Model) -> String {
         add(Res::Trail, trail(t, model));
     }
     alarms::add(model, &mut resources);
+    event_rules::add(model, &mut resources);
     // Retain on delete and on replacement: the evidence stays when the stack goes (cfn-lint I3011).
     for res in &model.retained {
         if let Some(Value::Object(r)) = resources.get_mut(logical_id(*res)) {

@@ -10,6 +10,7 @@
 
 mod alarms;
 mod bucket;
+mod event_rules;
 mod inputs;
 mod provider;
 
@@ -495,6 +496,7 @@ pub fn emit(model: &Model) -> String {
         resources.resource(address(Res::Trail), trail(t, model));
     }
     alarms::add(model, &mut resources, &mut data);
+    event_rules::add(model, &mut resources);
     // Terraform has no "retain": refusing to destroy is its way to keep the evidence.
     for res in &model.retained {
         if let Some(Value::Object(body)) = resources.get_mut(address(*res)) {
