@@ -1346,6 +1346,17 @@ def _check_key(r, c, case, n, key_arn, region, account, trail_arn, other_trail, 
     elif e.alerts_topic == "new" and e.alerts_encrypted:
         name = ((case.spec.get("alarms") or {}).get("notify") or {}).get("topic_name")
         alarms_topic = f"arn:aws:sns:{region}:{account}:{name or e.trail_name.replace('.', '-') + '-alarms'}"
+    asked = case.spec.get("alarms") or {}
+    if alarms_topic and not (asked.get("cis") or asked.get("custom")):
+        # README: rules of `alarms.events` alone ask the key for EventBridge (moto_events), not
+        # for CloudWatch, which has no alarm to publish.
+        def no_cloudwatch(topic=alarms_topic):
+            cw = ("Service", "cloudwatch.amazonaws.com")
+            ctx = {"kms:EncryptionContext:aws:sns:topicArn": topic}
+            got = allowed(pol, cw, "kms:GenerateDataKey", key_arn, ctx)
+            return not got, f"CloudWatch GenerateDataKey for the topic {got} (not wanted)"
+        r.run(f"{n} key policy: CloudWatch may not use the key without alarms (evaluated)", no_cloudwatch)
+        alarms_topic = None
     if alarms_topic:
         def cloudwatch():
             cw = ("Service", "cloudwatch.amazonaws.com")

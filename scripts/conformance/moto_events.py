@@ -107,16 +107,21 @@ def check(r, c, case, n, region, account, topic, allowed, parse_policy):
     events = ("Service", "events.amazonaws.com")
     other_rule = f"arn:aws:events:{region}:{account}:rule/{trail}-impostor"
 
-    def topic_policy():
-        ours = {a: allowed(pol, events, "sns:Publish", topic, {"aws:SourceArn": a}) for a in arns}
-        other = allowed(pol, events, "sns:Publish", topic, {"aws:SourceArn": other_rule})
-        bare = allowed(pol, events, "sns:Publish", topic, {})
-        lam = allowed(pol, ("Service", "lambda.amazonaws.com"), "sns:Publish", topic, {"aws:SourceArn": arns[0]})
-        sub = allowed(pol, events, "sns:Subscribe", topic, {"aws:SourceArn": arns[0]})
+    def topic_policy(doc):
+        ours = {a: allowed(doc, events, "sns:Publish", topic, {"aws:SourceArn": a}) for a in arns}
+        other = allowed(doc, events, "sns:Publish", topic, {"aws:SourceArn": other_rule})
+        bare = allowed(doc, events, "sns:Publish", topic, {})
+        lam = allowed(doc, ("Service", "lambda.amazonaws.com"), "sns:Publish", topic, {"aws:SourceArn": arns[0]})
+        sub = allowed(doc, events, "sns:Subscribe", topic, {"aws:SourceArn": arns[0]})
         return all(ours.values()) and not (other or bare or lam or sub), (
             f"these rules {ours} (all wanted); another rule {other}, no source {bare}, "
             f"lambda.amazonaws.com {lam}, sns:Subscribe {sub} (none wanted)")
-    r.run(f"{n} topic policy: EventBridge publishes for these {len(arns)} rules only (evaluated)", topic_policy)
+    r.run(f"{n} topic policy: EventBridge publishes for these {len(arns)} rules only (evaluated)",
+          lambda: topic_policy(pol))
+    # The checker is looking: the same policy with its rule ARNs widened to every rule must fail.
+    wide = _widened(pol, "aws:SourceArn", f"arn:aws:events:{region}:{account}:rule/*")
+    r.run(f"{n} topic policy check rejects broken variant: SourceArn widened to rule/*",
+          lambda: (not topic_policy(wide)[0], "the widened policy passed"))
 
     key = attrs.get("KmsMasterKeyId")
     if not key:
@@ -134,6 +139,17 @@ def check(r, c, case, n, region, account, topic, allowed, parse_policy):
             f"GenerateDataKey {gen}, Decrypt {dec} for the topic (wanted); GenerateDataKey for another "
             f"topic {other}, Encrypt {enc}, ScheduleKeyDeletion {admin} (none wanted)")
     r.run(f"{n} key policy: EventBridge uses the key for this topic only, and only to publish (evaluated)", key_policy)
+
+
+def _widened(policy, key, value):
+    """A copy of `policy` whose conditions on `key` allow `value` instead."""
+    doc = json.loads(json.dumps(policy))
+    for st in doc.get("Statement", []):
+        for pairs in (st.get("Condition") or {}).values():
+            for k in list(pairs):
+                if k.lower() == key.lower():
+                    pairs[k] = value
+    return doc
 
 
 def _match_samples(r, n, name, rule, deployed):

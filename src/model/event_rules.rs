@@ -133,6 +133,19 @@ mod tests {
     }
 
     #[test]
+    fn in_an_organization_layout_the_rules_go_with_the_alerts_topic() {
+        let (spec, selectors) = crate::validate::valid(
+            "version: 1\ntrail: {name: org-audit, home_region: us-east-1, organization: {id: o-a1b2c3d4e5}}\naccounts: {log_archive: '111111111111', management: '222222222222'}\nbucket: {name: acme-org-audit-logs}\nalarms:\n  notify: {email: [a@example.com]}\n  events: [{preset: root_activity}]\n",
+        );
+        let parts = crate::model::lower_all(&spec, selectors);
+        let placed: Vec<(usize, bool)> = parts
+            .iter()
+            .map(|m| (m.event_rules.len(), m.alerts_topic.is_some()))
+            .collect();
+        assert_eq!(placed, [(0, false), (1, true)]);
+    }
+
+    #[test]
     fn the_delivery_topic_can_take_the_rules() {
         let m = lowered(
             "version: 1\ntrail: {name: audit}\nalarms:\n  notify: {delivery_topic: true}\n  events: [{preset: root_activity}]\n",
