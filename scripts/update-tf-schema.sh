@@ -27,6 +27,8 @@ provider_address="registry.terraform.io/hashicorp/aws"
 resource_types=(
     aws_athena_workgroup
     aws_cloudtrail
+    aws_cloudwatch_event_rule
+    aws_cloudwatch_event_target
     aws_cloudwatch_log_group
     aws_cloudwatch_log_metric_filter
     aws_cloudwatch_metric_alarm

@@ -12,6 +12,9 @@ mod regions;
 
 pub use athena::*;
 pub use regions::REGIONS;
+mod event_rules;
+
+pub use event_rules::*;
 
 use crate::cis::CONTROLS;
 use crate::expr::{Attr, Expr, Res};

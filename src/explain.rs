@@ -13,6 +13,7 @@ mod costs;
 mod graph;
 mod layout;
 mod mermaid;
+mod notified;
 mod policies;
 mod prose;
 mod recorded;

@@ -10,6 +10,7 @@
 pub mod alarms;
 pub mod athena;
 mod bucket;
+pub mod event_rules;
 mod recording;
 
 pub use recording::TerraformProvider;
@@ -27,6 +28,7 @@ pub use bucket::{
     ObjectOwnership, PublicAccessBlock, StorageClass, Transition, ABORT_INCOMPLETE_UPLOAD_DAYS,
     NONCURRENT_VERSION_DAYS,
 };
+pub use event_rules::EventRule;
 
 /// Defaults where the spec is silent; chosen to satisfy CIS and Security Hub controls.
 pub use crate::derived::DEFAULT_RETENTION_DAYS;
@@ -67,6 +69,8 @@ pub struct Model {
     pub alerts_topic: Option<AlertsTopic>,
     /// The Athena table over the log files, with the bucket (`model::athena`).
     pub athena: Option<athena::Athena>,
+    /// EventBridge rules on CloudTrail events (`alarms.events`), each notifying the alerts topic.
+    pub event_rules: Vec<EventRule>,
     pub outputs: Vec<Output>,
     /// Stores of audit evidence that outlive the stack or configuration that made them: the log
     /// bucket, the key without which logs cannot be read, and the log group.
@@ -320,7 +324,15 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
             name: Text::deploy_time(delivery_topic_name(&name, s)),
             // Only a key whose policy we write: it must let CloudTrail publish to the topic.
             kms_key: new_key.map(|_| Expr::Attr(Res::Key, Attr::Arn)),
-            policy: policy::topic_policy(&ctx, watch.to_delivery_topic),
+            policy: {
+                let mut p = policy::topic_policy(&ctx, watch.to_delivery_topic);
+                if !watch.delivery_topic_rules.is_empty() {
+                    let topic = Expr::Attr(Res::Topic, Attr::Arn);
+                    let rules = &watch.delivery_topic_rules;
+                    p.statements.push(policy::events_publish(topic, rules));
+                }
+                p
+            },
             subscriptions: alarms::subscriptions(&s.email, &s.subscriptions),
         }
     });
@@ -383,6 +395,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
     let encrypts_here = log_group.is_some()
         || topic.is_some()
         || watch.encrypted_topic.is_some()
+        || watch.events_topic.is_some()
         || watch.topic.as_ref().is_some_and(|t| t.kms_key.is_some());
     let monitoring_key = monitoring_key && encrypts_here;
     let creates_key = new_key.is_some() && (key_here || monitoring_key);
@@ -405,6 +418,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
                 .filter(|t| t.kms_key.is_some())
                 .map(|t| t.name.verbatim().to_string()),
             alarm_topic: watch.encrypted_topic.clone(),
+            events_topic: watch.events_topic.clone(),
             monitoring_only: monitoring_key,
             // CloudTrail writes log files with this key into a bucket with S3 Bucket Keys.
             bucket_key: spec.bucket.bucket_key && !monitoring_key,
@@ -540,6 +554,7 @@ fn lower_part(spec: &Spec, selectors: Selectors, part: Option<Part>) -> Model {
         alarms: watch.alarms,
         alerts_topic: watch.topic,
         athena,
+        event_rules: watch.rules,
         outputs,
         retained,
     }

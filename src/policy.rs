@@ -202,6 +202,9 @@ pub struct KeyUsers {
     /// Name of the topic encrypted with this key that receives CloudWatch alarms (the delivery
     /// topic or the alerts topic; a literal, for the same reason), or the ARN of one made elsewhere.
     pub alarm_topic: Option<String>,
+    /// Name of the topic encrypted with this key that EventBridge rules notify (a literal, as
+    /// above).
+    pub events_topic: Option<String>,
     /// The key does not encrypt log files (no CloudTrail encryption, no readers): the key an
     /// organization layout's management account keeps for its own log group and topics when the
     /// log files' key is in the log archive account.
@@ -327,6 +330,9 @@ pub fn key_policy(ctx: &Context, users: &KeyUsers) -> Policy {
             cloudwatch(),
             topic,
         ));
+    }
+    if let Some(topic) = &users.events_topic {
+        statements.push(events::events_encrypted_topic(topic));
     }
     Policy { statements }
 }
@@ -553,9 +559,11 @@ pub fn logs_role_policy(ctx: &Context, group_arn: &Expr) -> Policy {
 
 pub mod athena;
 mod bucket;
+mod events;
 pub mod text;
 
 pub use bucket::bucket_policy;
+pub use events::{alerts_topic_policy_for, events_publish, rule_arn};
 
 #[cfg(test)]
 mod tests;

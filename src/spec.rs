@@ -7,12 +7,14 @@
 
 mod alarms;
 mod athena;
+mod event_rules;
 mod events;
 mod parameters;
 pub mod patterns;
 
 pub use alarms::*;
 pub use athena::*;
+pub use event_rules::*;
 pub use events::*;
 pub use parameters::*;
 

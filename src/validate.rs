@@ -11,11 +11,13 @@ pub mod alarms;
 pub mod athena;
 pub mod deploy_time;
 pub mod dynamic;
+pub mod event_rules;
 pub mod events;
 pub mod extends;
 pub mod hardening;
 pub mod insights;
 pub mod known;
+pub mod lake;
 pub mod layout;
 pub mod names;
 pub mod notify;
@@ -151,6 +153,7 @@ pub fn check_for(text: &str, catalog: &Catalog, provider: Option<ProviderLine>) 
     // A plan that failed (a form that cannot say what is asked) records nothing to judge.
     if !has_errors(&planned.diagnostics) {
         events::recorded(&spec.events, recorded, &mut found);
+        event_rules::recorded(&checked, recorded, &mut found);
     }
     trail_bucket::check(&checked, &mut found);
     if !has_errors(&found) {

@@ -23,6 +23,9 @@ mod corpus;
 /// Template code in outputs: Terraform `${`/`%{`, CloudFormation `Fn::Sub` placeholders.
 #[path = "support/interpolation.rs"]
 mod interpolation;
+/// The EventBridge rules of `alarms.events` compared across targets.
+#[path = "support/rule_parity.rs"]
+mod rule_parity;
 
 use corpus::spec_files;
 use interpolation::{sub_pieces, terraform_pieces, Piece};

@@ -1336,3 +1336,34 @@ mod checkers {
             .any(|(_, m)| m == "${file(\"/etc/passwd\")} is data here"));
     }
 }
+
+/// An EventBridge pattern is user text too, whether written as JSON text or as a mapping: the
+/// schema walk above gives the text form hostile text that is not JSON (refused, `event-pattern-
+/// json`), so here the hostile text sits inside a valid pattern, where it reaches both outputs.
+#[test]
+fn event_patterns_stay_text() {
+    let catalog = Catalog::shipped();
+    // Without `"` or `\`, which the pattern's JSON escapes, so the text is found as written.
+    for hostile in ["${path.module}", DIRECTIVE, "${aws_sns_topic.alerts.arn}"] {
+        let quoted = serde_json::to_string(hostile).expect("JSON string");
+        let as_text = serde_json::to_string(&format!(
+            r#"{{"detail-type": ["AWS API Call via CloudTrail"], "detail": {{"eventName": [{quoted}]}}}}"#
+        ))
+        .expect("JSON string");
+        let spec = format!(
+            "version: 1\ntrail: {{name: patterns}}\nalarms:\n  notify: {{email: [a@example.com]}}\n  events:\n    - name: as-text\n      pattern: {as_text}\n    - name: as-mapping\n      pattern: {{detail-type: [AWS API Call via CloudTrail], detail: {{userName: [{quoted}]}}}}\n"
+        );
+        for target in [Target::Terraform, Target::CloudFormation] {
+            let j = judge(&spec, hostile, target, &catalog);
+            assert!(j.produced, "{hostile}: refused by {:?}", j.refused_by);
+            assert!(j.problems.is_empty(), "{hostile}: {:#?}", j.problems);
+            assert!(j.read_back, "{hostile} not read back in {target:?}");
+            if target == Target::Terraform {
+                assert!(
+                    j.escaped_present,
+                    "{hostile}: no escaped spelling in Terraform"
+                );
+            }
+        }
+    }
+}

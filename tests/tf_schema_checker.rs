@@ -182,6 +182,8 @@ fn schema_file_holds_exactly_the_emitted_types() {
         strings(&[
             "aws_athena_workgroup",
             "aws_cloudtrail",
+            "aws_cloudwatch_event_rule",
+            "aws_cloudwatch_event_target",
             "aws_cloudwatch_log_group",
             "aws_cloudwatch_log_metric_filter",
             "aws_cloudwatch_metric_alarm",

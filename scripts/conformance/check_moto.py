@@ -52,6 +52,7 @@ from pathlib import Path
 
 import check_adopt
 import moto_athena
+import moto_events
 from expect import alarm_expectations
 from harness import log, replay, short
 
@@ -350,7 +351,7 @@ def _provider_block(config, url, region):
       home region checks trailsmith's pin rather than ours.
     """
     endpoints = {svc: url for svc in ("sts", "iam", "s3", "kms", "sns", "logs", "cloudwatch", "cloudtrail",
-                                      "glue", "athena")}
+                                      "glue", "athena", "events")}
     block = {
         "access_key": DUMMY_KEY,
         "secret_key": DUMMY_KEY,
@@ -404,7 +405,7 @@ def _clients(url, region, key=DUMMY_KEY, secret=DUMMY_KEY):
     session = boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret, region_name=region)
     cfg = Config(retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"})
     names = {"sts": "sts", "s3": "s3", "kms": "kms", "sns": "sns", "logs": "logs", "iam": "iam",
-             "ct": "cloudtrail", "cw": "cloudwatch", "glue": "glue", "athena": "athena"}
+             "ct": "cloudtrail", "cw": "cloudwatch", "glue": "glue", "athena": "athena", "events": "events"}
     return {k: session.client(v, endpoint_url=url, config=cfg) for k, v in names.items()}
 
 
@@ -1018,6 +1019,10 @@ def _check_alarms(r, c, case, n, region, account, trail):
         topic = notify["topic_arn"]
     else:
         topic = f"arn:aws:sns:{region}:{account}:{notify.get('topic_name') or e.trail_name.replace('.', '-') + '-alarms'}"
+    moto_events.check(r, c, case, n, region, account, topic, allowed, parse_policy)
+    if not ids and not custom:  # rules of `alarms.events` alone: no filter, no alarm
+        r.run(f"{n} no CloudWatch alarms beside the event rules", lambda: (not alarms, f"{len(alarms)} alarms"))
+        return
     filters = c["logs"].describe_metric_filters(logGroupName=group).get("metricFilters") or []
     squash = lambda p: " ".join(p.split())  # noqa: E731 - whitespace in a pattern does not matter
     want = sorted([squash(CIS_PATTERNS[i]) for i in ids] + [squash(x["pattern"]) for x in custom])
@@ -1347,6 +1352,17 @@ def _check_key(r, c, case, n, key_arn, region, account, trail_arn, other_trail, 
     elif e.alerts_topic == "new" and e.alerts_encrypted:
         name = ((case.spec.get("alarms") or {}).get("notify") or {}).get("topic_name")
         alarms_topic = f"arn:aws:sns:{region}:{account}:{name or e.trail_name.replace('.', '-') + '-alarms'}"
+    asked = case.spec.get("alarms") or {}
+    if alarms_topic and not (asked.get("cis") or asked.get("custom")):
+        # README: rules of `alarms.events` alone ask the key for EventBridge (moto_events), not
+        # for CloudWatch, which has no alarm to publish.
+        def no_cloudwatch(topic=alarms_topic):
+            cw = ("Service", "cloudwatch.amazonaws.com")
+            ctx = {"kms:EncryptionContext:aws:sns:topicArn": topic}
+            got = allowed(pol, cw, "kms:GenerateDataKey", key_arn, ctx)
+            return not got, f"CloudWatch GenerateDataKey for the topic {got} (not wanted)"
+        r.run(f"{n} key policy: CloudWatch may not use the key without alarms (evaluated)", no_cloudwatch)
+        alarms_topic = None
     if alarms_topic:
         def cloudwatch():
             cw = ("Service", "cloudwatch.amazonaws.com")

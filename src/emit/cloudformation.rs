@@ -6,6 +6,7 @@
 
 mod alarms;
 mod athena;
+mod event_rules;
 
 use super::{document, fields, object, pascal_case};
 use crate::expr::{Attr, Expr, Res, Text};
@@ -574,6 +575,7 @@ pub fn emit(model: &Model) -> String {
     }
     alarms::add(model, &mut resources);
     athena::add(model, &mut resources);
+    event_rules::add(model, &mut resources);
     // Retain on delete and on replacement: the evidence stays when the stack goes (cfn-lint I3011).
     for res in &model.retained {
         if let Some(Value::Object(r)) = resources.get_mut(logical_id(*res)) {

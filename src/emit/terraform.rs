@@ -11,6 +11,7 @@
 mod alarms;
 mod athena;
 mod bucket;
+mod event_rules;
 mod inputs;
 mod provider;
 
@@ -500,6 +501,7 @@ pub fn emit(model: &Model) -> String {
     }
     alarms::add(model, &mut resources, &mut data);
     athena::add(model, &mut resources);
+    event_rules::add(model, &mut resources);
     // Terraform has no "retain": refusing to destroy is its way to keep the evidence.
     for res in &model.retained {
         if let Some(Value::Object(body)) = resources.get_mut(address(*res)) {

@@ -13,6 +13,7 @@ mod alarms;
 mod athena;
 mod grants;
 pub mod layout;
+mod rules;
 
 use super::policies::held;
 use super::words::{res_id, Words, TARGET_NAMES};
@@ -311,6 +312,7 @@ fn add(model: &Model, g: &mut Graph) {
     }
     alarms::add(model, &w, g);
     athena::add(model, &w, g);
+    rules::add(model, &w, g);
 
     for h in held(model) {
         let holder = g.resource(h.holder);

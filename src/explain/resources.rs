@@ -231,6 +231,7 @@ pub fn created(spec: &Spec, model: &Model, w: &Words) -> Vec<String> {
             ));
         }
     }
+    super::notified::lines(model, w, &mut lines);
     super::watched::lines(spec, model, w, &mut lines);
     let mut unused = Vec::new();
     if spec.kms.settings().is_none() {

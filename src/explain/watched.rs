@@ -73,6 +73,10 @@ fn cis_numbers(spec: &Spec) -> Option<String> {
 
 pub(super) fn lines(spec: &Spec, model: &Model, w: &Words, lines: &mut Vec<String>) {
     if model.metric_filters.is_empty() {
+        // EventBridge rules alone notify the topic (`notified`).
+        if !model.event_rules.is_empty() {
+            topic_line(model, w, "the rules", lines);
+        }
         return;
     }
     let mut what: Vec<String> = cis_numbers(spec).into_iter().collect();
@@ -109,6 +113,16 @@ pub(super) fn lines(spec: &Spec, model: &Model, w: &Words, lines: &mut Vec<Strin
                 .collect::<Vec<_>>()
         )
     ));
+    let what = if model.event_rules.is_empty() {
+        "the alarms"
+    } else {
+        "the alarms and rules"
+    };
+    topic_line(model, w, what, lines);
+}
+
+/// The alerts topic, its encryption and its subscribers.
+fn topic_line(model: &Model, w: &Words, what: &str, lines: &mut Vec<String>) {
     if let Some(t) = &model.alerts_topic {
         let subscribers: Vec<String> = t
             .subscriptions
@@ -122,7 +136,7 @@ pub(super) fn lines(spec: &Spec, model: &Model, w: &Words, lines: &mut Vec<Strin
         };
         let enc = encryption(t.kms_key.as_ref(), w, "without a KMS key");
         lines.push(format!(
-            "  SNS topic {} for the alarms: {enc}; {subscribers}",
+            "  SNS topic {} for {what}: {enc}; {subscribers}",
             t.name.verbatim()
         ));
     }

@@ -96,6 +96,14 @@ pub struct Lowered {
     /// Name of the topic receiving alarms when the trail's new key encrypts it: the key policy
     /// must let CloudWatch use the key for that topic.
     pub encrypted_topic: Option<String>,
+    /// EventBridge rules of `alarms.events`, notifying the same topic.
+    pub rules: Vec<super::event_rules::EventRule>,
+    /// Names of the rules when they notify the trail's new delivery topic, whose policy must let
+    /// EventBridge publish for them.
+    pub delivery_topic_rules: Vec<String>,
+    /// Name of the topic the rules notify when the trail's new key encrypts it: the key policy
+    /// must let EventBridge use the key for that topic.
+    pub events_topic: Option<String>,
 }
 
 /// The group the filters watch: the new one by reference, an existing one by the name in its ARN.
@@ -116,25 +124,37 @@ fn log_group_name(spec: &Spec) -> Option<Expr> {
 
 /// Resolves the section; empty when there is none or it asks for no alarm.
 pub fn lower(spec: &Spec) -> Lowered {
-    let (Some(a), Some(group)) = (&spec.alarms, log_group_name(spec)) else {
+    let Some(a) = &spec.alarms else {
         return Lowered::default();
     };
     let cis = cis_ids(&a.cis);
-    if cis.is_empty() && a.custom.is_empty() {
+    // Alarms watch the log group; the rules of `alarms.events` need none.
+    let group = log_group_name(spec).filter(|_| !cis.is_empty() || !a.custom.is_empty());
+    let alarms = group.is_some();
+    if !alarms && a.events.is_empty() {
         return Lowered::default();
     }
     let trail = &spec.trail.name;
+    let rule_names: Vec<String> = a
+        .events
+        .iter()
+        .map(|r| crate::derived::event_rule_name(trail, r))
+        .collect();
     let new_key = spec.kms.settings().is_some_and(|k| k.key_arn.is_none());
     let mut out = Lowered::default();
     let n = &a.notify;
+    // The topic's name when the trail's new key encrypts it: CloudWatch (for alarms) and
+    // EventBridge (for rules) must be let use the key for it.
+    let mut encrypted_name = None;
     let action = if n.delivery_topic {
         let sns = spec.sns.settings().unwrap_or_default();
         match sns.topic_arn {
             Some(arn) => Expr::deploy_time(&arn),
             None => {
-                out.to_delivery_topic = true;
+                out.to_delivery_topic = alarms;
+                out.delivery_topic_rules = rule_names.clone();
                 // A new delivery topic is encrypted exactly when the key is new (see `lower`).
-                out.encrypted_topic = new_key.then(|| delivery_topic_name(trail, &sns));
+                encrypted_name = new_key.then(|| delivery_topic_name(trail, &sns));
                 Expr::Attr(Res::Topic, Attr::Arn)
             }
         }
@@ -145,14 +165,20 @@ pub fn lower(spec: &Spec) -> Lowered {
         // Only the trail's new key: its policy is ours to extend for CloudWatch, and a topic under
         // the AWS managed key (alias/aws/sns) cannot receive alarms at all.
         let encrypted = new_key && n.encrypted.unwrap_or(true);
-        out.encrypted_topic = encrypted.then(|| name.clone());
+        encrypted_name = encrypted.then(|| name.clone());
         out.topic = Some(AlertsTopic {
             kms_key: encrypted.then_some(Expr::Attr(Res::Key, Attr::Arn)),
-            policy: policy::alerts_topic_policy(),
+            policy: policy::alerts_topic_policy_for(alarms, &rule_names),
             subscriptions: subscriptions(&n.email, &n.subscriptions),
             name: Text::deploy_time(name),
         });
         Expr::Attr(Res::AlertsTopic, Attr::Arn)
+    };
+    out.encrypted_topic = encrypted_name.clone().filter(|_| alarms);
+    out.events_topic = encrypted_name.filter(|_| !a.events.is_empty());
+    out.rules = super::event_rules::lower(trail, &a.events, &action);
+    let Some(group) = group else {
+        return out;
     };
 
     let namespace = namespace(a);

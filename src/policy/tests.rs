@@ -179,6 +179,7 @@ fn key_policy_grants_only_what_is_used() {
         log_group: Some("CloudTrail/audit".into()),
         topic: Some("audit-delivery".into()),
         alarm_topic: Some("audit-delivery".into()),
+        events_topic: Some("audit-delivery".into()),
         monitoring_only: false,
         bucket_key: false,
     };
@@ -192,7 +193,37 @@ fn key_policy_grants_only_what_is_used() {
             "AllowLogFileDecryption",
             "AllowCloudWatchLogs",
             "AllowCloudTrailEncryptedTopic",
-            "AllowCloudWatchAlarmsEncryptedTopic"
+            "AllowCloudWatchAlarmsEncryptedTopic",
+            "AllowEventBridgeEncryptedTopic"
+        ]
+    );
+}
+
+#[test]
+fn only_the_named_rules_may_make_eventbridge_publish() {
+    let p = alerts_topic_policy_for(false, &["audit-root-activity".to_string()]);
+    assert_eq!(p.statements.len(), 1);
+    let s = &p.statements[0];
+    assert_eq!(
+        (s.sid, &s.actions[..]),
+        ("AllowEventBridgeRulesPublish", &["sns:Publish"][..])
+    );
+    assert_eq!(
+        s.principal,
+        Principal::Service(Expr::lit("events.amazonaws.com"))
+    );
+    assert_eq!(
+        (s.conditions[0].test, s.conditions[0].key),
+        ("ArnEquals", "aws:SourceArn")
+    );
+    assert_eq!(s.conditions[0].values, [rule_arn("audit-root-activity")]);
+    let both = alerts_topic_policy_for(true, &["r".to_string()]);
+    let sids: Vec<&str> = both.statements.iter().map(|s| s.sid).collect();
+    assert_eq!(
+        sids,
+        [
+            "AllowCloudWatchAlarmsPublish",
+            "AllowEventBridgeRulesPublish"
         ]
     );
 }

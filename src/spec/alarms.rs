@@ -30,6 +30,10 @@ pub struct Alarms {
     /// alarms deployed before.
     #[serde(default)]
     pub cis_names: BTreeMap<CisId, CisNames>,
+    /// EventBridge rules on CloudTrail events, sent to the same topic as the alarms without
+    /// CloudWatch Logs in between: `[{preset: console_sign_in}, {preset: root_activity}]`.
+    #[serde(default)]
+    pub events: Vec<super::EventRule>,
 }
 
 /// The names of one CIS alarm, its filter and its metric; the benchmark's pattern and settings

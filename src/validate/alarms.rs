@@ -25,7 +25,9 @@ const MAX_FILTER_NAME: usize = 512;
 
 pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     let Some(a) = &spec.alarms else { return };
-    if spec.cloudwatch_logs.settings().is_none() {
+    let alarms = !derived::cis_ids(&a.cis).is_empty() || !a.custom.is_empty();
+    // EventBridge rules (`events`) need no log group; alarms, or a section asking for nothing, do.
+    if spec.cloudwatch_logs.settings().is_none() && (alarms || a.events.is_empty()) {
         out.push(
             Diagnostic::error(
                 Code::AlarmsNeedCloudwatchLogs,
@@ -39,7 +41,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
         super::rules::no_duplicates(list, "/alarms/cis", out);
     }
     let cis = derived::cis_ids(&a.cis);
-    let any = !cis.is_empty() || !a.custom.is_empty();
+    let any = !cis.is_empty() || !a.custom.is_empty() || !a.events.is_empty();
     if !any {
         out.push(
             Diagnostic::warning(
@@ -47,7 +49,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 "/alarms",
                 "the alarms section asks for no alarm, so nothing is created",
             )
-            .hint("add `cis: all`, or `custom:` alarms"),
+            .hint("add `cis: all`, `custom:` alarms or `events:` rules"),
         );
     }
     if let Some(ns) = &a.namespace {
@@ -61,7 +63,8 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     }
     custom_alarms(a, &cis, out);
     chosen_names(&spec.trail.name, a, &cis, out);
-    super::notify::check(spec, &a.notify, any, out);
+    super::event_rules::check(spec, &a.events, out);
+    super::notify::check(spec, &a.notify, any, alarms, out);
 }
 
 /// Names chosen for alarms and filters (`cis_names`, `alarm_name`, `filter_name`) keep to

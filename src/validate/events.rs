@@ -387,7 +387,9 @@ fn advanced(a: &AdvancedSelectorSpec, base: &str, out: &mut Vec<Diagnostic>) {
         match f.field.as_str() {
             "eventCategory" => {
                 for (j, v) in f.equals.iter().enumerate() {
-                    if !["Management", "Data", "NetworkActivity"].contains(&v.as_str()) {
+                    if super::lake::LAKE_CATEGORIES.contains(&v.as_str()) {
+                        out.push(super::lake::category(format!("{path}/equals/{j}"), v));
+                    } else if !["Management", "Data", "NetworkActivity"].contains(&v.as_str()) {
                         out.push(
                             Diagnostic::error(
                                 Code::AdvancedValue,

@@ -14,8 +14,9 @@ use crate::expr::{Attr, Res};
 use crate::policy::{self, KeyUsers};
 use crate::spec::{Notify, Protocol, Spec, SubscriptionSpec};
 
-/// `any`: the section asks for at least one alarm (else no topic is created).
-pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
+/// `any`: the section asks for at least one alarm or rule (else no topic is created); `alarms`:
+/// for at least one CloudWatch alarm, which an existing topic must let publish.
+pub fn check(spec: &Spec, n: &Notify, any: bool, alarms: bool, out: &mut Vec<Diagnostic>) {
     let base = "/alarms/notify";
     let targets: Vec<&str> = [
         ("delivery_topic", n.delivery_topic),
@@ -54,7 +55,7 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
             checked,
             Some("for example arn:aws:sns:eu-west-1:111122223333:security-alerts"),
         );
-        if valid {
+        if valid && alarms {
             out.push(existing_topic_note(
                 spec,
                 &format!("{base}/topic_arn"),
@@ -73,7 +74,7 @@ pub fn check(spec: &Spec, n: &Notify, any: bool, out: &mut Vec<Diagnostic>) {
                 )
                 .hint("remove `sns: false`, or remove `delivery_topic` to get a new alerts topic"),
             ),
-            Some(s) if s.topic_arn.is_some() => out.push(existing_topic_note(
+            Some(s) if s.topic_arn.is_some() && alarms => out.push(existing_topic_note(
                 spec,
                 &format!("{base}/delivery_topic"),
                 "delivery topic",

@@ -123,6 +123,10 @@ fn describe(error: &ValidationError<'_>, root: &Value, schema: &Value, out: &mut
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed = allowed_fields(schema, &error.schema_path().to_string());
             for name in unexpected {
+                if let Some(d) = super::lake::key(&path, name) {
+                    out.push(d);
+                    continue;
+                }
                 let mut d = Diagnostic::error(
                     Code::UnknownField,
                     format!("{path}/{}", escape_segment(name)),
