@@ -77,7 +77,7 @@ APPLIES = {
     "bucket_policy_organization_write": lambda e: e.org_id is not None,
     "bucket_policy_denies_insecure_transport": lambda e: not e.bucket_existing,
     "bucket_public_access_blocked": lambda e: not e.bucket_existing,
-    "cloudwatch_statements_scoped": lambda e: e.alerts_topic in ("new", "delivery"),
+    "cloudwatch_statements_scoped": lambda e: e.alerts_topic in ("new", "delivery") and e.cloudwatch_alarms,
     "cloudtrail_statements_scoped": lambda e: (
         not e.bucket_existing
         or e.kms == "new"

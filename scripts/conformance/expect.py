@@ -132,6 +132,7 @@ class Expect:
     tags: dict = field(default_factory=dict)
     alarms: bool = False
     alerts_topic: str = "none"  # none | new | existing | delivery: where alarms go
+    cloudwatch_alarms: bool = False  # CIS or custom alarms (not only `alarms.events` rules)
     alerts_encrypted: bool = False  # a new alerts topic encrypted with the trail's key
 
 
@@ -223,6 +224,7 @@ def expect(spec):
     a = spec.get("alarms")
     if a is not None:
         e.alarms = True
+        e.cloudwatch_alarms = bool(a.get("cis") or a.get("custom"))
         n = a.get("notify") or {}
         if n.get("delivery_topic"):
             e.alerts_topic = "delivery"
