@@ -224,6 +224,7 @@ codes! {
     AllowNewValueReason("allow-new-value-reason", Error, "An `allow_new_values` entry gives no reason for the reviewer.", []),
     AllowNewValueUnused("allow-new-value-unused", Warning, "An `allow_new_values` entry matches no region or resource type of the spec that trailsmith does not know.", []),
     AssumedRolePrincipal("assumed-role-principal", Error, "A key administrator or reader is an assumed-role session ARN, which names one sign-in session rather than the role.", []),
+    AthenaExistingKey("athena-existing-key", Note, "The trail's key exists already, so its policy, managed elsewhere, must let the Athena readers decrypt log files and results.", []),
     AthenaName("athena-name", Error, "An Athena database, table or workgroup name is not one Athena and Glue accept.", []),
     AthenaNeedsTrailBucket("athena-needs-trail-bucket", Error, "An Athena table is asked for over a bucket trailsmith does not create, whose policy cannot grant its readers.", []),
     AthenaResultsLocation("athena-results-location", Error, "Athena query results would go where the bucket policy cannot keep them apart from the log files, or to a bucket that cannot be named so.", []),

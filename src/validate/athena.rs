@@ -9,6 +9,8 @@ use super::names;
 use super::rules::rule;
 use crate::derived::{athena_database, athena_results_prefix, athena_table, athena_workgroup};
 use crate::diag::{Code, Diagnostic};
+use crate::expr::Expr;
+use crate::policy;
 use crate::spec::Spec;
 
 /// The day CloudTrail launched: no trail wrote a log file before it.
@@ -71,6 +73,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
         );
     }
     results(spec, a, out);
+    existing_key(spec, a, out);
     rule(
         out,
         Code::AthenaSince,
@@ -87,6 +90,36 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
             Some("use a region code such as `eu-west-1`"),
         );
     }
+}
+
+/// With a key made elsewhere, the readers' grants are its owner's to write: the statements
+/// trailsmith writes for a key it creates, from `policy` itself.
+fn existing_key(spec: &Spec, a: &crate::spec::Athena, out: &mut Vec<Diagnostic>) {
+    if spec.kms.settings().and_then(|k| k.key_arn).is_none() {
+        return;
+    }
+    let readers: Vec<Expr> = a.readers.iter().map(|r| Expr::deploy_time(r)).collect();
+    let ctx = crate::layout::policy_context(spec);
+    let statements = policy::athena::key_statements(&ctx, &readers);
+    let sids: Vec<&str> = statements.iter().map(|s| s.sid).collect();
+    let words: Vec<String> = statements
+        .iter()
+        .map(|s| policy::text::statement(s, &|_, _| None))
+        .collect();
+    out.push(
+        Diagnostic::note(
+            Code::AthenaExistingKey,
+            "/kms/key_arn",
+            format!(
+                "the existing key's policy must let the Athena readers decrypt log files and results: {}, as trailsmith writes them for a key it creates",
+                sids.join(", ")
+            ),
+        )
+        .hint(format!(
+            "{} (\"Configure AWS KMS key policies for CloudTrail\" and \"Encrypting Athena query results stored in Amazon S3\")",
+            words.join("; ")
+        )),
+    );
 }
 
 /// The results prefix may not hold or be held by the log files' `[PREFIX/]AWSLogs/`: the readers'
