@@ -12,6 +12,7 @@
 #
 #   scripts/bench.sh                 trailsmith alone (about 2 minutes on 2 cores)
 #   scripts/bench.sh --peers         also troposphere and CDK, paired per team count (about 7 more)
+#   scripts/bench.sh --peers --no-cdk  troposphere only (on a busy machine the CDK takes minutes a run)
 #   scripts/bench.sh --runs 20 --results DIR
 #
 # Installs, loudly, what is missing: hyperfine and time (Debian packages, system-wide, with
@@ -30,6 +31,7 @@ runs=10
 warmup=2
 mem_runs=5
 peers=0
+with_cdk=1
 teams_max=1000
 
 say() { echo "bench.sh: $*" >&2; }
@@ -48,6 +50,7 @@ usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --peers) peers=1 ;;
+    --no-cdk) with_cdk=0 ;;
     --runs)
         [[ $# -ge 2 && "$2" =~ ^[0-9]+$ && "$2" -ge 10 ]] || die "--runs needs a number, 10 or more"
         runs="$2"
@@ -103,10 +106,10 @@ command -v cargo >/dev/null 2>&1 || die "cargo is missing; install a Rust toolch
 [[ -f "$team_spec" ]] || die "missing $team_spec"
 
 if [[ $peers -eq 1 ]]; then
-    [[ -f "$peers_src/troposphere/gen.py" && -f "$peers_src/cdk/app.js" ]] ||
+    [[ -f "$peers_src/troposphere/gen.py" && ($with_cdk -eq 0 || -f "$peers_src/cdk/app.js") ]] ||
         die "no peers in $peers_src (set TRAILSMITH_BENCH_PEERS to the directory holding troposphere/ and cdk/)"
     command -v python3 >/dev/null 2>&1 || die "--peers needs python3 (with venv) for troposphere"
-    if ! { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }; then
+    if [[ $with_cdk -eq 1 ]] && ! { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }; then
         die "--peers needs node and npm for the CDK peer"
     fi
 fi
@@ -317,46 +320,48 @@ if [[ $peers -eq 1 ]]; then
     python="$venv/bin/python"
     gen="$peers_src/troposphere/gen.py"
 
-    # The peers' directory is read-only: the CDK app runs from a copy with its own node_modules.
-    cdk="$cache/cdk"
-    mkdir -p "$cdk"
-    for f in "$peers_src"/cdk/*; do
-        [[ -f "$f" ]] && install -m 0644 "$f" "$cdk/"
-    done
-    stamp="$cdk/node_modules/.lock-$(cat "$cdk/package.json" "$cdk/package-lock.json" | sha256sum | cut -c1-16)"
-    if [[ ! -f "$stamp" ]]; then
-        loud "installing the CDK peer (npm ci) into $cdk"
-        (cd "$cdk" && rm -rf node_modules && npm ci --no-audit --no-fund --loglevel=error >&2) ||
-            die "npm ci of the CDK peer failed"
-        touch "$stamp"
+    echo "python:    $("$python" --version 2>&1), troposphere $("$python" -c 'import troposphere; print(troposphere.__version__)')" |
+        tee -a "$results/machine.txt"
+    cdk_rows_1=() cdk_rows_100=()
+    if [[ $with_cdk -eq 1 ]]; then
+        # The peers' directory is read-only: the CDK app runs from a copy with its own node_modules.
+        cdk="$cache/cdk"
+        mkdir -p "$cdk"
+        for f in "$peers_src"/cdk/*; do
+            [[ -f "$f" ]] && install -m 0644 "$f" "$cdk/"
+        done
+        stamp="$cdk/node_modules/.lock-$(cat "$cdk/package.json" "$cdk/package-lock.json" | sha256sum | cut -c1-16)"
+        if [[ ! -f "$stamp" ]]; then
+            loud "installing the CDK peer (npm ci) into $cdk"
+            (cd "$cdk" && rm -rf node_modules && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+                die "npm ci of the CDK peer failed"
+            touch "$stamp"
+        fi
+        # Keep the CDK from reaching for the network (the peers' README).
+        export AWS_REGION="${AWS_REGION:-us-east-1}" AWS_EC2_METADATA_DISABLED=true
+        export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=1
+        echo "node:      $(node --version), aws-cdk-lib $(node -p "require('$cdk/node_modules/aws-cdk-lib/package.json').version")" |
+            tee -a "$results/machine.txt"
+        # cdk_synth TEAMS [VAR=VALUE]...: the CDK app's pure synth (node app.js) of TEAMS stacks.
+        cdk_synth() {
+            local teams="$1"
+            shift
+            cmd env "$@" TEAMS="$teams" CDK_OUTDIR="$work/out/cdk-$teams" node "$cdk/app.js"
+        }
+        cdk_rows_1=("cdk 1" "$(cdk_synth 1)" "cdk 1 CDK_VALIDATION=false" "$(cdk_synth 1 CDK_VALIDATION=false)")
+        cdk_rows_100=("cdk 100" "$(cdk_synth 100)" "cdk 100 CDK_VALIDATION=false" "$(cdk_synth 100 CDK_VALIDATION=false)")
     fi
-    # Keep the CDK from reaching for the network (the peers' README).
-    export AWS_REGION="${AWS_REGION:-us-east-1}" AWS_EC2_METADATA_DISABLED=true
-    export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=1
-    {
-        echo "python:    $("$python" --version 2>&1), troposphere $("$python" -c 'import troposphere; print(troposphere.__version__)')"
-        echo "node:      $(node --version), aws-cdk-lib $(node -p "require('$cdk/node_modules/aws-cdk-lib/package.json').version")"
-    } | tee -a "$results/machine.txt"
-
-    # cdk_synth TEAMS [VAR=VALUE]...: the CDK app's pure synth (node app.js) of TEAMS stacks.
-    cdk_synth() {
-        local teams="$1"
-        shift
-        cmd env "$@" TEAMS="$teams" CDK_OUTDIR="$work/out/cdk-$teams" node "$cdk/app.js"
-    }
     # Each group starts with trailsmith, so each ratio is peer / trailsmith within one invocation.
     bench peers-1-team \
         "trailsmith 1" "$(cmd "$bin" synth "$one" --target cloudformation)" \
         "troposphere 1" "$(cmd "$python" "$gen")" \
-        "cdk 1" "$(cdk_synth 1)" \
-        "cdk 1 CDK_VALIDATION=false" "$(cdk_synth 1 CDK_VALIDATION=false)"
+        ${cdk_rows_1[@]+"${cdk_rows_1[@]}"}
     # Our Terraform against troposphere's CloudFormation too: troposphere writes no Terraform.
     bench peers-100-teams \
         "trailsmith 100" "$(synth_many cloudformation 100)" \
         "trailsmith tf 100 (troposphere writes cfn)" "$(synth_many terraform 100)" \
         "troposphere 100" "$(cmd "$python" "$gen" --teams 100 --outdir "$work/out/troposphere-100")" \
-        "cdk 100" "$(cdk_synth 100)" \
-        "cdk 100 CDK_VALIDATION=false" "$(cdk_synth 100 CDK_VALIDATION=false)"
+        ${cdk_rows_100[@]+"${cdk_rows_100[@]}"}
     say "1000 teams: troposphere only; the CDK would take several minutes per run"
     bench peers-1000-teams \
         "trailsmith 1000" "$(synth_many cloudformation 1000)" \
@@ -364,8 +369,10 @@ if [[ $peers -eq 1 ]]; then
         "troposphere 1000" "$(cmd "$python" "$gen" --teams 1000 --outdir "$work/out/troposphere-1000")"
 
     peak_rss "troposphere 1 team" "$python" "$gen"
-    peak_rss "cdk 1 team" env TEAMS=1 CDK_OUTDIR="$work/out/cdk" node "$cdk/app.js"
-    peak_rss "cdk 1 team CDK_VALIDATION=false" env CDK_VALIDATION=false TEAMS=1 CDK_OUTDIR="$work/out/cdk" node "$cdk/app.js"
+    if [[ $with_cdk -eq 1 ]]; then
+        peak_rss "cdk 1 team" env TEAMS=1 CDK_OUTDIR="$work/out/cdk" node "$cdk/app.js"
+        peak_rss "cdk 1 team CDK_VALIDATION=false" env CDK_VALIDATION=false TEAMS=1 CDK_OUTDIR="$work/out/cdk" node "$cdk/app.js"
+    fi
 fi
 
 # --- summary --------------------------------------------------------------------------------------
