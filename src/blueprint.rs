@@ -290,8 +290,8 @@ impl Blueprint {
 
     /// As `parse`, without compiling the template: for the shipped blueprints, which the tests
     /// compile (`every_shipped_blueprint_parses...`). Compiling all five took a quarter of a
-    /// one-spec run (callgrind, BENCHMARKS.md) although most specs extend none; `render` compiles
-    /// the one a spec uses.
+    /// one-spec run (callgrind, scripts/bench/BENCHMARKS.md) although most specs extend none;
+    /// `render` compiles the one a spec uses.
     fn parse_header_only(file: &str, text: &str) -> Result<Blueprint, FileError> {
         let (name, description, params) = parse_header(file, text)?;
         // Triple braces and `{{&` print a value unescaped, which would let it write YAML.

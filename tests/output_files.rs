@@ -326,3 +326,32 @@ fn a_directory_with_one_bad_spec_writes_nothing() {
     let (code, _, stderr) = run(dir.path(), &[&beside[..], &["--check"]].concat());
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// A new output is created with its mode when the umask leaves 0644 whole, and given it after
+/// creation when the umask would narrow it (`src/cli/outputs.rs` skips the `fchmod` otherwise):
+/// either way it ends 0644, in a directory the run made and in one that was there.
+#[cfg(unix)]
+#[test]
+fn new_files_are_0644_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    for umask in ["000", "022", "027", "077"] {
+        let dir = scratch();
+        let status = Command::new("sh")
+            .current_dir(dir.path())
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && \"$0\" synth spec.yaml --target terraform --out-dir made && exec \"$0\" synth spec.yaml --target cloudformation -o here.json"
+            ))
+            .arg(env!("CARGO_BIN_EXE_trailsmith"))
+            .status()
+            .expect("sh runs");
+        assert!(status.success(), "umask {umask}");
+        for file in ["made/spec/main.tf.json", "here.json"] {
+            let mode = std::fs::metadata(dir.path().join(file))
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o644, "{file} with umask {umask}");
+        }
+    }
+}

@@ -49,7 +49,13 @@ pub(super) fn blueprints_dir(
             })
             .collect()
     };
-    let mut found: Vec<Option<PathBuf>> = starts.iter().map(|d| nearest(d)).collect();
+    // Looked up once per folder: 1,000 specs in one folder were 4,000 `stat`s of the same paths.
+    let mut seen = std::collections::HashSet::new();
+    let mut found: Vec<Option<PathBuf>> = starts
+        .iter()
+        .filter(|d| seen.insert(d.as_path()))
+        .map(|d| nearest(d))
+        .collect();
     found.dedup();
     let name = |f: &Option<PathBuf>| {
         f.as_ref()

@@ -8,21 +8,53 @@
 //! Outputs are not forced to disk (no `fsync`): they are derived from the specs, which stay the
 //! source of truth, so after a power loss the next `synth` (or `synth --check`, which names stale
 //! files) puts them right. Syncing each file cost most of the time of a 1,000-spec run.
+//!
+//! Each output costs `open`, `write`, `close` and the final `rename`, plus a `mkdir` for a new
+//! directory: the floor of `scripts/bench.sh` does the first three. Everything else is asked only
+//! when its answer can change what is written: a directory this run made holds no file of the
+//! user's, so what would go in it is not looked up (is it a link, what mode has it, is it a spec);
+//! a directory seen once is not looked at again; and a new file is created with its final mode
+//! unless the umask takes bits from it.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// What a staged output's temporary file is called: hidden, and named after this process, so two
+/// runs sharing a directory never pick the same name (and a killed run's leftovers say whose).
+const TEMP_PREFIX: &str = ".trailsmith-";
 
 /// One output ready to be put in place.
 pub(crate) enum Staged {
     /// A complete temporary file beside `target`, removed if dropped before `commit`.
-    Beside {
-        temp: tempfile::TempPath,
-        target: PathBuf,
-    },
+    Beside { temp: Temp, target: PathBuf },
     /// `target` is not a regular file (`/dev/stdout`, a pipe): it cannot be renamed over, so the
     /// bytes are written into it at commit.
     InPlace { target: PathBuf, bytes: Vec<u8> },
+}
+
+/// A temporary file of this run, removed when dropped unless it was renamed into place.
+pub(crate) struct Temp {
+    path: PathBuf,
+    kept: bool,
+}
+
+impl Temp {
+    fn persist(mut self, target: &Path) -> io::Result<()> {
+        std::fs::rename(&self.path, target)?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// The outputs of one run: what it staged and which directories it made for them, so that a run
@@ -30,6 +62,10 @@ pub(crate) enum Staged {
 #[derive(Default)]
 pub(crate) struct Outputs {
     made: Mutex<Vec<PathBuf>>,
+    /// Every directory an output went to: `true` when this run made it.
+    dirs: Mutex<HashMap<PathBuf, bool>>,
+    /// Numbers the temporary files of this process.
+    temps: AtomicU64,
 }
 
 /// An output that could not be written, named by its destination (never by a temporary file).
@@ -45,62 +81,103 @@ impl Outputs {
     pub(crate) fn stage(&self, path: &Path, bytes: &[u8]) -> Result<Staged, Failed> {
         self.try_stage(path, bytes).map_err(|error| Failed {
             path: path.to_path_buf(),
-            error: plain(error),
+            error,
         })
     }
 
     fn try_stage(&self, path: &Path, bytes: &[u8]) -> io::Result<Staged> {
-        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        let target = match is_link.then(|| std::fs::canonicalize(path)) {
-            Some(Ok(real)) => real,
-            // A dangling link is replaced by the file, as a missing file would be created.
-            _ => path.to_path_buf(),
+        let fresh = self.make_dirs(parent(path))?;
+        let (target, existing) = if fresh {
+            (path.to_path_buf(), None)
+        } else {
+            match std::fs::symlink_metadata(path) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    // A dangling link is replaced by the file, as a missing file would be created.
+                    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                    let existing = std::fs::metadata(&target).ok();
+                    (target, existing)
+                }
+                Ok(m) => (path.to_path_buf(), Some(m)),
+                Err(_) => (path.to_path_buf(), None),
+            }
         };
-        let existing = std::fs::metadata(&target).ok();
         if existing.as_ref().is_some_and(|m| !m.is_file()) {
             return Ok(Staged::InPlace {
                 target,
                 bytes: bytes.to_vec(),
             });
         }
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        self.make_dirs(dir)?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(".trailsmith-")
-            .tempfile_in(dir)?;
-        temp.write_all(bytes)?;
-        let permissions = match existing {
-            Some(m) => m.permissions(),
-            None => default_permissions(temp.as_file().metadata()?.permissions()),
-        };
-        temp.as_file().set_permissions(permissions)?;
-        Ok(Staged::Beside {
-            // Closed now: a run of 1,000 outputs must not hold 1,000 descriptors.
-            temp: temp.into_temp_path(),
-            target,
-        })
+        let (temp, mut file) = self.create_temp(parent(&target))?;
+        file.write_all(bytes)?;
+        match existing {
+            Some(m) => file.set_permissions(m.permissions())?,
+            None => give_new_file_mode(&file)?,
+        }
+        // Closed now: a run of 1,000 outputs must not hold 1,000 descriptors.
+        drop(file);
+        Ok(Staged::Beside { temp, target })
     }
 
-    /// Makes `dir` and its missing ancestors, remembering each one made here.
-    fn make_dirs(&self, dir: &Path) -> io::Result<()> {
-        let mut missing = Vec::new();
-        let mut at = Some(dir);
-        while let Some(d) = at.filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
-            missing.push(d);
-            at = d.parent();
-        }
-        for d in missing.into_iter().rev() {
-            match std::fs::create_dir(d) {
-                Ok(()) => lock(&self.made).push(d.to_path_buf()),
-                // Another thread of this run made it first; that thread remembers it.
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+    /// A new, empty temporary file in `dir`, created with the mode a new output gets.
+    fn create_temp(&self, dir: &Path) -> io::Result<(Temp, std::fs::File)> {
+        static PID: OnceLock<u32> = OnceLock::new();
+        let pid = *PID.get_or_init(std::process::id);
+        loop {
+            let n = self.temps.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!("{TEMP_PREFIX}{pid}-{n}"));
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            with_new_file_mode(&mut options);
+            match options.open(&path) {
+                Ok(file) => return Ok((Temp { path, kept: false }, file)),
+                // Left by a killed run that had this process id: take the next number.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1 << 20 => {}
                 Err(e) => return Err(e),
             }
         }
-        Ok(())
+    }
+
+    /// Makes `dir` and its missing ancestors, remembering each one made here. Says whether this
+    /// run made `dir` (so nothing of the user's is in it). `mkdir` is tried first: for the new
+    /// directory of each Terraform output it is the only call.
+    fn make_dirs(&self, dir: &Path) -> io::Result<bool> {
+        if let Some(&fresh) = lock(&self.dirs).get(dir) {
+            return Ok(fresh);
+        }
+        let fresh = match std::fs::create_dir(dir) {
+            Ok(()) => true,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                match dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    Some(up) => self.make_dirs(up)?,
+                    None => return Err(e),
+                };
+                match std::fs::create_dir(dir) {
+                    Ok(()) => true,
+                    // Another thread of this run made it first; that thread remembers it.
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => false,
+                    Err(e) => return Err(e),
+                }
+            }
+            // It exists (if as a file, creating the temporary file in it says so), or this
+            // process may not make it, which is fine when it is there (a read-only mount).
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists || dir.is_dir() => false,
+            Err(e) => return Err(e),
+        };
+        if fresh {
+            lock(&self.made).push(dir.to_path_buf());
+        }
+        lock(&self.dirs).entry(dir.to_path_buf()).or_insert(fresh);
+        Ok(fresh)
+    }
+
+    /// Whether a file may be at `path` that this run did not put there: not when a directory
+    /// above it is one this run made. Lets callers skip looking for what cannot be there.
+    pub(crate) fn may_exist(&self, path: &Path) -> bool {
+        let dirs = lock(&self.dirs);
+        !path
+            .ancestors()
+            .skip(1)
+            .any(|d| dirs.get(d).copied().unwrap_or(false))
     }
 
     /// Puts every staged output in place, in order. Each file is replaced atomically, the set is
@@ -111,7 +188,7 @@ impl Outputs {
         for output in staged {
             let (path, result) = match output {
                 Staged::Beside { temp, target } => {
-                    let result = temp.persist(&target).map_err(|e| e.error);
+                    let result = temp.persist(&target);
                     (target, result)
                 }
                 Staged::InPlace { target, bytes } => {
@@ -122,10 +199,7 @@ impl Outputs {
                     (target, result)
                 }
             };
-            result.map_err(|error| Failed {
-                path,
-                error: plain(error),
-            })?;
+            result.map_err(|error| Failed { path, error })?;
         }
         Ok(())
     }
@@ -149,6 +223,14 @@ impl Drop for Outputs {
     }
 }
 
+/// The directory a file goes in (`.` for a bare name).
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Writes one file atomically (staged, then renamed).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failed> {
     let outputs = Outputs::default();
@@ -161,29 +243,47 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The operating system's error without the `tempfile` crate's wrapping, which names the
-/// temporary file: the user asked for the destination, and the temporary file is gone.
-fn plain(error: io::Error) -> io::Error {
-    let code = error.raw_os_error().or_else(|| {
-        error
-            .get_ref()
-            .and_then(|inner| inner.source())
-            .and_then(|source| source.downcast_ref::<io::Error>())
-            .and_then(io::Error::raw_os_error)
-    });
-    code.map_or(error, io::Error::from_raw_os_error)
+/// Whether this process's umask clears any bit of 0644, so that a new file must be given its
+/// mode after it is made. Asked once, from `/proc/self/status` (the `umask` call, which also
+/// sets it, needs `unsafe`); when it cannot be read, every new file is given its mode.
+#[cfg(unix)]
+fn umask_narrows_new_files() -> bool {
+    static NARROWS: OnceLock<bool> = OnceLock::new();
+    *NARROWS.get_or_init(|| {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status.lines().find_map(|l| {
+                    l.strip_prefix("Umask:")
+                        .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
+                })
+            })
+            .is_none_or(|umask| umask & 0o644 != 0)
+    })
 }
 
 #[cfg(unix)]
-fn default_permissions(mut p: std::fs::Permissions) -> std::fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    p.set_mode(0o644);
-    p
+fn with_new_file_mode(options: &mut std::fs::OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.mode(0o644);
 }
 
 #[cfg(not(unix))]
-fn default_permissions(p: std::fs::Permissions) -> std::fs::Permissions {
-    p
+fn with_new_file_mode(_: &mut std::fs::OpenOptions) {}
+
+/// Gives a new file 0644 when the umask took bits of it at creation.
+#[cfg(unix)]
+fn give_new_file_mode(file: &std::fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if umask_narrows_new_files() {
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn give_new_file_mode(_: &std::fs::File) -> io::Result<()> {
+    Ok(())
 }
 
 impl std::fmt::Display for Failed {

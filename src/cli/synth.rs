@@ -82,14 +82,17 @@ pub(super) fn synth(
             }
             Some(_) if failed.load(Ordering::Relaxed) => Done::Skipped,
             Some(compiled) => {
-                let left = leftovers(spec, &compiled, options);
+                let layout = compiled.iter().any(|o| o.part.is_some());
                 match placed(spec, compiled, options) {
                     Err(Usage(why)) => {
                         failed.store(true, Ordering::Relaxed);
                         Done::Refused(why)
                     }
                     Ok(placed) => {
-                        with_leftovers(deliver(delivery, placed, &outputs, &failed, options), left)
+                        let done = deliver(delivery, placed, &outputs, &failed, options);
+                        // Looked for after staging, which tells what cannot be there.
+                        let left = leftovers(spec, layout, options, &outputs);
+                        with_leftovers(done, left)
                     }
                 }
             }
@@ -146,7 +149,9 @@ pub(super) fn synth(
             }
         })
         .collect();
-    if let Err(e) = distinct(specs, &files.iter().collect::<Vec<_>>()) {
+    if let Err(e) = distinct(specs, &files.iter().collect::<Vec<_>>(), |f| {
+        outputs.may_exist(f)
+    }) {
         outputs.discard(staged(done).unwrap_or_default());
         return Err(e);
     }
@@ -218,11 +223,15 @@ pub(super) fn synth(
 /// Files in `--out-dir` that the spec wrote when it had another shape: the whole-trail output of a
 /// spec that now has `accounts`, or the parts of one that no longer has. Nothing writes them any
 /// more, so a CI gate must not call the directory up to date while they stay.
-fn leftovers(spec: &SpecFile, compiled: &[Output], options: &SynthOptions) -> Vec<PathBuf> {
+fn leftovers(
+    spec: &SpecFile,
+    layout: bool,
+    options: &SynthOptions,
+    outputs: &Outputs,
+) -> Vec<PathBuf> {
     let Some(dir) = &options.out_dir else {
         return Vec::new();
     };
-    let layout = compiled.iter().any(|o| o.part.is_some());
     let others: Vec<Option<Part>> = if layout {
         vec![None]
     } else {
@@ -231,7 +240,7 @@ fn leftovers(spec: &SpecFile, compiled: &[Output], options: &SynthOptions) -> Ve
     others
         .into_iter()
         .filter_map(|p| out_path(dir, spec, options.target, p).ok())
-        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .filter(|p| outputs.may_exist(p) && std::fs::symlink_metadata(p).is_ok())
         .collect()
 }
 
@@ -295,14 +304,14 @@ fn delivery(specs: &[SpecFile], options: &SynthOptions) -> Result<Delivery, Usag
             match (output, dir) {
                 (Some(file), _) => {
                     let paths: Vec<PathBuf> = specs.iter().map(|s| s.path.clone()).collect();
-                    distinct(&paths, &[file])?;
+                    distinct(&paths, &[file], |_| true)?;
                 }
                 (None, Some(dir)) => {
                     let files: Vec<PathBuf> = specs
                         .iter()
                         .map(|s| out_path(dir, s, options.target, None))
                         .collect::<Result<_, _>>()?;
-                    distinct(&[], &files.iter().collect::<Vec<_>>())?;
+                    distinct(&[], &files.iter().collect::<Vec<_>>(), |_| true)?;
                 }
                 (None, None) => {}
             }
@@ -409,11 +418,17 @@ fn staged(done: Vec<Done>) -> Result<Vec<Staged>, Failed> {
         .collect()
 }
 
-/// No two outputs share a file, and no output is a spec of this run.
-fn distinct(specs: &[PathBuf], files: &[&PathBuf]) -> Result<(), Usage> {
+/// No two outputs share a file, and no output is a spec of this run. Only files that
+/// `may_exist` are looked up (a spec exists, so an output that cannot is not one).
+fn distinct(
+    specs: &[PathBuf],
+    files: &[&PathBuf],
+    may_exist: impl Fn(&Path) -> bool,
+) -> Result<(), Usage> {
     // Each file is identified once: comparing every output with every spec was quadratic in
-    // syscalls (a million `canonicalize` calls for 1,000 specs).
-    let inputs: HashSet<FileId> = specs.iter().filter_map(|s| file_id(s)).collect();
+    // syscalls (a million `canonicalize` calls for 1,000 specs). The specs are identified only
+    // when some output may be one of them.
+    let mut inputs: Option<HashSet<FileId>> = None;
     let mut seen = HashSet::new();
     for f in files {
         if !seen.insert(*f) {
@@ -422,6 +437,11 @@ fn distinct(specs: &[PathBuf], files: &[&PathBuf]) -> Result<(), Usage> {
                 f.display()
             )));
         }
+        if specs.is_empty() || !may_exist(f) {
+            continue;
+        }
+        let inputs =
+            inputs.get_or_insert_with(|| specs.iter().filter_map(|s| file_id(s)).collect());
         if file_id(f).is_some_and(|id| inputs.contains(&id)) {
             return Err(Usage(format!(
                 "{} is both a spec and an output",
