@@ -44,6 +44,10 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     /// The finding is about the key at `path` (an unknown field, a bad tag key), not its value.
     pub at_key: bool,
+    /// Where in the text value at `path` the finding is (line and column of that text, such as a
+    /// JSON parser's error in a pasted event pattern); `validate` points there when the value is
+    /// a block of lines, whose lines stand in the file as they stand in the text.
+    pub inside: Option<Pos>,
     /// The file `pos` points into when it is not the spec file itself (an input of `drift`).
     pub file: Option<String>,
     /// The blueprint text a value came from, when the spec's `extends` brought it in; the finding
@@ -90,6 +94,7 @@ impl Diagnostic {
             hint: None,
             pos: None,
             at_key: false,
+            inside: None,
             file: None,
             origin: None,
             silenced: None,
@@ -99,6 +104,11 @@ impl Diagnostic {
 
     pub fn at_key(mut self) -> Self {
         self.at_key = true;
+        self
+    }
+
+    pub fn inside(mut self, line: usize, column: usize) -> Self {
+        self.inside = Some(Pos { line, column });
         self
     }
 

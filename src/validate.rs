@@ -171,6 +171,25 @@ pub fn check_for(text: &str, catalog: &Catalog, provider: Option<ProviderLine>) 
     finish(doc, base, found, valid)
 }
 
+/// The place of a finding inside a text value: in a block scalar (`pattern: |`) each line of the
+/// text is a line of the file, indented as the first, so line L, column C of the text is L - 1
+/// lines below where the value starts and C - 1 columns right of it. A one-line value may be
+/// quoted, and a quoted one escaped, so the value's own start is kept there.
+fn within(doc: &Document, path: &str, start: Pos, inside: Option<Pos>) -> Pos {
+    let multi_line = doc
+        .value
+        .pointer(path)
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|text| text.trim_end().contains('\n'));
+    match inside {
+        Some(i) if multi_line && i.line >= 1 && i.column >= 1 => Pos {
+            line: start.line + i.line - 1,
+            column: start.column + i.column - 1,
+        },
+        _ => start,
+    }
+}
+
 /// Locates each finding in the text its value came from: the spec, or the blueprint it extends
 /// (a finding already located, such as a blueprint's own template error, is left as it is).
 /// Findings in the spec come first, then those in the blueprint, each in source order.
@@ -212,7 +231,7 @@ fn finish(
             }
             _ => {
                 d.whole_spec = !d.path.is_empty() && doc.nearest(&d.path).is_empty();
-                d.pos = Some(pos_in(doc));
+                d.pos = Some(within(doc, &d.path, pos_in(doc), d.inside));
             }
         }
     }

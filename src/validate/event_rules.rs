@@ -198,6 +198,7 @@ fn pattern(r: &EventRule, at: &str, out: &mut Vec<Diagnostic>) {
                         e.line, e.column, e.message
                     ),
                 )
+                .inside(e.line, e.column)
                 .hint("paste the pattern as the console shows it, or write it as a mapping"),
             );
             return;
