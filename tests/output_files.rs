@@ -262,6 +262,44 @@ fn the_diff_of_a_stale_or_missing_output_brings_it_up_to_date() {
     assert!(stderr.contains("2 output(s) up to date"), "{stderr}");
 }
 
+/// `synth` does not read the folders it has just made when it looks for orphans (nothing in them
+/// is anyone else's); a folder that was there before is still read, in the same run.
+#[test]
+fn an_orphan_in_an_old_folder_is_found_by_a_run_that_also_makes_new_folders() {
+    let dir = spec_tree();
+    assert_eq!(run(dir.path(), &TREE_CHECK[..6]).0, Some(0));
+    std::fs::remove_file(dir.path().join("trails/teams/ledger.yaml")).expect("rm");
+    let new = dir.path().join("trails/new/deeper");
+    std::fs::create_dir_all(&new).expect("mkdir");
+    std::fs::write(
+        new.join("fresh.yaml"),
+        SPEC.replace("tiny-audit", "fresh-audit"),
+    )
+    .expect("write");
+    let (code, _, stderr) = run(dir.path(), &TREE_CHECK[..6]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("out/teams/ledger.template.json is an orphan"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("fresh.template.json is an orphan"),
+        "{stderr}"
+    );
+    assert!(dir
+        .path()
+        .join("out/new/deeper/fresh.template.json")
+        .exists());
+    // The folders made by the run hold its output and nothing else: --check agrees.
+    let (code, _, stderr) = run(dir.path(), &TREE_CHECK);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("orphan: out/teams/ledger.template.json"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("orphan: out/new"), "{stderr}");
+}
+
 #[test]
 fn an_output_whose_spec_is_gone_is_an_orphan_that_check_fails_on_and_synth_keeps() {
     let dir = spec_tree();

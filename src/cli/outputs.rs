@@ -180,6 +180,12 @@ impl Outputs {
             .any(|d| dirs.get(d).copied().unwrap_or(false))
     }
 
+    /// Whether this run made `dir`: nothing in it is anyone else's, so a walk for outputs whose
+    /// spec is gone need not read it.
+    pub(crate) fn made(&self, dir: &Path) -> bool {
+        lock(&self.dirs).get(dir).copied().unwrap_or(false)
+    }
+
     /// Puts every staged output in place, in order. Each file is replaced atomically, the set is
     /// not: after a failure, the outputs before it are new and the rest are untouched (their
     /// temporary files are removed).

@@ -157,7 +157,7 @@ pub(super) fn synth(
     }
     // What another spec of this run writes is its output, not a leftover of this one.
     let written: HashSet<&PathBuf> = files.iter().collect();
-    let orphans = orphans(walked, options, &written, &done)?;
+    let orphans = orphans(walked, options, &written, &done, &outputs)?;
     let done: Vec<Done> = done
         .into_iter()
         .map(|d| match d {
@@ -252,6 +252,7 @@ fn orphans(
     options: &SynthOptions,
     written: &HashSet<&PathBuf>,
     done: &[Done],
+    outputs: &Outputs,
 ) -> Result<Vec<(PathBuf, Comparison)>, Usage> {
     let Some(dir) = options.out_dir.as_deref().filter(|_| walked) else {
         return Ok(Vec::new());
@@ -266,7 +267,8 @@ fn orphans(
             }
         })
         .collect();
-    Ok(outputs_in(dir, options.target)?
+    // A folder this run made holds only what this run writes: nothing there is an orphan.
+    Ok(outputs_in(dir, options.target, &|d| outputs.made(d))?
         .into_iter()
         .filter(|p| !written.contains(p) && !left.contains(p))
         .map(|p| (p, Comparison::Orphan))

@@ -73,12 +73,16 @@ fn is_output(name: &str) -> bool {
 
 /// Every output of `target` under `dir`, sorted: what `synth --out-dir` names
 /// `NAME.template.json` (CloudFormation) or `main.tf.json` (Terraform).
-pub(super) fn outputs_in(dir: &Path, target: Target) -> Result<Vec<PathBuf>, Usage> {
+pub(super) fn outputs_in(
+    dir: &Path,
+    target: Target,
+    skip: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, Usage> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
     let mut found = Vec::new();
-    walk(dir, &mut found, &|_| false)?;
+    walk(dir, &mut found, skip)?;
     Ok(found
         .into_iter()
         .filter(|f| {
