@@ -127,6 +127,11 @@ fn build(case: &Case, target: Target) -> String {
         .unwrap_or_else(|| panic!("{} has no such output", case.display()))
 }
 
+/// A case's output for `target`, read as JSON: what the parity tests compare.
+fn parsed(case: &Case, target: Target) -> Value {
+    serde_json::from_str(&build(case, target)).expect("JSON")
+}
+
 /// Outputs of every case that compiles for `target`, each part of a layout apart.
 fn built(target: Target) -> Vec<(Case, String)> {
     examples()
@@ -621,8 +626,7 @@ fn both_targets_carry_the_same_policy_statements() {
         compared.len()
     );
     for (example, tf) in compared {
-        let template: Value =
-            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let template: Value = parsed(&example, Target::CloudFormation);
         let config: Value = serde_json::from_str(&tf).expect("JSON");
         let (cfn, tf) = (cfn_policies(&template), tf_policies(&config));
         assert_eq!(
@@ -643,10 +647,8 @@ fn both_targets_carry_the_same_policy_statements() {
 fn the_comparison_sees_a_changed_statement() {
     // Guards the parity test itself: a one-word change in one target must show up.
     let example = Case::whole("examples/minimal.yaml");
-    let template: Value =
-        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-    let mut config: Value =
-        serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    let template: Value = parsed(&example, Target::CloudFormation);
+    let mut config: Value = parsed(&example, Target::Terraform);
     config["data"]["aws_iam_policy_document"]["bucket"]["statement"][1]["actions"][0] =
         Value::from("s3:PutObjectAcl");
     assert_ne!(cfn_policies(&template), tf_policies(&config));
@@ -787,8 +789,7 @@ fn tf_selectors(config: &Value) -> (String, Vec<String>) {
 fn both_targets_record_the_same_events() {
     let mut compared = 0;
     for (example, tf) in built(Target::Terraform) {
-        let template: Value =
-            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let template: Value = parsed(&example, Target::CloudFormation);
         // A layout's log archive part has no trail; its management part is compared.
         if template["Resources"]["Trail"].is_null() {
             assert_eq!(example.part, Some("log-archive"), "{}", example.display());
@@ -843,10 +844,8 @@ fn both_targets_record_the_same_events() {
 #[test]
 fn the_selector_comparison_sees_a_change() {
     let example = Case::whole("tests/cases/events-basic-s3-buckets.yaml");
-    let template: Value =
-        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-    let mut config: Value =
-        serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    let template: Value = parsed(&example, Target::CloudFormation);
+    let mut config: Value = parsed(&example, Target::Terraform);
     config["resource"]["aws_cloudtrail"]["trail"]["event_selector"][1]["read_write_type"] =
         Value::from("All");
     assert_ne!(cfn_selectors(&template), tf_selectors(&config));
@@ -859,8 +858,7 @@ fn the_selector_comparison_sees_a_change() {
 fn both_targets_keep_log_events_alike() {
     let (mut compared, mut never) = (0, 0);
     for (example, tf) in built(Target::Terraform) {
-        let template: Value =
-            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let template: Value = parsed(&example, Target::CloudFormation);
         let config: Value = serde_json::from_str(&tf).expect("JSON");
         let cfn = &template["Resources"]["TrailLogGroup"];
         let tf = &config["resource"]["aws_cloudwatch_log_group"]["trail"];

@@ -7,7 +7,7 @@
 //! It uses the neutral spelling of deploy-time values defined in `golden.rs` (`cfn_value`,
 //! `tf_str`), so both targets are read the same way.
 
-use super::{build, built, cfn_value, many, set, tf_str, Case};
+use super::{built, cfn_value, many, parsed, set, tf_str, Case};
 use serde_json::Value;
 use trailsmith::Target;
 
@@ -168,8 +168,7 @@ fn tf_watches(config: &Value) -> Watches {
 fn both_targets_watch_with_the_same_filters_and_alarms() {
     let mut watched = 0;
     for (example, tf) in built(Target::Terraform) {
-        let template: Value =
-            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let template: Value = parsed(&example, Target::CloudFormation);
         let config: Value = serde_json::from_str(&tf).expect("JSON");
         let (cfn, tf) = (cfn_watches(&template), tf_watches(&config));
         assert_eq!(
@@ -204,10 +203,8 @@ fn both_targets_watch_with_the_same_filters_and_alarms() {
 #[test]
 fn the_alarm_comparison_sees_a_change() {
     let example = Case::whole("tests/cases/alarms-custom.yaml");
-    let template: Value =
-        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-    let mut config: Value =
-        serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    let template: Value = parsed(&example, Target::CloudFormation);
+    let mut config: Value = parsed(&example, Target::Terraform);
     assert_eq!(cfn_watches(&template), tf_watches(&config));
     config["resource"]["aws_cloudwatch_metric_alarm"]["bucket_deleted"]["threshold"] =
         Value::from(2);
@@ -219,9 +216,8 @@ fn the_alarm_comparison_sees_a_change() {
 #[test]
 fn chosen_names_missing_data_and_delivery_subscriptions_match() {
     let example = Case::whole("tests/cases/notify-subscriptions-names.yaml");
-    let template: Value =
-        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-    let config: Value = serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    let template: Value = parsed(&example, Target::CloudFormation);
+    let config: Value = parsed(&example, Target::Terraform);
     let cfn = cfn_watches(&template);
     assert_eq!(cfn, tf_watches(&config));
     assert!(cfn
@@ -276,10 +272,8 @@ fn chosen_names_missing_data_and_delivery_subscriptions_match() {
 fn cis_all_gives_fifteen_filters_and_alarms_with_actions_in_both_targets() {
     for case in ["examples/cis.yaml", "tests/cases/alarms-cis-all.yaml"] {
         let example = Case::whole(case);
-        let template: Value =
-            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-        let config: Value =
-            serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+        let template: Value = parsed(&example, Target::CloudFormation);
+        let config: Value = parsed(&example, Target::Terraform);
         for watches in [cfn_watches(&template), tf_watches(&config)] {
             assert_eq!(watches.filters.len(), 15, "{case}");
             assert_eq!(watches.alarms.len(), 15, "{case}");

@@ -4,7 +4,7 @@
 //! workgroup's enforcement, results location, encryption and expected owner. Each line is written
 //! from the CloudFormation and Terraform resource references, not from the emitters.
 
-use super::{build, built, cfn_value, tf_str, Case};
+use super::{built, cfn_value, parsed, tf_str, Case};
 use serde_json::Value;
 use trailsmith::Target;
 
@@ -128,8 +128,7 @@ fn tf_athena(config: &Value) -> Option<Vec<String>> {
 fn both_targets_make_the_same_athena_table() {
     let mut compared = 0;
     for (example, tf) in built(Target::Terraform) {
-        let template: Value =
-            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let template: Value = parsed(&example, Target::CloudFormation);
         let config: Value = serde_json::from_str(&tf).expect("JSON");
         let (cfn, tf) = (cfn_athena(&template), tf_athena(&config));
         assert_eq!(cfn, tf, "Athena differs for {}", example.display());
@@ -141,10 +140,8 @@ fn both_targets_make_the_same_athena_table() {
 #[test]
 fn the_athena_comparison_sees_a_change() {
     let example = Case::whole("examples/athena.yaml");
-    let template: Value =
-        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-    let mut config: Value =
-        serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    let template: Value = parsed(&example, Target::CloudFormation);
+    let mut config: Value = parsed(&example, Target::Terraform);
     assert_eq!(cfn_athena(&template), tf_athena(&config));
     config["resource"]["aws_glue_catalog_table"]["trail"]["parameters"]
         ["storage.location.template"] = Value::from("s3://x/AWSLogs/$${account}/$${region}");

@@ -4,7 +4,7 @@
 //! multi-Region. Each line is written from the CloudFormation and Terraform resource references,
 //! not from the emitters.
 
-use super::{build, built, Case};
+use super::{built, parsed, Case};
 use serde_json::Value;
 use trailsmith::Target;
 
@@ -104,8 +104,7 @@ fn tf_bucket(config: &Value) -> Option<Vec<String>> {
 fn both_targets_harden_the_bucket_and_key_alike() {
     let (mut compared, mut locked, mut keyed) = (0, 0, 0);
     for (example, tf) in built(Target::Terraform) {
-        let template: Value =
-            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let template: Value = parsed(&example, Target::CloudFormation);
         let config: Value = serde_json::from_str(&tf).expect("JSON");
         let (cfn, tf) = (cfn_bucket(&template), tf_bucket(&config));
         assert_eq!(cfn, tf, "bucket settings differ for {}", example.display());
@@ -124,10 +123,8 @@ fn both_targets_harden_the_bucket_and_key_alike() {
 #[test]
 fn the_bucket_comparison_sees_a_change() {
     let example = Case::whole("tests/cases/bucket-hardening.yaml");
-    let template: Value =
-        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-    let mut config: Value =
-        serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    let template: Value = parsed(&example, Target::CloudFormation);
+    let mut config: Value = parsed(&example, Target::Terraform);
     assert_eq!(cfn_bucket(&template), tf_bucket(&config));
     config["resource"]["aws_s3_bucket_object_lock_configuration"]["trail"]["rule"]
         ["default_retention"]["mode"] = Value::from("GOVERNANCE");

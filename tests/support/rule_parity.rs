@@ -5,7 +5,7 @@
 //! It uses the neutral spelling of `golden.rs` (`cfn_value`, `tf_str`); a pattern is read back
 //! through it, so Terraform's `$${` escape is undone before the JSON is compared.
 
-use super::{build, built, cfn_value, tf_str, Case};
+use super::{built, cfn_value, parsed, tf_str, Case};
 use serde_json::Value;
 use trailsmith::Target;
 
@@ -80,8 +80,7 @@ fn tf_rules(config: &Value) -> Vec<String> {
 fn both_targets_notify_through_the_same_event_rules() {
     let mut with_rules = 0;
     for (example, tf) in built(Target::Terraform) {
-        let template: Value =
-            serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
+        let template: Value = parsed(&example, Target::CloudFormation);
         let config: Value = serde_json::from_str(&tf).expect("JSON");
         let cfn = cfn_rules(&template);
         assert_eq!(
@@ -98,9 +97,8 @@ fn both_targets_notify_through_the_same_event_rules() {
 #[test]
 fn the_rule_comparison_sees_a_change() {
     let example = Case::whole("tests/cases/alarms-events-encrypted.yaml");
-    let template: Value =
-        serde_json::from_str(&build(&example, Target::CloudFormation)).expect("JSON");
-    let config: Value = serde_json::from_str(&build(&example, Target::Terraform)).expect("JSON");
+    let template: Value = parsed(&example, Target::CloudFormation);
+    let config: Value = parsed(&example, Target::Terraform);
     let cfn = cfn_rules(&template);
     assert_eq!(cfn, tf_rules(&config));
     // The `${` of the spec's pattern is text in both: `$${` in Terraform, plain in CloudFormation.
