@@ -4,7 +4,7 @@
 //! Owns which rule applies where, the JSON path it points at and the hint. It must not build the
 //! table (that is `model::athena`); the names it checks are those `derived` gives the model.
 
-use super::hardening::AssumedRole;
+use super::hardening::principals;
 use super::names;
 use super::rules::rule;
 use crate::derived::{athena_database, athena_results_prefix, athena_table, athena_workgroup};
@@ -60,18 +60,12 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
         workgroup_name(&workgroup).map_err(|e| format!("Athena workgroup name `{workgroup}` {e}")),
         Some("set `athena.workgroup`: 1 to 128 letters, digits, `.`, `_`, `-` (CreateWorkGroup)"),
     );
-    let readers = a.readers.iter().enumerate();
-    for (i, reader) in readers.filter(|(_, r)| AssumedRole::parse(r).is_none()) {
-        rule(
-            out,
-            Code::PrincipalArn,
-            &format!("/athena/readers/{i}"),
-            names::arn(reader, "iam", &["root", "role", "user"]),
-            Some(
-                "use an IAM role or user ARN such as arn:aws:iam::111122223333:role/SecurityAudit",
-            ),
-        );
-    }
+    principals(
+        out,
+        "/athena/readers",
+        &a.readers,
+        "use an IAM role or user ARN such as arn:aws:iam::111122223333:role/SecurityAudit",
+    );
     results(spec, a, out);
     existing_key(spec, a, out);
     rule(

@@ -16,6 +16,8 @@
 //! wildcard principal") fails and a reviewer reads as public. The role's ARN is what a key
 //! administrator is: the hint says how to get it.
 
+use super::names;
+use super::rules::rule;
 use crate::derived::NONCURRENT_VERSION_DAYS;
 use crate::diag::{Code, Diagnostic};
 use crate::spec::{LockMode, Spec, Toggle};
@@ -39,14 +41,24 @@ pub fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
             .hint("remove `multi_region`, or remove `key_arn` to create a key"),
         );
     }
-    for (field, list) in [
-        ("admins", &k.admins),
-        ("decrypt_principals", &k.decrypt_principals),
-    ] {
-        for (i, principal) in list.iter().enumerate() {
-            if let Some(session) = AssumedRole::parse(principal) {
-                out.push(session.refusal(&format!("/kms/{field}/{i}")));
-            }
+}
+
+/// Each principal of `list` (at `path`, a JSON pointer to the list) is an IAM role, user or
+/// account root ARN: an assumed-role session gets its own refusal, which names the role's ARN,
+/// anything else the ARN rule. The key's admins and readers and the Athena readers share it, so
+/// no list of principals is checked by half.
+pub(super) fn principals(out: &mut Vec<Diagnostic>, path: &str, list: &[String], hint: &str) {
+    for (i, principal) in list.iter().enumerate() {
+        let at = format!("{path}/{i}");
+        match AssumedRole::parse(principal) {
+            Some(session) => out.push(session.refusal(&at)),
+            None => rule(
+                out,
+                Code::PrincipalArn,
+                &at,
+                names::arn(principal, "iam", &["root", "role", "user"]),
+                Some(hint),
+            ),
         }
     }
 }

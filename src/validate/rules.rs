@@ -3,7 +3,7 @@
 //! Owns which rule applies where, the JSON path it points at and the hint. It must not check shapes
 //! (the schema did) nor build resources.
 
-use super::hardening::AssumedRole;
+use super::hardening::principals;
 use super::names;
 use crate::diag::{Code, Diagnostic};
 use crate::expr::{Attr, Expr, Res};
@@ -344,17 +344,12 @@ fn kms(spec: &Spec, out: &mut Vec<Diagnostic>) {
         ("admins", &k.admins),
         ("decrypt_principals", &k.decrypt_principals),
     ] {
-        // An assumed-role session has its own finding (`hardening`).
-        let principals = list.iter().enumerate();
-        for (i, principal) in principals.filter(|(_, p)| AssumedRole::parse(p).is_none()) {
-            rule(
-                out,
-                Code::PrincipalArn,
-                &format!("/kms/{field}/{i}"),
-                names::arn(principal, "iam", &["root", "role", "user"]),
-                Some("use an IAM role, user or account root ARN such as arn:aws:iam::111122223333:role/SecurityAudit"),
-            );
-        }
+        principals(
+            out,
+            &format!("/kms/{field}"),
+            list,
+            "use an IAM role, user or account root ARN such as arn:aws:iam::111122223333:role/SecurityAudit",
+        );
     }
 }
 
