@@ -31,6 +31,22 @@ fn main() {
         None => version.to_string(),
     };
     println!("cargo:rustc-env=TRAILSMITH_VERSION={long}");
+    link_without_pie();
+}
+
+/// Links the binary at a fixed address on Linux. A position-independent executable makes the
+/// dynamic loader patch every pointer in the binary's tables at each start (about 10,000
+/// relocations, 9% of a one-spec run's instructions, and the page faults of the pages they
+/// touch); a one-spec run is mostly start-up (scripts/bench/BENCHMARKS.md). What is given up is
+/// address randomization of the binary's own code, for a compiler that reads files its user
+/// chose; libraries, stack and heap are still randomized.
+fn link_without_pie() {
+    println!("cargo:rerun-if-env-changed=TRAILSMITH_PIE");
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
+    let wanted = std::env::var("TRAILSMITH_PIE").is_ok_and(|v| v == "1");
+    if linux && !wanted {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }
 
 /// The package's folder, as Cargo sets it for this run. Read at run time, not with `env!`: a
