@@ -26,6 +26,7 @@ use helpers::engine;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The blueprints shipped in the binary: (file name, text).
 const SHIPPED: &[(&str, &str)] = &[
@@ -385,56 +386,67 @@ impl Blueprint {
 }
 
 /// The blueprints a run can use, sorted by name.
+///
+/// The shipped ones are read on first use: most runs name no blueprint, and reading their
+/// headers was 8% of the instructions of a one-spec run (scripts/bench/BENCHMARKS.md).
 #[derive(Debug, Clone)]
 pub struct Catalog {
-    blueprints: Vec<Blueprint>,
+    blueprints: OnceLock<Vec<Blueprint>>,
+    /// Added before first use, in order; each replaces a shipped one of its name.
+    added: Vec<Blueprint>,
 }
 
 impl Catalog {
     /// The blueprints shipped in the binary.
     pub fn shipped() -> Catalog {
-        let mut catalog = Catalog {
-            blueprints: Vec::new(),
-        };
-        for (file, text) in SHIPPED {
-            // Shipped blueprints are ours and tested (`every_shipped_blueprint_parses`); one that
-            // does not parse is left out rather than crashing a user's run.
-            if let Ok(b) = Blueprint::parse_header_only(file, text) {
-                catalog.insert(b);
-            }
+        Catalog {
+            blueprints: OnceLock::new(),
+            added: Vec::new(),
         }
-        catalog
     }
 
     /// Adds (or, by name, replaces) a blueprint.
     pub fn insert(&mut self, blueprint: Blueprint) {
-        self.blueprints.retain(|b| b.name != blueprint.name);
-        self.blueprints.push(blueprint);
-        self.blueprints.sort_by(|a, b| a.name.cmp(&b.name));
+        match self.blueprints.get_mut() {
+            Some(all) => put(all, blueprint),
+            None => self.added.push(blueprint),
+        }
+    }
+
+    fn all(&self) -> &[Blueprint] {
+        self.blueprints.get_or_init(|| {
+            let mut all = Vec::new();
+            for (file, text) in SHIPPED {
+                // Shipped blueprints are ours and tested (`every_shipped_blueprint_parses`); one
+                // that does not parse is left out rather than crashing a user's run.
+                if let Ok(b) = Blueprint::parse_header_only(file, text) {
+                    put(&mut all, b);
+                }
+            }
+            for b in &self.added {
+                put(&mut all, b.clone());
+            }
+            all
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&Blueprint> {
-        self.blueprints.iter().find(|b| b.name == name)
+        self.all().iter().find(|b| b.name == name)
     }
 
     pub fn names(&self) -> Vec<String> {
-        self.blueprints.iter().map(|b| b.name.clone()).collect()
+        self.all().iter().map(|b| b.name.clone()).collect()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Blueprint> {
-        self.blueprints.iter()
+        self.all().iter()
     }
 
     /// The listing `trailsmith blueprints` prints: one line per blueprint, its parameters below.
     pub fn listing(&self) -> String {
-        let width = self
-            .blueprints
-            .iter()
-            .map(|b| b.name.len())
-            .max()
-            .unwrap_or(0);
+        let width = self.all().iter().map(|b| b.name.len()).max().unwrap_or(0);
         let mut out = String::new();
-        for b in &self.blueprints {
+        for b in self.all() {
             out.push_str(&format!("{:width$}  {}\n", b.name, b.description));
             for p in &b.params {
                 let how = match &p.default {
@@ -446,6 +458,13 @@ impl Catalog {
         }
         out
     }
+}
+
+/// Adds `blueprint` to `all`, replacing one of its name, keeping the names sorted.
+fn put(all: &mut Vec<Blueprint>, blueprint: Blueprint) {
+    all.retain(|b| b.name != blueprint.name);
+    all.push(blueprint);
+    all.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
 #[cfg(test)]
