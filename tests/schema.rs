@@ -1,7 +1,8 @@
 //! The committed JSON Schema (`schemas/trail-spec.schema.json`) is what the spec types generate,
 //! and editors that use it accept every shipped example.
 //!
-//! After changing `src/spec.rs`: `cargo run -- schema > schemas/trail-spec.schema.json`.
+//! After changing `src/spec.rs`: `cargo run -- schema > schemas/trail-spec.schema.json`, then
+//! `TRAILSMITH_BLESS=1 cargo test --test schema` for the validator's copy beside it.
 
 use serde_json::Value;
 
@@ -14,6 +15,30 @@ fn committed_schema_is_fresh() {
         committed == trailsmith::spec::schema_text(),
         "{COMMITTED} is stale: run `cargo run -- schema > {COMMITTED}`"
     );
+}
+
+/// The validator's copy: the committed schema less the patterns `validate` words itself.
+#[test]
+fn committed_shape_is_fresh() {
+    const SHAPE: &str = "schemas/trail-spec.shape.json";
+    let fresh = trailsmith::spec::shape_schema_text();
+    if std::env::var_os("TRAILSMITH_BLESS").is_some() {
+        std::fs::write(SHAPE, &fresh).expect("shape written");
+    }
+    let committed = std::fs::read_to_string(SHAPE).expect("shape committed");
+    assert!(
+        committed == fresh,
+        "{SHAPE} is stale: run `TRAILSMITH_BLESS=1 cargo test --test schema`"
+    );
+    let full = std::fs::read_to_string(COMMITTED).expect("schema committed");
+    for pattern in trailsmith::spec::patterns::RULED {
+        let quoted = serde_json::to_string(pattern).expect("a string");
+        assert!(full.contains(&quoted), "{pattern} is in {COMMITTED}");
+        assert!(
+            !committed.contains(&quoted),
+            "{pattern} is left out of {SHAPE}"
+        );
+    }
 }
 
 #[test]

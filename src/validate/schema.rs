@@ -7,17 +7,18 @@ use super::suggest::did_you_mean;
 use crate::derived::DEFAULT_RETENTION_DAYS;
 use crate::diag::{Code, Diagnostic};
 use crate::source::escape_segment;
-use crate::spec::patterns::{RETENTION_DAYS, RULED};
+use crate::spec::patterns::RETENTION_DAYS;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
 use serde_json::Value;
 use std::sync::OnceLock;
 
 /// The spec's shape as a validator generated when trailsmith is built, from the committed schema
-/// (tests/schema.rs proves it is what the spec types generate). Building a validator at run time
-/// (parsing the schema, checking it against the 2020-12 meta-schema, compiling it) was two thirds
-/// of a one-spec run.
-#[jsonschema::validator(path = "schemas/trail-spec.schema.json")]
+/// less the patterns `validate` words through its own rules (`spec::shape_schema_text`;
+/// tests/schema.rs proves both files are what the spec types generate). Building a validator at
+/// run time (parsing the schema, checking it against the 2020-12 meta-schema, compiling it) was
+/// two thirds of a one-spec run.
+#[jsonschema::validator(path = "schemas/trail-spec.shape.json")]
 struct Shape;
 
 /// The schema as JSON, read only to explain an error (the fields an object allows, the forms an
@@ -72,13 +73,12 @@ fn null_retention(value: &Value, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// Whether an AWS rule judges what this schema error says, and words it better: the patterns of
-/// `spec::patterns::RULED` (a trail name, a region, an account id...) and the retention's list of
-/// days (the rule names the nearest allowed value). The schema carries them for editors;
-/// `tests/schema.rs` proves each value they refuse is an error of `validate` too.
+/// Whether an AWS rule judges what this schema error says, and words it better: the retention's
+/// list of days (the rule names the nearest allowed value). The schema carries the list for
+/// editors; `tests/schema.rs` proves each value it refuses is an error of `validate` too. (The
+/// patterns of `spec::patterns::RULED` are the same case, left out of the validator's schema.)
 fn ruled(error: &ValidationError<'_>, root: &Value) -> bool {
     match error.kind() {
-        ValidationErrorKind::Pattern { pattern } => RULED.contains(&pattern.as_str()),
         ValidationErrorKind::Enum { options } => {
             error.instance_path().to_string() == RETENTION
                 && options
