@@ -4,7 +4,10 @@
 //! the one pretty-printer, so that every output file is formatted the same way.
 
 pub mod cloudformation;
+mod json_text;
 pub mod terraform;
+
+pub use json_text::pretty;
 
 use crate::expr::Expr;
 use crate::policy::{Policy, Principal};
@@ -108,15 +111,3 @@ pub fn number(x: f64) -> Value {
 
 /// `trail_arn` to `TrailArn`; one spelling rule for logical ids, outputs and metric names.
 pub use crate::derived::pascal as pascal_case;
-
-/// Two-space indented JSON with a trailing newline; key order is insertion order.
-pub fn pretty(value: &Value) -> String {
-    // Room for a typical template (about 20 KB) up front, instead of growing from 128 bytes.
-    let mut bytes = Vec::with_capacity(32 * 1024);
-    // A serde_json::Value always serializes, and serde_json writes only UTF-8.
-    if serde_json::to_writer_pretty(&mut bytes, value).is_err() {
-        return String::new();
-    }
-    bytes.push(b'\n');
-    String::from_utf8(bytes).unwrap_or_default()
-}

@@ -63,6 +63,7 @@ fn sub_ref(res: Res, attr: Attr) -> String {
 fn sub_text(e: &Expr, out: &mut String) {
     match e {
         // `${` in a literal would start a placeholder; `${!` is Fn::Sub's escape for it.
+        Expr::Lit(s) if !s.contains('$') => out.push_str(s),
         Expr::Lit(s) => out.push_str(&s.replace("${", "${!")),
         Expr::Partition => out.push_str("${AWS::Partition}"),
         Expr::Account => out.push_str("${AWS::AccountId}"),
@@ -368,27 +369,22 @@ fn trail(t: &Trail, model: &Model) -> Value {
         .depends_on
         .iter()
         .copied()
-        .filter(|r| !referenced.contains(&logical_id(*r).to_string()))
+        .filter(|r| !referenced.contains(&logical_id(*r)))
         .collect();
     resource("AWS::CloudTrail::Trail", &waits, props)
 }
 
 /// Logical ids a value refers to through `Ref`, `Fn::GetAtt` or `Fn::Sub` placeholders.
-fn references(value: &Value, out: &mut Vec<String>) {
+fn references<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
     match value {
         Value::Object(m) => {
             for (k, v) in m {
                 match (k.as_str(), v) {
-                    ("Ref", Value::String(id)) => out.push(id.clone()),
+                    ("Ref", Value::String(id)) => out.push(id),
                     ("Fn::GetAtt", Value::Array(a)) => {
-                        out.extend(a.first().and_then(Value::as_str).map(String::from))
+                        out.extend(a.first().and_then(Value::as_str))
                     }
-                    ("Fn::Sub", Value::String(text)) => {
-                        for piece in text.split("${").skip(1) {
-                            let name = piece.split('}').next().unwrap_or_default();
-                            out.push(name.split('.').next().unwrap_or_default().to_string());
-                        }
-                    }
+                    ("Fn::Sub", Value::String(text)) => placeholders(text, out),
                     _ => references(v, out),
                 }
             }
@@ -398,9 +394,23 @@ fn references(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The names `${Name}` and `${Name.Attribute}` placeholders of a `Fn::Sub` text refer to.
+fn placeholders<'v>(text: &'v str, out: &mut Vec<&'v str>) {
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let Some(inside) = rest.strip_prefix('{') else {
+            continue;
+        };
+        let name = inside.split('}').next().unwrap_or_default();
+        out.push(name.split('.').next().unwrap_or_default());
+        rest = inside;
+    }
+}
+
 /// What the deployer passes in, each held to its pattern before anything is made: the inputs a
 /// layout's part takes, and the spec's parameters that `used` (the template's references) names.
-fn parameters(model: &Model, used: &[String]) -> Map<String, Value> {
+fn parameters(model: &Model, used: &[&str]) -> Map<String, Value> {
     let mut params: Map<String, Value> = model
         .inputs
         .iter()
@@ -418,7 +428,7 @@ fn parameters(model: &Model, used: &[String]) -> Map<String, Value> {
         .collect();
     for p in &model.params {
         let name = pascal_case(&p.name);
-        if !used.contains(&name) {
+        if !used.contains(&name.as_str()) {
             continue;
         }
         let mut param = Map::new();
