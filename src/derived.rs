@@ -106,14 +106,15 @@ pub fn resource_name(trail: &str, alarm: &str) -> String {
 
 /// `unauthorized_api_calls` or `bucket-deleted` to `UnauthorizedApiCalls`, `BucketDeleted`.
 pub fn pascal(name: &str) -> String {
-    name.split(['_', '-'])
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    for word in name.split(['_', '-']) {
+        let mut c = word.chars();
+        if let Some(first) = c.next() {
+            out.push(first.to_ascii_uppercase());
+            out.push_str(c.as_str());
+        }
+    }
+    out
 }
 
 /// Names that differ only in case, `-` and `_` give the same CloudFormation logical id.

@@ -148,8 +148,8 @@ pub fn check(value: &Value) -> Sampled {
     let mut written = Vec::new();
     let mut used = BTreeSet::new();
     for (pattern, placeholder) in FIELDS {
-        for path in expand(value, pattern) {
-            let Some(text) = value.pointer(&path).and_then(Value::as_str) else {
+        for (path, found) in expand(value, pattern) {
+            let Some(text) = found.as_str() else {
                 continue;
             };
             let placeholder = match *placeholder {
@@ -423,23 +423,33 @@ fn parameter_name(name: &str) -> Result<(), String> {
     }
 }
 
-/// The paths a pattern with `*` (any list index) reaches in `value`.
-fn expand(value: &Value, pattern: &str) -> Vec<String> {
-    let mut paths = vec![String::new()];
+/// The values a pattern with `*` (any list index) reaches in `value`, each with its path.
+/// Walked once, not looked up again by path: a JSON pointer lookup splits and unescapes the path
+/// at every call (6% of a directory build's instructions, callgrind).
+fn expand<'v>(value: &'v Value, pattern: &str) -> Vec<(String, &'v Value)> {
+    let mut found = vec![(String::new(), value)];
     for segment in pattern.split('/').skip(1) {
         let mut next = Vec::new();
-        for path in paths {
-            match (segment, value.pointer(&path)) {
-                ("*", Some(Value::Array(items))) => {
-                    next.extend((0..items.len()).map(|i| format!("{path}/{i}")))
-                }
+        for (path, v) in found {
+            match (segment, v) {
+                ("*", Value::Array(items)) => next.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| (format!("{path}/{i}"), item)),
+                ),
                 ("*", _) => {}
-                (s, _) => next.push(format!("{path}/{s}")),
+                (s, Value::Object(map)) => {
+                    if let Some(child) = map.get(s) {
+                        next.push((format!("{path}/{s}"), child));
+                    }
+                }
+                _ => {}
             }
         }
-        paths = next;
+        found = next;
     }
-    paths
+    found
 }
 
 #[cfg(test)]
