@@ -11,10 +11,17 @@
 use crate::diag::{Code, Diagnostic};
 use crate::source::escape_segment;
 use serde_json::Value;
+use std::fmt::Write;
 
 const OPENING: &str = "{{resolve:";
 
-fn walk(value: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+/// Whether `text` holds the opening; most text has no `{` at all, which is found faster.
+fn opens(text: &str) -> bool {
+    text.contains('{') && text.contains(OPENING)
+}
+
+/// `at` is the path of `value`, grown and cut back in place as the walk goes down and up.
+fn walk(value: &Value, at: &mut String, out: &mut Vec<Diagnostic>) {
     let found = |path: String, at_key: bool| {
         let d = Diagnostic::error(
             Code::DynamicReference,
@@ -28,20 +35,30 @@ fn walk(value: &Value, at: &str, out: &mut Vec<Diagnostic>) {
             d
         }
     };
+    let len = at.len();
     match value {
-        Value::String(s) if s.contains(OPENING) => out.push(found(at.to_string(), false)),
+        Value::String(s) if opens(s) => out.push(found(at.clone(), false)),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, &format!("{at}/{i}"), out);
+                // Writing into a String cannot fail.
+                let _ = write!(at, "/{i}");
+                walk(item, at, out);
+                at.truncate(len);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                let here = format!("{at}/{}", escape_segment(k));
-                if k.contains(OPENING) {
-                    out.push(found(here.clone(), true));
+                at.push('/');
+                if k.contains(['~', '/']) {
+                    at.push_str(&escape_segment(k));
+                } else {
+                    at.push_str(k);
                 }
-                walk(v, &here, out);
+                if opens(k) {
+                    out.push(found(at.clone(), true));
+                }
+                walk(v, at, out);
+                at.truncate(len);
             }
         }
         _ => {}
@@ -51,7 +68,7 @@ fn walk(value: &Value, at: &str, out: &mut Vec<Diagnostic>) {
 /// An error at every string or key of `value` that holds a dynamic reference.
 pub fn check(value: &Value) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    walk(value, "", &mut out);
+    walk(value, &mut String::new(), &mut out);
     out
 }
 
@@ -64,7 +81,7 @@ mod tests {
         let v = serde_json::json!({
             "trail": {"name": "a"},
             "events": {"advanced": [{"name": "x {{resolve:ssm:/p}}"}]},
-            "tags": {"{{resolve:secretsmanager:s}}": "v"},
+            "tags": {"{{resolve:secretsmanager:s}}": "v", "a/b~c": ["x", "{{resolve:ssm:q}}"]},
             "alarms": {"custom": [{"description": "{{ not a reference }}"}]}
         });
         let paths: Vec<String> = check(&v).into_iter().map(|d| d.path).collect();
@@ -72,7 +89,8 @@ mod tests {
             paths,
             [
                 "/events/advanced/0/name",
-                "/tags/{{resolve:secretsmanager:s}}"
+                "/tags/{{resolve:secretsmanager:s}}",
+                "/tags/a~1b~0c/1"
             ]
         );
     }
