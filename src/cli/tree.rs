@@ -104,22 +104,25 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, skip: &dyn Fn(&Path) -> bool) -> R
         return Ok(());
     }
     let cannot = |e: std::io::Error| Usage(format!("cannot read {}: {e}", dir.display()));
-    let mut entries: Vec<(std::ffi::OsString, PathBuf)> = std::fs::read_dir(dir)
-        .map_err(cannot)?
-        .map(|e| e.map(|e| (e.file_name(), e.path())))
-        .collect::<Result<_, _>>()
-        .map_err(cannot)?;
-    entries.sort();
-    for (name, path) in entries {
+    // The entry's own type, as the directory listing gives it on most file systems: no `lstat`
+    // per file (`DirEntry::file_type` asks one only where the listing does not say).
+    let mut entries: Vec<(std::ffi::OsString, PathBuf, Option<std::fs::FileType>)> =
+        std::fs::read_dir(dir)
+            .map_err(cannot)?
+            .map(|e| e.map(|e| (e.file_name(), e.path(), e.file_type().ok())))
+            .collect::<Result<_, _>>()
+            .map_err(cannot)?;
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, path, kind) in entries {
         if name.to_string_lossy().starts_with('.') {
             continue;
         }
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        let Some(kind) = kind else {
             continue;
         };
-        if meta.is_dir() {
+        if kind.is_dir() {
             walk(&path, found, skip)?;
-        } else if !meta.file_type().is_symlink() || path.is_file() {
+        } else if !kind.is_symlink() || path.is_file() {
             found.push(path);
         }
     }
