@@ -394,17 +394,23 @@ fn references<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
     }
 }
 
-/// The names `${Name}` and `${Name.Attribute}` placeholders of a `Fn::Sub` text refer to.
+/// The names `${Name}` and `${Name.Attribute}` placeholders of a `Fn::Sub` text refer to. Read
+/// byte by byte: the delimiters are ASCII, so every cut is at a character boundary.
 fn placeholders<'v>(text: &'v str, out: &mut Vec<&'v str>) {
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        rest = &rest[at + 1..];
-        let Some(inside) = rest.strip_prefix('{') else {
-            continue;
-        };
-        let name = inside.split('}').next().unwrap_or_default();
-        out.push(name.split('.').next().unwrap_or_default());
-        rest = inside;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        if bytes[at] == b'$' && bytes[at + 1] == b'{' {
+            let start = at + 2;
+            let end = bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b'}' | b'.'))
+                .map_or(bytes.len(), |n| start + n);
+            out.push(text.get(start..end).unwrap_or_default());
+            at = start;
+        } else {
+            at += 1;
+        }
     }
 }
 
@@ -628,6 +634,23 @@ pub fn emit(model: &Model) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_name_what_a_sub_text_refers_to() {
+        let names = |text: &str| {
+            let mut out = Vec::new();
+            placeholders(text, &mut out);
+            out.into_iter().map(String::from).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("arn:${AWS::Partition}:s3:::${Bucket}/AWSLogs/${AWS::AccountId}/*"),
+            ["AWS::Partition", "Bucket", "AWS::AccountId"]
+        );
+        assert_eq!(names("${Topic.TopicName}é${Key.Arn}"), ["Topic", "Key"]);
+        assert_eq!(names("$ ${!Literal} $"), ["!Literal"]);
+        assert_eq!(names("no placeholder, a $ alone"), Vec::<String>::new());
+        assert_eq!(names("cut ${Name"), ["Name"]);
+    }
 
     #[test]
     fn every_logical_id_is_a_name_parameters_cannot_take() {
