@@ -347,6 +347,51 @@ fn a_run_killed_while_writing_leaves_the_old_output() {
     }
 }
 
+/// A folder the run makes is written as a hidden stand-in and renamed at the end: a run killed
+/// while writing into it, or one whose write fails, leaves nothing under the folder's name (the
+/// killed one leaves its `.trailsmith-*` stand-in, which it could not remove), and a run that
+/// finishes leaves no stand-in.
+#[test]
+fn a_new_folder_appears_whole_or_not_at_all() {
+    let sandbox = tempfile::tempdir().expect("sandbox");
+    let dir = sandbox.path();
+    write(&dir.join("minimal.yaml"), &example("minimal.yaml"));
+    write(&dir.join("cis.yaml"), &example("cis.yaml"));
+    let args = [
+        "minimal.yaml",
+        "cis.yaml",
+        "--target",
+        "terraform",
+        "--out-dir",
+        "new/out",
+    ];
+    let failed = synth_under_size_limit(dir, &args, true);
+    assert_eq!(failed.code, Some(2), "{}", failed.stderr);
+    assert!(!dir.join("new").exists(), "a failed run left new/");
+    assert_eq!(temporaries(dir), Vec::<String>::new());
+
+    let killed = synth_under_size_limit(dir, &args, false);
+    assert_eq!(
+        killed.code, None,
+        "not killed by SIGXFSZ: {}",
+        killed.stderr
+    );
+    assert!(!dir.join("new").exists(), "a killed run left new/");
+    assert_eq!(temporaries(dir).len(), 1, "the killed run's stand-in");
+    for name in temporaries(dir) {
+        std::fs::remove_dir_all(dir.join(name)).expect("remove the stand-in");
+    }
+
+    let outcome = synth(dir, &args);
+    assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
+    for spec in ["minimal", "cis"] {
+        let main = dir.join("new/out").join(spec).join("main.tf.json");
+        assert!(main.is_file(), "{} missing", main.display());
+    }
+    assert_eq!(temporaries(dir), Vec::<String>::new());
+    assert_eq!(temporaries(&dir.join("new")), Vec::<String>::new());
+}
+
 /// Root writes through any mode bits, so as root (most CI containers) the run drops to the
 /// `nobody` user with util-linux's `setpriv`; it must not pass without having tried.
 #[test]
