@@ -206,7 +206,7 @@ bench() {
     done
     say "hyperfine: $group"
     # shellcheck disable=SC2016 # $1 is for the inner sh
-    hyperfine -N --warmup "$warmup" --runs "$runs" \
+    hyperfine -N --warmup "${group_warmup:-$warmup}" --runs "${group_runs:-$runs}" \
         --prepare "$(cmd sh -c 'rm -rf "$1" "$2" && sync' sh "$work/out" "${shm:-$work}/out")" \
         --export-json "$results/$group.json" \
         --export-markdown "$results/$group.md" \
@@ -232,7 +232,9 @@ peak_rss() {
 
 # --- trailsmith -----------------------------------------------------------------------------------
 
-bench one-spec \
+# A run of one spec lasts about 2 ms, near the machine's own jitter (a process start is 0.7 ms):
+# five times the runs and ten warm-ups, a second in all, steady the median.
+group_runs=$((runs * 5)) group_warmup=10 bench one-spec \
     "validate 1 spec" "$(cmd "$bin" validate "$one")" \
     "synth cfn 1 spec" "$(cmd "$bin" synth "$one" --target cloudformation)" \
     "synth tf 1 spec" "$(cmd "$bin" synth "$one" --target terraform)"
@@ -267,14 +269,44 @@ done
 
 # floor_group FS N TARGET: trailsmith's synth --out-dir of N specs to FS (disk or tmpfs), then the
 # floor writing the same files there with 1 thread and with one per core.
+#
+# This ext4 virtual disk drifts within minutes: creating and removing thousands of files, run
+# after run, makes each run slower than the one before (the floor took 48 to 80 ms for 1,000 files
+# in one group and 755 to 880 ms a few groups later), so whichever command a group runs first
+# looks faster. Each disk group is therefore run twice, forward and in reverse order, and each
+# command's row is the mean of its two medians (min and max over both, the larger stddev).
 floor_group() {
-    local fs="$1" n="$2" target="$3" short base
+    local fs="$1" n="$2" target="$3" short base group
     short="$([[ $target == cloudformation ]] && echo cfn || echo tf)"
     base="$([[ $fs == disk ]] && echo "$work" || echo "$shm")/out"
-    bench "floor-$fs-$n-$short" \
-        "synth $short $n specs to $fs" "$(cmd "$bin" synth "${specs[@]:0:$n}" --target "$target" --out-dir "$base/$short-$n")" \
-        "floor $short $n to $fs 1 thread" "$(cmd "$floor" "$packed/$target-$n.manifest" "$packed/$target-$n.blob" "$base/floor-$short-$n" 1)" \
+    group="floor-$fs-$n-$short"
+    local rows=(
+        "synth $short $n specs to $fs" "$(cmd "$bin" synth "${specs[@]:0:$n}" --target "$target" --out-dir "$base/$short-$n")"
+        "floor $short $n to $fs 1 thread" "$(cmd "$floor" "$packed/$target-$n.manifest" "$packed/$target-$n.blob" "$base/floor-$short-$n" 1)"
         "floor $short $n to $fs $cores threads" "$(cmd "$floor" "$packed/$target-$n.manifest" "$packed/$target-$n.blob" "$base/floor-$short-$n" "$cores")"
+    )
+    bench "$group" "${rows[@]}"
+    [[ $fs == disk ]] || return 0
+    bench "$group-reversed" "${rows[4]}" "${rows[5]}" "${rows[2]}" "${rows[3]}" "${rows[0]}" "${rows[1]}"
+    mv "$results/$group.csv" "$results/$group-forward.csv"
+    # hyperfine's CSV: command,mean,stddev,median,user,system,min,max; rows in forward order.
+    awk -F, -v OFS=, '
+        FNR == 1 { if (NR == 1) print; next }
+        NR == FNR { order[++n] = $1; for (i = 2; i <= 8; i++) fwd[$1, i] = $i; next }
+        { for (i = 2; i <= 8; i++) rev[$1, i] = $i }
+        END {
+            for (k = 1; k <= n; k++) {
+                c = order[k]
+                mean = (fwd[c, 2] + rev[c, 2]) / 2
+                sd = fwd[c, 3] > rev[c, 3] ? fwd[c, 3] : rev[c, 3]
+                med = (fwd[c, 4] + rev[c, 4]) / 2
+                user = (fwd[c, 5] + rev[c, 5]) / 2
+                sys = (fwd[c, 6] + rev[c, 6]) / 2
+                lo = fwd[c, 7] < rev[c, 7] ? fwd[c, 7] : rev[c, 7]
+                hi = fwd[c, 8] > rev[c, 8] ? fwd[c, 8] : rev[c, 8]
+                print c, mean, sd, med, user, sys, lo, hi
+            }
+        }' "$results/$group-forward.csv" "$results/$group-reversed.csv" >"$results/$group.csv"
 }
 for fs in disk ${shm:+tmpfs}; do
     for n in 100 1000; do
@@ -418,14 +450,15 @@ rss_max="$(awk -F, '$1 ~ /^trailsmith/ { print $2 }' "$results/memory.csv" | sor
     cat "$results/machine.txt"
     echo '```'
     echo ""
-    echo "## Times (hyperfine, $warmup warm-up runs, $runs runs each, whole process)"
+    echo "## Times (hyperfine, $warmup warm-up runs, $runs runs each, whole process; one-spec: 10 warm-ups, $((runs * 5)) runs)"
     echo ""
     table "$results/one-spec.csv" "$results"/floor-disk-{100,1000}-{cfn,tf}.csv "$results"/floor-tmpfs-{100,1000}-{cfn,tf}.csv \
         "$results/no-writes.csv" "$results/peers-1-team.csv" "$results/peers-100-teams.csv" "$results/peers-1000-teams.csv"
     echo ""
     echo "In the floor groups the ratio column is the floor's median over trailsmith's (under 1: the"
     echo "floor is faster). Below, trailsmith's median as a multiple of the floor, the smaller median"
-    echo "of the floor's two rows (1 thread, $cores threads)."
+    echo "of the floor's two rows (1 thread, $cores threads). Each disk group ran twice, forward and in"
+    echo "reverse order (the disk slows as runs go on): its rows are the mean of the two medians."
     echo ""
     echo "## trailsmith as a multiple of the floor"
     echo ""
