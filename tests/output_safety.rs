@@ -392,6 +392,30 @@ fn a_new_folder_appears_whole_or_not_at_all() {
     assert_eq!(temporaries(&dir.join("new")), Vec::<String>::new());
 }
 
+/// An `--out-dir` that is a link to a missing folder is the user's: the run fails and leaves the
+/// link as it was, rather than taking its name for a new folder.
+#[test]
+fn a_dangling_link_as_the_output_folder_is_left_alone() {
+    let sandbox = tempfile::tempdir().expect("sandbox");
+    let dir = sandbox.path();
+    write(&dir.join("minimal.yaml"), &example("minimal.yaml"));
+    std::os::unix::fs::symlink("missing/artifacts", dir.join("out")).expect("link");
+    let before = snapshot(dir);
+    let outcome = synth(
+        dir,
+        &[
+            "minimal.yaml",
+            "--target",
+            "cloudformation",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert_eq!(changed(&before, &snapshot(dir)), Vec::<PathBuf>::new());
+    assert_eq!(temporaries(dir), Vec::<String>::new());
+}
+
 /// Root writes through any mode bits, so as root (most CI containers) the run drops to the
 /// `nobody` user with util-linux's `setpriv`; it must not pass without having tried.
 #[test]

@@ -197,8 +197,10 @@ impl Outputs {
             self.make_inside(dir)?;
             true
         } else {
-            match std::fs::metadata(dir) {
-                // There (if as a file, creating the temporary file in it says so).
+            // Not followed: a link whose target is missing is the user's, not a name to take.
+            match std::fs::symlink_metadata(dir) {
+                // There (if as a file or a dangling link, creating the temporary file in it says
+                // so; a link to a directory is written through).
                 Ok(_) => false,
                 Err(e) if e.kind() == io::ErrorKind::NotFound && up != dir => {
                     if self.make_dirs_locked(up)? {
