@@ -11,7 +11,8 @@
 # and ends with the issue's targets, each met or not met. Never run by `cargo test` or CI.
 #
 #   scripts/bench.sh                 trailsmith alone (about 2 minutes on 2 cores)
-#   scripts/bench.sh --peers         also troposphere and CDK, paired per team count (about 7 more)
+#   scripts/bench.sh --peers         also troposphere and CDK, paired per team count (about 7 more);
+#                                    troposphere and trailsmith also both writing to tmpfs
 #   scripts/bench.sh --peers --no-cdk  troposphere only (on a busy machine the CDK takes minutes a run)
 #   scripts/bench.sh --runs 20 --results DIR
 #
@@ -399,6 +400,16 @@ if [[ $peers -eq 1 ]]; then
         "trailsmith 1000" "$(synth_many cloudformation 1000)" \
         "trailsmith tf 1000 (troposphere writes cfn)" "$(synth_many terraform 1000)" \
         "troposphere 1000" "$(cmd "$python" "$gen" --teams 1000 --outdir "$work/out/troposphere-1000")"
+    # The same comparison without the disk: every tool writes to tmpfs, so a ratio is the tools'
+    # own work (the disk's drift moves the rows above as much as the tools do).
+    if [[ -n "$shm" ]]; then
+        for n in 100 1000; do
+            bench "peers-$n-teams-tmpfs" \
+                "trailsmith $n to tmpfs" "$(cmd "$bin" synth "${specs[@]:0:$n}" --target cloudformation --out-dir "$shm/out/cloudformation-$n")" \
+                "trailsmith tf $n to tmpfs (troposphere writes cfn)" "$(cmd "$bin" synth "${specs[@]:0:$n}" --target terraform --out-dir "$shm/out/terraform-$n")" \
+                "troposphere $n to tmpfs" "$(cmd "$python" "$gen" --teams "$n" --outdir "$shm/out/troposphere-$n")"
+        done
+    fi
 
     peak_rss "troposphere 1 team" "$python" "$gen"
     if [[ $with_cdk -eq 1 ]]; then
@@ -453,7 +464,8 @@ rss_max="$(awk -F, '$1 ~ /^trailsmith/ { print $2 }' "$results/memory.csv" | sor
     echo "## Times (hyperfine, $warmup warm-up runs, $runs runs each, whole process; one-spec: 10 warm-ups, $((runs * 5)) runs)"
     echo ""
     table "$results/one-spec.csv" "$results"/floor-disk-{100,1000}-{cfn,tf}.csv "$results"/floor-tmpfs-{100,1000}-{cfn,tf}.csv \
-        "$results/no-writes.csv" "$results/peers-1-team.csv" "$results/peers-100-teams.csv" "$results/peers-1000-teams.csv"
+        "$results/no-writes.csv" "$results/peers-1-team.csv" "$results/peers-100-teams.csv" "$results/peers-1000-teams.csv" \
+        "$results/peers-100-teams-tmpfs.csv" "$results/peers-1000-teams-tmpfs.csv"
     echo ""
     echo "In the floor groups the ratio column is the floor's median over trailsmith's (under 1: the"
     echo "floor is faster). Below, trailsmith's median as a multiple of the floor, the smaller median"
@@ -497,12 +509,18 @@ rss_max="$(awk -F, '$1 ~ /^trailsmith/ { print $2 }' "$results/memory.csv" | sor
     if [[ $peers -eq 1 ]]; then
         for n in 100 1000; do
             want=$([[ $n -eq 100 ]] && echo 15 || echo 10)
-            tropo="$(median "peers-$n-teams" "troposphere $n")"
-            for row in "trailsmith $n" "trailsmith tf $n (troposphere writes cfn)"; do
-                ours="$(median "peers-$n-teams" "$row")"
-                what="$([[ $row == *tf* ]] && echo "our Terraform against its CloudFormation" || echo "CloudFormation")"
-                awk -v p="$tropo" -v o="$ours" -v n="$n" -v w="$want" -v what="$what" -v v="$(verdict "$tropo >= $want * $ours")" \
-                    'BEGIN { printf "| %dx faster than troposphere at %d specs, %s | troposphere %.3f s / trailsmith %.3f s = %.1fx | %s |\n", w, n, what, p, o, p / o, v }'
+            for where in disk tmpfs; do
+                group="peers-$n-teams" to=""
+                [[ $where == tmpfs ]] && group+="-tmpfs" to=" to tmpfs"
+                tropo="$(median "$group" "troposphere $n$to")"
+                [[ -n "$tropo" ]] || continue
+                for row in "trailsmith $n$to" "trailsmith tf $n$to (troposphere writes cfn)"; do
+                    ours="$(median "$group" "$row")"
+                    what="$([[ $row == *tf* ]] && echo "our Terraform against its CloudFormation" || echo "CloudFormation")"
+                    [[ $where == tmpfs ]] && what+=", both writing to tmpfs"
+                    awk -v p="$tropo" -v o="$ours" -v n="$n" -v w="$want" -v what="$what" -v v="$(verdict "$tropo >= $want * $ours")" \
+                        'BEGIN { printf "| %dx faster than troposphere at %d specs, %s | troposphere %.3f s / trailsmith %.3f s = %.1fx | %s |\n", w, n, what, p, o, p / o, v }'
+                done
             done
         done
     else
