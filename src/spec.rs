@@ -554,12 +554,7 @@ fn yes() -> bool {
 
 /// The spec's JSON Schema as committed under `schemas/` (pretty JSON, trailing newline).
 pub fn schema_text() -> String {
-    let mut schema = schemars::schema_for!(Spec);
-    patterns::strict_formats(&mut schema);
-    // Serializing a schemars Schema (a JSON value) cannot fail.
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
+    pretty(&schema())
 }
 
 /// The schema `validate` checks a spec's shape against (`schemas/trail-spec.shape.json`): the
@@ -567,26 +562,22 @@ pub fn schema_text() -> String {
 /// through its own rules. The validator generated from it then compiles no regular expression
 /// at start-up (a sixth of a one-spec run's instructions) to find errors it would drop.
 pub fn shape_schema_text() -> String {
-    fn unruled(value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::Object(map) => {
-                let ruled = map
-                    .get("pattern")
-                    .and_then(serde_json::Value::as_str)
-                    .is_some_and(|p| patterns::RULED.contains(&p));
-                if ruled {
-                    map.shift_remove("pattern");
-                }
-                map.values_mut().for_each(unruled);
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(unruled),
-            _ => {}
-        }
-    }
-    let mut schema: serde_json::Value =
-        serde_json::from_str(&schema_text()).unwrap_or(serde_json::Value::Null);
-    unruled(&mut schema);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    // Through serialization, which puts `$id`, `$schema` and `title` first as the committed
+    // schema has them (a conversion into a value would not).
+    let mut schema = serde_json::to_value(schema()).unwrap_or_default();
+    patterns::without_ruled(&mut schema);
+    pretty(&schema)
+}
+
+fn schema() -> schemars::Schema {
+    let mut schema = schemars::schema_for!(Spec);
+    patterns::strict_formats(&mut schema);
+    schema
+}
+
+fn pretty(schema: &impl serde::Serialize) -> String {
+    // Serializing a schema (a JSON value) cannot fail.
+    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
     text.push('\n');
     text
 }
