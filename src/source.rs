@@ -151,17 +151,22 @@ pub fn escape_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-/// `pointer` extended by the member `key`, in one allocation (this runs for every key of every
-/// spec).
+/// Appends `/` and the escaped `segment` to a JSON pointer, copying the segment as it is when it
+/// needs no escape (nearly every key: this runs for every key of every spec).
+pub fn push_segment(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    if segment.contains(['~', '/']) {
+        pointer.push_str(&escape_segment(segment));
+    } else {
+        pointer.push_str(segment);
+    }
+}
+
+/// `pointer` extended by the member `key`, in one allocation.
 fn child_pointer(pointer: &str, key: &str) -> String {
     let mut child = String::with_capacity(pointer.len() + 1 + key.len());
     child.push_str(pointer);
-    child.push('/');
-    if key.contains(['~', '/']) {
-        child.push_str(&escape_segment(key));
-    } else {
-        child.push_str(key);
-    }
+    push_segment(&mut child, key);
     child
 }
 

@@ -9,7 +9,7 @@
 //! escaped by its emitter instead, so they are not refused here.
 
 use crate::diag::{Code, Diagnostic};
-use crate::source::escape_segment;
+use crate::source::push_segment;
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -48,12 +48,7 @@ fn walk(value: &Value, at: &mut String, out: &mut Vec<Diagnostic>) {
         }
         Value::Object(map) => {
             for (k, v) in map {
-                at.push('/');
-                if k.contains(['~', '/']) {
-                    at.push_str(&escape_segment(k));
-                } else {
-                    at.push_str(k);
-                }
+                push_segment(at, k);
                 if opens(k) {
                     out.push(found(at.clone(), true));
                 }
