@@ -146,15 +146,33 @@ impl Outputs {
 
     /// A new, empty temporary file in `dir`, created with the mode a new output gets.
     fn create_temp(&self, dir: &Path) -> io::Result<(Temp, std::fs::File)> {
-        let pid = process_id();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        with_new_file_mode(&mut options);
+        let (path, file) = self.claim(dir, |path| options.open(path))?;
+        Ok((Temp { path, kept: false }, file))
+    }
+
+    /// A new, empty hidden directory in `dir`, to be renamed to the folder it stands in for.
+    fn create_stand_in(&self, dir: &Path) -> io::Result<PathBuf> {
+        self.claim(dir, |path| std::fs::create_dir(path))
+            .map(|(path, ())| path)
+    }
+
+    /// The first name `.trailsmith-PID-N` in `dir` that `make` creates, and what it returned;
+    /// `make` must fail with `AlreadyExists` where the name is taken.
+    fn claim<T>(
+        &self,
+        dir: &Path,
+        make: impl Fn(&Path) -> io::Result<T>,
+    ) -> io::Result<(PathBuf, T)> {
+        static PID: OnceLock<u32> = OnceLock::new();
+        let pid = *PID.get_or_init(std::process::id);
         loop {
             let n = self.temps.fetch_add(1, Ordering::Relaxed);
             let path = dir.join(format!("{TEMP_PREFIX}{pid}-{n}"));
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            with_new_file_mode(&mut options);
-            match options.open(&path) {
-                Ok(file) => return Ok((Temp { path, kept: false }, file)),
+            match make(&path) {
+                Ok(made) => return Ok((path, made)),
                 // Left by a killed run that had this process id: take the next number.
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1 << 20 => {}
                 Err(e) => return Err(e),
@@ -170,15 +188,10 @@ impl Outputs {
         if let Some(&fresh) = lock(&self.dirs).get(dir) {
             return Ok(fresh);
         }
-        // Inside a folder this run made (each Terraform output's own, in a new `--out-dir`),
-        // everything is this run's: no lock, and a folder another thread just made is as good.
+        // Inside a folder this run made (each Terraform output's own, in a new `--out-dir`) no
+        // stand-in is made, so no lock is needed.
         if lock(&self.dirs).get(parent(dir)) == Some(&true) {
-            let inside = self.on_disk(dir);
-            match std::fs::create_dir(&inside) {
-                Ok(()) => lock(&self.made).push(inside),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(e),
-            }
+            self.make_inside(dir)?;
             lock(&self.dirs).insert(dir.to_path_buf(), true);
             return Ok(true);
         }
@@ -219,27 +232,16 @@ impl Outputs {
         Ok(fresh)
     }
 
-    /// Makes `dir`, whose parent this run made, where that parent is on disk.
+    /// Makes `dir`, whose parent this run made, where that parent is on disk. Everything in such
+    /// a folder is this run's, so one another thread just made there is as good.
     fn make_inside(&self, dir: &Path) -> io::Result<()> {
         let inside = self.on_disk(dir);
-        std::fs::create_dir(&inside)?;
-        lock(&self.made).push(inside);
-        Ok(())
-    }
-
-    /// A new, empty hidden directory in `dir`, to be renamed to the folder it stands in for.
-    fn create_stand_in(&self, dir: &Path) -> io::Result<PathBuf> {
-        let pid = process_id();
-        loop {
-            let n = self.temps.fetch_add(1, Ordering::Relaxed);
-            let path = dir.join(format!("{TEMP_PREFIX}{pid}-{n}"));
-            match std::fs::create_dir(&path) {
-                Ok(()) => return Ok(path),
-                // Left by a killed run that had this process id: take the next number.
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1 << 20 => {}
-                Err(e) => return Err(e),
-            }
+        match std::fs::create_dir(&inside) {
+            Ok(()) => lock(&self.made).push(inside),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
         }
+        Ok(())
     }
 
     /// Where `path` is until commit: inside the stand-in of the folder this run made above it,
@@ -329,11 +331,6 @@ impl Drop for Outputs {
             let _ = std::fs::remove_dir(dir);
         }
     }
-}
-
-fn process_id() -> u32 {
-    static PID: OnceLock<u32> = OnceLock::new();
-    *PID.get_or_init(std::process::id)
 }
 
 /// The directory a file goes in (`.` for a bare name).
