@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// 1.44 s with 8), as they contend for the directory and journal.
 pub(super) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     // Asking the cores reads the cgroup's CPU quota (five files): not worth it for one item.
-    if items.len() <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = match items.len() {
+        0 | 1 => 1,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
     parallel_map_on(cores, items, f)
 }
 
