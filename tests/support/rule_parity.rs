@@ -29,18 +29,32 @@ fn cfn_rules(template: &Value) -> Vec<String> {
                 .iter()
                 .map(|t| format!("{}={}", cfn_value(&t["Id"]), cfn_value(&t["Arn"])))
                 .collect();
-            format!(
-                "{} [{}] {} pattern={} targets={}",
-                cfn_value(&p["Name"]),
-                cfn_value(&p["Description"]),
-                cfn_value(&p["State"]),
-                pattern(&cfn_value(&p["EventPattern"])),
-                targets.join(",")
+            line(
+                &cfn_value(&p["Name"]),
+                &cfn_value(&p["Description"]),
+                &cfn_value(&p["State"]),
+                &cfn_value(&p["EventPattern"]),
+                &targets,
             )
         })
         .collect();
     rules.sort();
     rules
+}
+
+/// One rule as both targets are compared: the same words in the same order for each.
+fn line(
+    name: &str,
+    description: &str,
+    state: &str,
+    event_pattern: &str,
+    targets: &[String],
+) -> String {
+    format!(
+        "{name} [{description}] {state} pattern={} targets={}",
+        pattern(event_pattern),
+        targets.join(",")
+    )
 }
 
 fn tf_rules(config: &Value) -> Vec<String> {
@@ -60,13 +74,12 @@ fn tf_rules(config: &Value) -> Vec<String> {
                         })
                         .map(|t| format!("{}={}", tf_str(&t["target_id"]), tf_str(&t["arn"])))
                         .collect();
-                    format!(
-                        "{} [{}] {} pattern={} targets={}",
-                        tf_str(&b["name"]),
-                        tf_str(&b["description"]),
-                        tf_str(&b["state"]),
-                        pattern(&tf_str(&b["event_pattern"])),
-                        mine.join(",")
+                    line(
+                        &tf_str(&b["name"]),
+                        &tf_str(&b["description"]),
+                        &tf_str(&b["state"]),
+                        &tf_str(&b["event_pattern"]),
+                        &mine,
                     )
                 })
                 .collect()
